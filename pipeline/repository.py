@@ -1,0 +1,153 @@
+"""The whole content repository, loaded once and shared by check, build and audit."""
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .content import ContentFile, Item, LoadError, parse_item, scan
+from .diagnostics import Diagnostic, Severity
+from .schema import SchemaSet
+from .timeutil import TZ
+from .types import GOVERNANCE_FILES, REQUIRED_GOVERNANCE, TYPES
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+
+
+class NotARepository(Exception):
+    """The directory given is not a content repository (a usage error, exit 2)."""
+
+
+@dataclass
+class Repository:
+    root: Path
+    schemas: SchemaSet
+    files: list[ContentFile] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # content items, in path order
+    units: dict[str, Item] = field(default_factory=dict)
+    governance: dict[str, Item] = field(default_factory=dict)
+    assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
+    load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(TZ))  # injectable: --now
+
+    @cached_property
+    def by_id(self) -> dict[str, Item]:
+        """First item with each id (duplicates are reported by GK-ID-001)."""
+        out: dict[str, Item] = {}
+        for item in self.items:
+            out.setdefault(item.id, item)
+        return out
+
+    def of_type(self, type_name: str) -> list[Item]:
+        return [item for item in self.items if item.type == type_name]
+
+    @property
+    def site(self) -> dict:
+        return self.governance["site"].meta if "site" in self.governance else {}
+
+    @property
+    def columns(self) -> list[dict]:
+        meta = self.governance["columns"].meta if "columns" in self.governance else {}
+        columns = meta.get("columns") if isinstance(meta, dict) else None
+        return [c for c in columns or [] if isinstance(c, dict)]
+
+    @property
+    def wording(self) -> list[dict]:
+        meta = self.governance["wording"].meta if "wording" in self.governance else {}
+        entries = meta.get("entries") if isinstance(meta, dict) else None
+        return [e for e in entries or [] if isinstance(e, dict)]
+
+    @property
+    def checked_files(self) -> int:
+        return len(self.files)
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: `start` itself or the nearest parent with a content/ folder."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / "content").is_dir():
+            return candidate
+    raise NotARepository(f"{start} 不是内容仓库:找不到 content/ 目录。请在仓库根目录运行,或用 --root 指定。")
+
+
+def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime | None = None) -> Repository:
+    root = root.resolve()
+    if not (root / "content").is_dir():
+        raise NotARepository(f"{root} 不是内容仓库:找不到 content/ 目录。")
+    repo = Repository(root=root, schemas=schemas or SchemaSet())
+    if now is not None:
+        repo.now = now
+    defaults = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    repo.settings = copy.deepcopy(defaults)
+    limits = defaults["limits"]
+    for cf in scan(root):
+        repo.files.append(cf)
+        if cf.kind in ("unknown", "root", "symlink"):
+            continue  # reported by the path rules
+        if cf.path.is_symlink():
+            continue  # read nothing through a link: GK-PATH-001 decides
+        if cf.kind == "asset":
+            repo.assets[cf.rel.split("/", 1)[1]] = cf
+            continue
+        size = cf.path.stat().st_size
+        if size > limits["item_max_bytes"]:
+            continue  # GK-PATH-002 reports it; parsing it would cost more than it is worth
+        try:
+            item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
+        except LoadError as exc:
+            repo.load_diagnostics.append(exc.diagnostic)
+            continue
+        if cf.kind == "unit":
+            repo.units.setdefault(item.id, item)
+        elif cf.kind == "governance":
+            if cf.type in GOVERNANCE_FILES:
+                repo.governance[cf.type] = item
+        else:
+            repo.items.append(item)
+    _apply_settings(repo, defaults)
+    return repo
+
+
+def _apply_settings(repo: Repository, defaults: dict) -> None:
+    """Merge content/governance/settings.yaml over the defaults (one level deep)."""
+    own = repo.governance.get("settings")
+    if own is None or not isinstance(own.meta, dict):
+        return
+    merged = copy.deepcopy(defaults)
+    for key, value in own.meta.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    problems = list(repo.schemas.validator("settings").iter_errors(merged))
+    if problems:
+        return  # GK-GOV-001 reports it; the defaults stay in force
+    repo.settings = merged
+
+
+def governance_diagnostics(repo: Repository) -> list[Diagnostic]:
+    """Schema problems in governance data and units, and missing governance files."""
+    out = []
+    for name in REQUIRED_GOVERNANCE:
+        if name not in repo.governance and not any(d.path.endswith(f"governance/{name}.yaml") for d in repo.load_diagnostics):
+            out.append(Diagnostic(f"content/governance/{name}.yaml", 0, 0, "GK-GOV-001", Severity.ERROR,
+                                  f"缺少治理数据文件 content/governance/{name}.yaml。"))
+    for name, item in repo.governance.items():
+        out.extend(repo.schemas.validate(item, GOVERNANCE_FILES[name]))
+    for unit in repo.units.values():
+        out.extend(repo.schemas.validate(unit, "unit"))
+    return out
+
+
+def item_diagnostics(repo: Repository) -> list[Diagnostic]:
+    out = []
+    for item in repo.items:
+        if item.type in TYPES:
+            out.extend(repo.schemas.validate(item))
+    return out

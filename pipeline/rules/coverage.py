@@ -1,0 +1,50 @@
+"""Unit coverage of the mandatory disclosure categories (Art. 12)."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..diagnostics import Severity
+from ..timeutil import parse_when
+from . import Rule, register
+
+
+@register
+class CategoryCoverage(Rule):
+    """GK-COV-001 (warning): a unit has no current item in a category that applies to it.
+
+    Every unit must proactively disclose the fifteen categories of Article 12
+    unless it declares a category not applicable, with a reason, in its
+    `not_applicable` list. An item is current when it is published (not in the
+    future, not withdrawn) within `coverage.current_days` of now. This is a
+    warning at merge-request time; the daily audit reports it to the unit.
+
+    FAIL (warning): unit jyj declares no exemption for `budget` and has no
+          budget item in the last 365 days.
+    PASS: jyj published a budget notice this year, or lists
+          `- category: budget, reason: 预决算由财政局统一公开`.
+    """
+
+    codes = {"GK-COV-001": "单位在适用的主动公开类别中没有现行内容(警告)"}
+    severity = Severity.WARNING
+
+    def check(self, repo):
+        categories = repo.schemas.category_labels
+        horizon = repo.now - timedelta(days=repo.settings["coverage"]["current_days"])
+        covered = {}
+        for item in repo.items:
+            meta = item.meta
+            category, unit = meta.get("disclosure_category"), meta.get("unit")
+            when = parse_when(meta.get("date"))
+            if not isinstance(category, str) or not isinstance(unit, str) or meta.get("withdrawn") or when is None:
+                continue
+            if horizon <= when <= repo.now:
+                covered.setdefault(unit, set()).add(category)
+        for unit in sorted(repo.units.values(), key=lambda u: u.id):
+            exempt = {entry.get("category") for entry in unit.meta.get("not_applicable") or [] if isinstance(entry, dict)}
+            missing = [c for c in categories if c not in exempt and c not in covered.get(unit.id, set())]
+            if missing:
+                names = ";".join(f"{c}({categories[c]})" for c in missing)
+                yield unit.diagnostic("GK-COV-001", Severity.WARNING,
+                                      f"{unit.title}在以下适用类别中近 {repo.settings['coverage']['current_days']} 天没有公开内容:{names}。"
+                                      f"请发布相应信息,或在 not_applicable 中写明不适用的理由。",
+                                      "not_applicable" if "not_applicable" in unit.meta else "id")
