@@ -121,12 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Sub-commands that live beside their subject (build, approvals, register...)."""
-    out = []
-    try:
-        from .build.cli import add_commands as build_commands
-        out.append(build_commands)
-    except ImportError:
-        pass
+    from .build.cli import add_commands as build_commands
+
+    out = [build_commands]
     try:
         from .approvals.cli import add_commands as approval_commands
         out.append(approval_commands)
@@ -153,6 +150,12 @@ def main(argv=None) -> int:
         print(f"gongkai: schema 集有误(这是系统问题,请联系维护者):{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        return 2
+    except Exception:  # a bug, not bad content: show it, and say so
+        import traceback
+
+        traceback.print_exc()
+        print("gongkai: 内部错误(这是系统缺陷,不是内容问题),请把以上信息报告给维护者。", file=sys.stderr)
         return 2
 
 

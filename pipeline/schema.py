@@ -65,6 +65,10 @@ class SchemaSet:
     def category_labels(self) -> dict[str, str]:
         return self.defs["disclosure_category"]["x-labels"]
 
+    @cached_property
+    def category_short_labels(self) -> dict[str, str]:
+        return self.defs["disclosure_category"]["x-short-labels"]
+
     def titles(self, name: str) -> dict[str, str]:
         """Key -> Chinese title, for the keys a type may carry (its own and the common ones)."""
         out = {}

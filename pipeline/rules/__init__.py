@@ -27,6 +27,7 @@ class Rule:
 
 
 RULES: list[type[Rule]] = []
+_LOADED: list[bool] = []
 
 
 def register(cls: type[Rule]) -> type[Rule]:
@@ -50,9 +51,13 @@ LOADER_CODES = {
 
 def load_rules() -> list[type[Rule]]:
     """Import every rule module so that each registers itself; return the registry."""
-    from . import (  # noqa: F401  (imported for registration)
-        coverage, dates, ids, interpretation, markup, paths, privacy, references, wording,
-    )
+    import importlib
+    import pkgutil
+
+    if not _LOADED:
+        for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+            importlib.import_module(f"{__name__}.{module}")
+        _LOADED.append(True)
     return RULES
 
 

@@ -40,11 +40,20 @@ class CategoryCoverage(Rule):
             if horizon <= when <= repo.now:
                 covered.setdefault(unit, set()).add(category)
         for unit in sorted(repo.units.values(), key=lambda u: u.id):
+            if _publishes_organization(unit):
+                covered.setdefault(unit.id, set()).add("organization")
             exempt = {entry.get("category") for entry in unit.meta.get("not_applicable") or [] if isinstance(entry, dict)}
             missing = [c for c in categories if c not in exempt and c not in covered.get(unit.id, set())]
             if missing:
-                names = ";".join(f"{c}({categories[c]})" for c in missing)
+                short = repo.schemas.category_short_labels
+                names = "、".join(f"{short[c]}({c})" for c in missing)
                 yield unit.diagnostic("GK-COV-001", Severity.WARNING,
                                       f"{unit.title}在以下适用类别中近 {repo.settings['coverage']['current_days']} 天没有公开内容:{names}。"
                                       f"请发布相应信息,或在 not_applicable 中写明不适用的理由。",
                                       "not_applicable" if "not_applicable" in unit.meta else "id")
+
+
+def _publishes_organization(unit) -> bool:
+    """A unit record with functions, leader and contact is itself the 机构职能 disclosure (its unit page)."""
+    meta = unit.meta
+    return all(isinstance(meta.get(k), (str, dict)) and meta.get(k) for k in ("functions", "leader", "contact"))

@@ -1,0 +1,88 @@
+"""`gongkai build`: check, then Pelican, then an atomic swap into output/.
+
+A failed check or a failed render leaves the previous output/ untouched:
+Pelican writes into a temporary sibling directory that replaces output/ only
+when everything succeeded.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..check import check_repository
+from ..diagnostics import Diagnostic, has_errors
+from ..repository import Repository
+
+CODE_DIR = Path(__file__).resolve().parents[2]
+PELICANCONF = CODE_DIR / "pelicanconf.py"
+
+
+class BuildError(Exception):
+    """Rendering failed after a clean check: a bug in the theme or plugins, not in content."""
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: Path | None = None
+    pages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
+
+
+def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
+    diagnostics = check_repository(repo)
+    result = BuildResult(diagnostics=diagnostics)
+    if has_errors(diagnostics):
+        return result
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        result.pages = run_pelican(repo, staging, now)
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.output = output
+    return result
+
+
+def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+    settings = read_settings(str(PELICANCONF), override={
+        "PATH": str(repo.root / "content"),
+        "OUTPUT_PATH": str(destination),
+        "THEME": str(CODE_DIR / "themes" / "portal"),
+        "PLUGIN_PATHS": [str(CODE_DIR / "plugins")],
+        "GONGKAI_REPOSITORY": repo,
+        "GONGKAI_NOW": now,
+    })
+    pelican = Pelican(settings)
+    with contextlib.redirect_stdout(io.StringIO()):  # Pelican's article/page summary means nothing here
+        pelican.run()
+    written = settings.get("GONGKAI_PAGES_WRITTEN")
+    return written[0] if written else 0
+
+
+def _swap(staging: Path, output: Path) -> None:
+    os.chmod(staging, 0o755)
+    if output.exists():
+        retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+        os.rename(output, retired)
+        os.rename(staging, output)
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, output)

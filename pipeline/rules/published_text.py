@@ -1,0 +1,94 @@
+"""What reaches the site, and where a finding in it sits in the source file.
+
+Shared by the content screens (privacy, wording, markup); not a rule itself,
+so it registers nothing.
+
+Scope: every content item and every unit page, except
+- letters whose `public` is not true (Art. 21: they never reach the site);
+- withdrawn items, of which only the notice survives: its title and the
+  withdrawal reason are screened, the rest is off the site.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterator
+
+from ..content import Item, LoadError, TextField, decode_utf8
+
+if TYPE_CHECKING:
+    from ..repository import Repository
+
+BODY = ("body",)
+# What a withdrawn item still shows: its title and the reason (defs: withdrawal).
+WITHDRAWN_NOTICE_KEYS = {"title", "withdrawn"}
+
+
+def is_published(item: Item) -> bool:
+    """False for letters not marked public; everything else reaches the site."""
+    return not (item.type == "letter" and item.meta.get("public") is not True)
+
+
+def published_items(repo: "Repository") -> Iterator[Item]:
+    """Published content items in path order, then unit pages."""
+    for item in repo.items:
+        if is_published(item):
+            yield item
+    yield from repo.units.values()
+
+
+def published_fields(item: Item) -> Iterator[TextField]:
+    """The body and every metadata string of `item` that the site shows."""
+    withdrawn = "withdrawn" in item.meta
+    for text_field in item.text_fields():
+        if not isinstance(text_field.text, str):
+            continue
+        if withdrawn and (not text_field.pointer or text_field.pointer[0] not in WITHDRAWN_NOTICE_KEYS):
+            continue
+        yield text_field
+
+
+def is_body(text_field: TextField) -> bool:
+    return text_field.pointer == BODY
+
+
+class Locator:
+    """Turn a match in a published text into (line, col) of the source file.
+
+    Lines come from `TextField.line_at`. Columns are exact in bodies; in
+    metadata the matched text is looked up on its source line (read only when
+    something was found), else the column is 0. A column matters beyond
+    display: the decision layer merges diagnostics with the same path, line,
+    column and code, so two findings on one line need distinct columns.
+    """
+
+    def __init__(self, repo: "Repository"):
+        self.root = repo.root
+        self._sources: dict[str, list[str] | None] = {}
+
+    def __call__(self, item: Item, text_field: TextField, start: int, end: int) -> tuple[int, int]:
+        line = text_field.line_at(start)
+        text = text_field.text
+        if is_body(text_field):
+            return line, start - (text.rfind("\n", 0, start) + 1) + 1
+        fragment = text[start:end]
+        lines = self._source(item.path)
+        if not fragment or "\n" in fragment or not lines or not 1 <= line <= len(lines):
+            return line, 0
+        line_start = text.rfind("\n", 0, start) + 1 if text_field.block else 0
+        occurrence = text.count(fragment, line_start, start)
+        source_line = lines[line - 1]
+        col = -1
+        for _ in range(occurrence + 1):
+            col = source_line.find(fragment, col + 1)
+            if col < 0:
+                return line, 0
+        return line, col + 1
+
+    def _source(self, rel: str) -> list[str] | None:
+        if rel not in self._sources:
+            try:
+                text = decode_utf8((self.root / rel).read_bytes(), rel)
+            except (OSError, LoadError):
+                self._sources[rel] = None
+            else:
+                self._sources[rel] = text.split("\n")
+        return self._sources[rel]
