@@ -35,5 +35,5 @@ GOVERNANCE_DIR = "governance"
 ASSET_DIR = "files"
 
 # Governance files: name under content/governance/ -> schema name.
-GOVERNANCE_FILES = {"columns": "columns", "site": "site", "wording": "wording", "settings": "settings"}
+GOVERNANCE_FILES = {"columns": "columns", "site": "site", "wording": "wording", "settings": "settings", "roster": "roster"}
 REQUIRED_GOVERNANCE = ("columns", "site")

@@ -22,7 +22,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';
 
 def common_context(model) -> dict:
     host = model.unit_info(model.site.get("host_unit"))
-    return {"site": model.site, "host": host, "nav": NAV, "csp": CSP}
+    contact = next((e.url for e in model.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host["url"])
+    return {"site": model.site, "host": host, "nav": NAV, "csp": CSP, "contact_url": contact}
 
 
 def extra_files(model) -> dict[str, str]:

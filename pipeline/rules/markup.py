@@ -104,8 +104,8 @@ def _scheme_anywhere(raw: str) -> str | None:
 
 def _scheme_advice(scheme: str) -> str:
     if scheme == "data":
-        return "data: 地址把文件内容直接嵌在页面里,绕过了附件审核。请把文件放到 files/ 目录,写成 ![说明](files/文件名) 或 [说明](files/文件名)。"
-    return f"{scheme}: 地址会在访问者浏览器中执行脚本,必须删除;链接请改为 https:// 开头的地址或站内 files/ 文件。"
+        return "这类地址把文件内容直接嵌在页面里,绕过了附件审核。请把文件放到 files/ 目录,写成 ![说明](files/文件名) 或 [说明](files/文件名)。"
+    return "这类地址会在访问者浏览器中执行脚本,必须删除;链接请改为 https:// 开头的地址或站内 files/ 文件。"
 
 
 @register

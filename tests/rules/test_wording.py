@@ -43,7 +43,7 @@ def test_each_occurrence_is_reported(tmp_path):
         """
     diags = diagnostics(tmp_path, {NEWS_PATH: news(body)})
     assert [(d.line, d.col) for d in diags] == [
-        (BODY_FIRST_LINE, 1), (BODY_FIRST_LINE, 15), (BODY_FIRST_LINE + 2, 7)]
+        (BODY_FIRST_LINE, 1), (BODY_FIRST_LINE, 14), (BODY_FIRST_LINE + 2, 7)]
 
 
 def test_correct_text_passes(tmp_path):
