@@ -254,7 +254,7 @@ def test_a_bad_common_value_does_not_make_known_keys_unknown(tmp_path):
     ("index_number: 11450100MB1536210X/2026-00001", "index_number: 第1号", 8),  # pattern
     ("subject: 科技、教育", "subject: 123", 9),  # type
     ("issued_in_name_of: 本单位", "issued_in_name_of: [本单位]", 5),  # type
-])
+], ids=["enum", "date-pattern", "index-pattern", "type-string", "type-list"])
 def test_wrong_value_is_sch_003_at_the_key_line_in_chinese(tmp_path, old, new, line):
     assert old in POLICY
     files = {"content/policies/zc-1.md": POLICY.replace(old, new), "content/interpretations/jd-zc-1.md": INTERPRETATION}

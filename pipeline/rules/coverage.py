@@ -15,7 +15,8 @@ class CategoryCoverage(Rule):
     Every unit must proactively disclose the fifteen categories of Article 12
     unless it declares a category not applicable, with a reason, in its
     `not_applicable` list. An item is current when it is published (not in the
-    future, not withdrawn) within `coverage.current_days` of now. This is a
+    future, not withdrawn) and either is a policy still in force (现行有效) or
+    was published within `coverage.current_days` of now. This is a
     warning at merge-request time; the daily audit reports it to the unit.
 
     FAIL (warning): unit jyj declares no exemption for `budget` and has no
@@ -37,7 +38,8 @@ class CategoryCoverage(Rule):
             when = parse_when(meta.get("date"))
             if not isinstance(category, str) or not isinstance(unit, str) or meta.get("withdrawn") or when is None:
                 continue
-            if horizon <= when <= repo.now:
+            in_force = item.type == "policy" and meta.get("validity") == "现行有效"
+            if when <= repo.now and (in_force or when >= horizon):
                 covered.setdefault(unit, set()).add(category)
         for unit in sorted(repo.units.values(), key=lambda u: u.id):
             if _publishes_organization(unit):
@@ -48,7 +50,7 @@ class CategoryCoverage(Rule):
                 short = repo.schemas.category_short_labels
                 names = "、".join(f"{short[c]}({c})" for c in missing)
                 yield unit.diagnostic("GK-COV-001", Severity.WARNING,
-                                      f"{unit.title}在以下适用类别中近 {repo.settings['coverage']['current_days']} 天没有公开内容:{names}。"
+                                      f"{unit.title}在以下适用类别中没有现行公开内容(现行有效的文件,或近 {repo.settings['coverage']['current_days']} 天内发布的信息):{names}。"
                                       f"请发布相应信息,或在 not_applicable 中写明不适用的理由。",
                                       "not_applicable" if "not_applicable" in unit.meta else "id")
 

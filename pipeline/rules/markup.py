@@ -76,6 +76,8 @@ for _cell in ("tr", "td", "th", "thead", "tbody", "tfoot", "caption", "colgroup"
 
 def mask_code(text: str) -> str:
     """`text` with code blocks, code spans and HTML comments blanked, offsets and lines kept."""
+    if "`" not in text and "~~~" not in text and "<!--" not in text:
+        return text
     return _CODE_OR_COMMENT.sub(lambda m: re.sub(r"[^\n]", " ", m.group()), text)
 
 
@@ -160,7 +162,7 @@ class UnsafeMarkup(Rule):
             return Diagnostic(item.path, line, col, code, Severity.ERROR, message)
 
         raw_by_line: dict[int, list[tuple[int, int, str]]] = {}
-        for tag in _TAG.finditer(text):
+        for tag in _TAG.finditer(text) if "<" in text else ():
             name = tag.group("name").lower()
             if tag.group("close"):
                 continue  # the opening tag is reported
@@ -173,7 +175,9 @@ class UnsafeMarkup(Rule):
             if body and name not in allowed:
                 raw_by_line.setdefault(text_field.line_at(tag.start()), []).append((tag.start(), tag.end("name"), name))
 
-        for pattern in (_MD_LINK, _MD_REFERENCE, _AUTOLINK):
+        for pattern, marker in ((_MD_LINK, "]("), (_MD_REFERENCE, "]:"), (_AUTOLINK, "<")):
+            if marker not in text:
+                continue
             for link in pattern.finditer(text):
                 scheme = dangerous_scheme(link.group("url"))
                 if scheme:

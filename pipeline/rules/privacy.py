@@ -25,6 +25,10 @@ CARD_CODE = "GK-PRIV-003"
 # Editors typing with a Chinese input method often produce full-width digits;
 # one character for one, so offsets stay valid.
 _FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－（）　", "0123456789Xx+-() ")
+_FULL_WIDTH_DIGIT = re.compile("[０-９]")
+# Every identifier below has 11 digits in a row or a 3-4-4 grouped run: one
+# cheap search lets almost every text skip the four patterns (speed at 10,000 items).
+_CANDIDATE = re.compile(r"[0-9](?:[0-9]{10}|[0-9]{2}[ -][0-9]{4}[ -][0-9]{4})")
 
 # 18-character ID: 17 digits and a digit or X, not part of a longer run of
 # digits or Latin letters (an index number such as 11450100MB1536210X is not).
@@ -191,7 +195,10 @@ MESSAGES = {
 
 def findings(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[int, int, str, str]]:
     """(start, end, code, masked form) of every identifier in `text`; `allowed` holds public numbers' digits."""
-    text = text.translate(_FULL_WIDTH)
+    if _FULL_WIDTH_DIGIT.search(text):
+        text = text.translate(_FULL_WIDTH)
+    if not _CANDIDATE.search(text):
+        return
     ids: list[tuple[int, int]] = []  # spans taken by ID numbers, never also cards
 
     for match in _ID18.finditer(text):
