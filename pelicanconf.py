@@ -34,8 +34,10 @@ TRANSLATION_FEED_ATOM = None
 AUTHOR_FEED_ATOM = None
 AUTHOR_FEED_RSS = None
 
-# Attachments and media are served from /files/ exactly as kept in content/files/.
-STATIC_PATHS = ["files"]
+# Attachments and media are served from /files/ exactly as kept in content/files/, but only those
+# that published pages use: the gongkai_portal plugin copies them (an attachment of a scheduled or
+# withdrawn item must not be reachable before or after its page is).
+STATIC_PATHS = []
 STATIC_EXCLUDES = []
 THEME_STATIC_DIR = "theme"
 THEME_STATIC_PATHS = ["static"]

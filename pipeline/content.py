@@ -19,7 +19,7 @@ from typing import Iterator
 import yaml
 
 from .diagnostics import Diagnostic, Severity
-from .types import ASSET_DIR, GOVERNANCE_DIR, TYPES_BY_FOLDER, UNIT_FOLDER
+from .types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
 
 Pointer = tuple  # path of keys/indices into an item's metadata
 
@@ -258,7 +258,8 @@ def classify(root: Path, path: Path) -> ContentFile:
     suffix = path.suffix.lower()
     if folder == ASSET_DIR:
         return ContentFile(path, rel, "asset")
-    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3:
+    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3 \
+            and parts[2].rsplit(".", 1)[0] in GOVERNANCE_FILES:
         return ContentFile(path, rel, "governance", parts[2].rsplit(".", 1)[0])
     if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
         return ContentFile(path, rel, "unit", "unit")

@@ -33,8 +33,8 @@ class Diagnostic:
     line: int
     col: int
     code: str
-    severity: Severity = field(compare=False)
-    message: str = field(compare=False)
+    severity: Severity
+    message: str
 
     @property
     def location(self) -> str:

@@ -28,7 +28,8 @@ class Repository:
     schemas: SchemaSet
     files: list[ContentFile] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)  # content items, in path order
-    units: dict[str, Item] = field(default_factory=dict)
+    units: dict[str, Item] = field(default_factory=dict)  # first record of each unit id
+    unit_records: list[Item] = field(default_factory=list)  # every unit file, duplicates included
     governance: dict[str, Item] = field(default_factory=dict)
     assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
     load_diagnostics: list[Diagnostic] = field(default_factory=list)
@@ -85,33 +86,38 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
         repo.now = now
     defaults = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
     repo.settings = copy.deepcopy(defaults)
-    limits = defaults["limits"]
-    for cf in scan(root):
-        repo.files.append(cf)
-        if cf.kind in ("unknown", "root", "symlink"):
-            continue  # reported by the path rules
-        if cf.path.is_symlink():
-            continue  # read nothing through a link: GK-PATH-001 decides
-        if cf.kind == "asset":
-            repo.assets[cf.rel.split("/", 1)[1]] = cf
-            continue
-        size = cf.path.stat().st_size
-        if size > limits["item_max_bytes"]:
-            continue  # GK-PATH-002 reports it; parsing it would cost more than it is worth
-        try:
-            item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
-        except LoadError as exc:
-            repo.load_diagnostics.append(exc.diagnostic)
-            continue
-        if cf.kind == "unit":
-            repo.units.setdefault(item.id, item)
-        elif cf.kind == "governance":
-            if cf.type in GOVERNANCE_FILES:
-                repo.governance[cf.type] = item
-        else:
-            repo.items.append(item)
+    repo.files = list(scan(root))
+    # Governance first: settings.yaml may change the limits the other files are read under.
+    governance = [cf for cf in repo.files if cf.kind == "governance"]
+    for cf in governance:
+        _load_one(repo, cf)
     _apply_settings(repo, defaults)
+    for cf in repo.files:
+        if cf.kind != "governance":
+            _load_one(repo, cf)
     return repo
+
+
+def _load_one(repo: Repository, cf: ContentFile) -> None:
+    if cf.kind in ("unknown", "root", "symlink") or cf.path.is_symlink():
+        return  # reported by the path rules; nothing is read through a link
+    if cf.kind == "asset":
+        repo.assets[cf.rel.split("/", 1)[1]] = cf
+        return
+    if cf.path.stat().st_size > repo.settings["limits"]["item_max_bytes"]:
+        return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
+    try:
+        item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
+    except LoadError as exc:
+        repo.load_diagnostics.append(exc.diagnostic)
+        return
+    if cf.kind == "unit":
+        repo.unit_records.append(item)
+        repo.units.setdefault(item.id, item)
+    elif cf.kind == "governance":
+        repo.governance[cf.type] = item
+    else:
+        repo.items.append(item)
 
 
 def _apply_settings(repo: Repository, defaults: dict) -> None:

@@ -140,7 +140,12 @@ def _explain(item: Item, error, titles) -> list[Diagnostic]:
         owner = "" if not pointer else f"{where}中"
         return [diag("GK-SCH-001", f"{owner}缺少必填字段「{key}」({label})。")]
     if kind in ("unevaluatedProperties", "additionalProperties"):
-        keys = [k for k in _UNEXPECTED.findall(error.message) if k in (error.instance or {})]
+        # A known key whose value failed validation is not "evaluated" either; report only
+        # keys the type really lacks (the bad value has its own GK-SCH-003).
+        known = titles if not pointer else {}
+        keys = [k for k in _UNEXPECTED.findall(error.message) if k in (error.instance or {}) and k not in known]
+        if not keys:
+            return []
         return [diag("GK-SCH-002", f"未知字段「{key}」:本类型没有这个字段,请检查拼写(可用字段见 schemas/{item.type}.schema.json)。",
                      pointer + (key,)) for key in keys or ["?"]]
     if kind == "enum":

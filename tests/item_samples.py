@@ -119,3 +119,15 @@ def sample(type_name: str) -> tuple[str, str]:
 def all_samples() -> dict[str, str]:
     """Every sample as files for make_repo (the policy's interpretation included)."""
     return {path: text for path, text in SAMPLES.values()}
+
+
+def line_no(text: str, needle: str, occurrence: int = 1) -> int:
+    """1-based number of the line holding the `occurrence`-th line containing `needle`.
+
+    Tests state where a diagnostic must point by the text it must point at,
+    so that a fixture edit cannot silently shift an expected line.
+    """
+    hits = [n for n, line in enumerate(text.split("\n"), 1) if needle in line]
+    if len(hits) < occurrence:
+        raise AssertionError(f"{needle!r} not in fixture")
+    return hits[occurrence - 1]

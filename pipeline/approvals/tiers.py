@@ -45,6 +45,7 @@ class Tier:
     text: str
     when: tuple
     steps: tuple[Step, ...]
+    section: str = ""  # CODEOWNERS section name; "{unit}" is replaced by the unit's name
 
     @property
     def per_unit(self) -> bool:
@@ -56,6 +57,13 @@ class PathRule:
     pattern: str
     tier: str
     label: str
+    codeowners: bool = True  # also a CODEOWNERS pattern (false for catch-alls)
+
+    @property
+    def codeowners_pattern(self) -> str:
+        if self.pattern.endswith("/*"):
+            return "/" + self.pattern[:-1]
+        return "/" + self.pattern
 
 
 @dataclass(frozen=True, order=True)
@@ -170,8 +178,9 @@ def load_policy(path: Path = TIERS_FILE) -> Policy:
                 if step.kind not in ("review", "approve"):
                     raise PolicyError(f"tiers.yaml:步骤类型应为 review 或 approve,而不是「{step.kind}」")
             tiers.append(Tier(raw["id"], raw["label"], raw.get("article", ""), raw.get("text", ""),
-                              tuple(raw["when"]), steps))
-        paths = [PathRule(p["pattern"], p["tier"], p.get("label", "")) for p in data.get("paths") or []]
+                              tuple(raw["when"]), steps, raw.get("section") or raw["label"]))
+        paths = [PathRule(p["pattern"], p["tier"], p.get("label", ""), bool(p.get("codeowners", True)))
+                 for p in data.get("paths") or []]
         trailers = {k: list(v) for k, v in (data.get("trailers") or {}).items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise PolicyError(f"无法读取审批层级配置 {path}:{exc}") from None

@@ -31,12 +31,16 @@ def _build(args, root):
     from ..cli import _now
     from ..reporters import render
     from ..repository import load_repository
-    from .run import build_site
+    from .run import BuildError, build_site
 
     now = _now(args)
     repo = load_repository(root, now=now)
     output = Path(args.output) if args.output else root / "output"
-    result = build_site(repo, output, now)
+    try:
+        result = build_site(repo, output, now)
+    except BuildError:
+        print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
+        raise
     fmt = getattr(args, "format", "text")
     # A build reports what stops it; warnings are the check's business (gongkai check lists them).
     shown = result.diagnostics if fmt != "text" else [d for d in result.diagnostics if d.severity.value == "error"]

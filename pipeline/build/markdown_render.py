@@ -7,6 +7,7 @@ By-id links (`item:ID`) become URLs here, the only place that knows them.
 from __future__ import annotations
 
 import re
+from urllib.parse import unquote
 
 import markdown
 import nh3
@@ -37,6 +38,7 @@ class MarkdownRenderer:
         self._md = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
         self._resolve_item = resolve_item
         self._units = known_units
+        self.files: set[str] = set()  # repository files (relative to content/) the rendered text links or shows
 
     def _target(self, match: re.Match) -> str:
         target = match.group(1)
@@ -49,6 +51,7 @@ class MarkdownRenderer:
             new = unit_url(ident) if ident in self._units else DEAD_LINK
         elif is_file_target(target):
             new = file_url(target)
+            self.files.add(unquote(re.split(r"[?#]", target, maxsplit=1)[0]).lstrip("/"))
         else:
             return match.group(0)
         return match.group(0).replace(target, new, 1)

@@ -1,6 +1,7 @@
 """What every page shares, and the non-HTML files of the site."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from .feeds import atom_feed, robots_txt, sitemap_xml
@@ -23,7 +24,8 @@ CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self';
 def common_context(model) -> dict:
     host = model.unit_info(model.site.get("host_unit"))
     contact = next((e.url for e in model.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host["url"])
-    return {"site": model.site, "host": host, "nav": NAV, "csp": CSP, "contact_url": contact}
+    nav = tuple((name, url) for name, url in NAV if model.has_page(url))
+    return {"site": model.site, "host": host, "nav": nav, "csp": CSP, "contact_url": contact}
 
 
 def extra_files(model) -> dict[str, str]:
@@ -31,6 +33,15 @@ def extra_files(model) -> dict[str, str]:
     for column_id in sorted(model.columns):
         files[f"feeds/{column_id}.xml"] = atom_feed(model, column_id)
     return files
+
+
+def copy_files(model, output: str | Path) -> None:
+    """Copy the repository files that published pages use (and only those) to the same path under output/."""
+    for rel in model.published_files:
+        source = model.repo.assets[rel].path
+        target = Path(output) / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def write_text(output: str | Path, name: str, text: str) -> None:

@@ -1,8 +1,8 @@
 """`gongkai build`: check, then Pelican, then an atomic swap into output/.
 
-A failed check or a failed render leaves the previous output/ untouched:
-Pelican writes into a temporary sibling directory that replaces output/ only
-when everything succeeded.
+A failed check, a failed render or a broken internal link leaves the
+previous output/ untouched: Pelican writes into a temporary sibling directory
+that is link-checked and replaces output/ only when everything succeeded.
 """
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from pathlib import Path
 from ..check import check_repository
 from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
+from .linkcheck import check_links
 
 CODE_DIR = Path(__file__).resolve().parents[2]
 PELICANCONF = CODE_DIR / "pelicanconf.py"
@@ -48,13 +49,34 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
     output.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
-        result.pages = run_pelican(repo, staging, now)
+        try:
+            result.pages = run_pelican(repo, staging, now)
+        except Exception as exc:
+            raise BuildError(f"渲染网站失败:{exc}") from exc
+        broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
+        result.diagnostics = result.diagnostics + broken
+        if has_errors(broken):
+            shutil.rmtree(staging, ignore_errors=True)
+            return result
         _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.output = output
     return result
+
+
+def _own_hosts(repo: Repository) -> list[str]:
+    domain = repo.site.get("domain")
+    return [domain] if isinstance(domain, str) and domain else []
+
+
+def _display_prefix(repo: Repository, output: Path) -> str:
+    """How diagnostics name a page of the new site: as it will sit in output/, relative to the repository when inside it."""
+    try:
+        return output.relative_to(repo.root).as_posix() + "/"
+    except ValueError:
+        return output.as_posix() + "/"
 
 
 def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:

@@ -16,8 +16,9 @@ from ..relations import interpretations_by_policy
 from ..repository import Repository
 from ..timeutil import parse_when
 from ..types import TYPES
+from .history import History
 from .markdown_render import MarkdownRenderer
-from .urls import column_url, file_url, item_url, unit_url
+from .urls import UnsafeURL, column_url, file_url, item_url, output_name, unit_url
 
 PER_PAGE = 20
 HOME_BLOCK = 6
@@ -119,6 +120,51 @@ class SiteModel:
         for entry in self.entries.values():
             if entry.status == publication.PUBLISHED:
                 entry.html = self.renderer.render(entry.item.body)
+        self.unit_html = {uid: self.renderer.render(u.meta.get("functions", "")) for uid, u in self.units.items()}
+
+    # --- what else reaches the site ------------------------------------------
+    @cached_property
+    def published_files(self) -> list[str]:
+        """Files of content/ (relative to it) that published pages use; nothing else is copied.
+
+        An attachment of a scheduled or withdrawn item, or a file nobody links,
+        stays off the site.
+        """
+        used = set(self.renderer.files)
+        for entry in self.listed:
+            for key in ("attachments", "forms", "media"):
+                for ref in entry.meta.get(key) or []:
+                    if isinstance(ref, dict) and isinstance(ref.get("file"), str):
+                        used.add(ref["file"])
+        return sorted(rel for rel in (u.lstrip("/") for u in used) if rel in self.repo.assets)
+
+    @cached_property
+    def history(self) -> History:
+        return History(self.repo.root, now=self.now)
+
+    def column_for_type(self, type_name: str) -> dict | None:
+        """The column a type's items are listed in (None when the responsibility table has none)."""
+        for column_id, column in self.columns.items():
+            if type_name in (column.get("types") or []):
+                return {"id": column_id, "name": column.get("name", column_id), "url": column_url(column_id)}
+        column_id = TYPES[type_name].column
+        if column_id in self.columns:
+            return {"id": column_id, "name": self.columns[column_id].get("name", column_id), "url": column_url(column_id)}
+        return None
+
+    def monitoring_meta(self, page: "Page") -> list[tuple[str, str]]:
+        """The <meta> tags national monitoring crawlers read on government sites, in their usual order."""
+        out = [("SiteName", self.site.get("name", "")), ("SiteDomain", self.site.get("domain", "")),
+               ("SiteIDCode", str(self.site.get("site_id_code", "")))]
+        entry = page.context.get("entry")
+        if entry is not None:
+            out += [("ColumnName", entry.column["name"]), ("ColumnType", entry.type_label),
+                    ("ArticleTitle", entry.title), ("PubDate", entry.pubdate), ("ContentSource", entry.unit["name"])]
+        else:
+            column = page.context.get("column")
+            name = column["name"] if column else page.context.get("title", "")
+            out += [("ColumnName", name), ("ColumnType", name)]
+        return out
 
     # --- lookups ------------------------------------------------------------
     def _resolve(self, item_id):
@@ -174,16 +220,17 @@ class SiteModel:
         pages += self.unit_pages()
         pages.append(Page("/sitemap/", "sitemap.html", {"title": "网站地图", "sections": self.sitemap_sections()}))
         pages.append(Page("/404.html", "404.html", {"title": "页面不存在"}))
-        pages += self.redirect_pages()
+        pages += self.redirect_pages({output_name(p.url) for p in pages})
         return pages
 
     def home(self) -> Page:
-        blocks = [{"title": title, "more": more, "entries": self.in_columns(*cols)[:HOME_BLOCK]}
+        blocks = [{"title": title, "more": more if self.has_page(more) else None,
+                   "entries": self.in_columns(*cols)[:HOME_BLOCK]}
                   for title, cols, more in HOME_BLOCKS]
         services = self.listed_of("service")
         letters = self.listed_of("letter", "survey", "interview")
         return Page("/", "index.html", {
-            "title": "首页", "blocks": blocks,
+            "title": "首页", "blocks": blocks, "reports_column": self.column_for_type("report"),
             "services": services[:HOME_BLOCK], "themes": self.theme_links(),
             "interaction": letters[:HOME_BLOCK],
         })
@@ -198,6 +245,7 @@ class SiteModel:
             context = {"title": entry.title, "entry": entry}
             if entry.type == "policy":
                 context["interpretations"] = self.interpretations.get(entry.id, [])
+                context["revisions"] = self.history.for_path(entry.item.path)
                 context["replaced_by"] = self.linked([entry.meta.get("replaced_by")])
                 context["replaces"] = [e for e in self.listed_of("policy") if e.meta.get("replaced_by") == entry.id]
                 context["categories"] = self.repo.schemas.category_labels
@@ -205,7 +253,8 @@ class SiteModel:
                 context["policies"] = self.linked(entry.meta.get("interprets"))
             elif entry.type == "service":
                 context["policies"] = self.linked(entry.meta.get("related_policies"))
-                context["site"] = self.site
+                # Art. 16: every guide links to online handling; the platform's entry page when the item has none
+                context["online_url"] = entry.meta.get("online_url") or self.site.get("platform_url")
             elif entry.type == "letter":
                 context["reply_unit"] = self.unit_info(entry.meta.get("reply_unit"))
             elif entry.type == "survey":
@@ -311,6 +360,7 @@ class SiteModel:
     def interaction_pages(self) -> list[Page]:
         return [Page("/hudong/", "interaction.html", {
             "title": "政民互动",
+            "more": {t: self.column_for_type(t) for t in ("letter", "survey", "interview")},
             "letters": self.listed_of("letter")[:10], "surveys": self.listed_of("survey"),
             "interviews": self.listed_of("interview"),
             "states": {e.id: self.survey_state(e) for e in self.listed_of("survey")}})]
@@ -326,13 +376,31 @@ class SiteModel:
             pages.append(Page(unit_url(uid), "unit.html", {
                 "title": unit.meta.get("name", uid), "unit": unit.meta, "entries": by_unit[uid][:50],
                 "count": len(by_unit[uid]), "categories": labels,
-                "html": self.renderer.render(unit.meta.get("functions", ""))}))
+                "html": self.unit_html[uid]}))
         return pages
 
-    def redirect_pages(self) -> list[Page]:
+    def has_page(self, url: str) -> bool:
+        """Whether the site has a page at `url` (a column listing that the responsibility table defines)."""
+        return not url.startswith("/columns/") or url.split("/")[2] in self.columns
+
+    def redirect_pages(self, taken: set[str] | None = None) -> list[Page]:
+        """A redirect page for each former address of a published or withdrawn item.
+
+        A former address that a current page uses, that an earlier item already
+        claimed, or that would leave the site's directory is skipped: a current
+        page always wins over an old address.
+        """
+        taken = set(taken or ())
         pages = []
         for entry in sorted(self.entries.values(), key=lambda e: e.id):
             for old in entry.meta.get("former_urls") or []:
+                try:
+                    name = output_name(old)
+                except UnsafeURL:
+                    continue
+                if name in taken:
+                    continue
+                taken.add(name)
                 pages.append(Page(old, "redirect.html", {"title": entry.title, "target": entry.url}))
         return pages
 

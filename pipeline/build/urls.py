@@ -1,6 +1,8 @@
 """Addresses derive from ids and types, never from titles."""
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from ..types import TYPES
 
 
@@ -25,9 +27,25 @@ def file_url(rel: str) -> str:
     return "/" + rel.lstrip("/")
 
 
+class UnsafeURL(ValueError):
+    """A site path that cannot be a file inside output/ (it climbs out, or carries a query)."""
+
+
 def output_name(url: str) -> str:
-    """Where a URL's page is written inside output/."""
-    path = url.lstrip("/")
-    if not path or path.endswith("/"):
-        return path + "index.html"
+    """Where a URL's page is written inside output/, relative to it.
+
+    `/a/b/` and `/a/b` (no file extension) become `a/b/index.html`, which is
+    what a static server answers for both; `/a/b.html` stays a file.
+    Percent-escapes are decoded as the server decodes them.
+    """
+    if not url.startswith("/") or "?" in url or "#" in url or "\\" in url:
+        raise UnsafeURL(url)
+    segments = unquote(url).split("/")[1:]
+    if any(s in (".", "..") or "\0" in s for s in segments):
+        raise UnsafeURL(url)
+    path = "/".join(s for s in segments if s)
+    if not path:
+        return "index.html"
+    if url.endswith("/") or "." not in segments[-1]:
+        return path + "/index.html"
     return path

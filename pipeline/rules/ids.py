@@ -23,7 +23,7 @@ class UniqueIds(Rule):
 
     def check(self, repo):
         first = {}
-        for item in [*repo.items, *repo.units.values()]:
+        for item in [*repo.items, *repo.unit_records]:
             declared = item.meta.get("id")
             stem = item.path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
             if isinstance(declared, str) and declared != stem:
@@ -37,7 +37,10 @@ class UniqueIds(Rule):
             else:
                 first[item.id] = item
         seen_units = {}
-        for unit in sorted(repo.units.values(), key=lambda u: u.path):
+        for unit in repo.unit_records:
             if unit.id in seen_units:
-                yield unit.diagnostic("GK-ID-001", Severity.ERROR, f"单位编号「{unit.id}」重复。", "id")
-            seen_units[unit.id] = unit
+                other = seen_units[unit.id]
+                yield unit.diagnostic("GK-ID-001", Severity.ERROR,
+                                      f"单位编号「{unit.id}」已被 {other.path} 使用;每个单位只能有一个文件。", "id")
+            else:
+                seen_units[unit.id] = unit

@@ -53,9 +53,10 @@ def is_body(text_field: TextField) -> bool:
 class Locator:
     """Turn a match in a published text into (line, col) of the source file.
 
-    Lines come from `TextField.line_at`. Columns are exact in bodies; in
-    metadata the matched text is looked up on its source line (read only when
-    something was found), else the column is 0. A column matters beyond
+    Bodies: exact, from offsets. Metadata: the source file is read (only when
+    something was found) and the matched text looked up on its line; inside a
+    block scalar among the scalar's lines, which also corrects `line_at` for
+    folded (`>`) scalars. Not found: `line_at` and column 0. A column matters beyond
     display: the decision layer merges diagnostics with the same path, line,
     column and code, so two findings on one line need distinct columns.
     """
@@ -73,15 +74,13 @@ class Locator:
         lines = self._source(item.path)
         if not fragment or "\n" in fragment or not lines or not 1 <= line <= len(lines):
             return line, 0
-        line_start = text.rfind("\n", 0, start) + 1 if text_field.block else 0
-        occurrence = text.count(fragment, line_start, start)
-        source_line = lines[line - 1]
-        col = -1
-        for _ in range(occurrence + 1):
-            col = source_line.find(fragment, col + 1)
-            if col < 0:
-                return line, 0
-        return line, col + 1
+        if text_field.block:
+            found = _in_block_scalar(lines, text_field, fragment, text.count(fragment, 0, start))
+            if found:
+                return found
+        occurrence = text.count(fragment, 0, start)  # a flow scalar is one source line
+        col = _nth(lines[line - 1], fragment, occurrence)
+        return line, col + 1 if col >= 0 else 0
 
     def _source(self, rel: str) -> list[str] | None:
         if rel not in self._sources:
@@ -92,3 +91,40 @@ class Locator:
             else:
                 self._sources[rel] = text.split("\n")
         return self._sources[rel]
+
+
+def _nth(haystack: str, needle: str, n: int) -> int:
+    """Index of the n-th (0-based) occurrence of `needle`, -1 if there are fewer."""
+    at = -1
+    for _ in range(n + 1):
+        at = haystack.find(needle, at + 1)
+        if at < 0:
+            return -1
+    return at
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _in_block_scalar(lines: list[str], text_field: TextField, fragment: str, occurrence: int):
+    """(line, col) of the occurrence-th `fragment` among the source lines of a block scalar.
+
+    Needed for folded scalars (`>`), where YAML joins source lines with spaces
+    and `line_at` can only give the first line; exact for literal ones too.
+    The scalar runs from the line after its indicator while lines are blank or
+    indented deeper than the indicator's line.
+    """
+    first = text_field.line - 1  # 0-based index of the first content line
+    if first < 1 or first > len(lines):
+        return None
+    indent = _indent(lines[first - 1])
+    for index in range(first, len(lines)):
+        source_line = lines[index]
+        if source_line.strip() and _indent(source_line) <= indent:
+            break
+        count = source_line.count(fragment)
+        if occurrence < count:
+            return index + 1, _nth(source_line, fragment, occurrence) + 1
+        occurrence -= count
+    return None

@@ -27,8 +27,9 @@ class WordingList:
         self.entries: dict[str, dict] = {}
         for entry in entries:
             wrong, right = entry.get("wrong"), entry.get("right")
-            if isinstance(wrong, str) and wrong and isinstance(right, str):
-                self.entries.setdefault(wrong, entry)
+            if isinstance(wrong, str) and wrong.strip():
+                self.entries.setdefault(wrong, {"wrong": wrong, "right": right if isinstance(right, str) else "",
+                                                "note": entry.get("note")})
         ordered = sorted(self.entries, key=lambda w: (-len(w), w))
         self.pattern = re.compile("|".join(map(re.escape, ordered))) if ordered else None
 
@@ -37,7 +38,7 @@ class WordingList:
             return
         for match in self.pattern.finditer(text):
             entry = self.entries[match.group()]
-            if not _inside_correct_form(text, match.start(), match.group(), entry["right"]):
+            if not (entry["right"] and _inside_correct_form(text, match.start(), match.group(), entry["right"])):
                 yield match, entry
 
 
@@ -85,7 +86,8 @@ class SeriousWording(Rule):
             for text_field in published_fields(item):
                 for match, entry in wording.finditer(text_field.text):
                     line, col = locate(item, text_field, match.start(), match.end())
-                    message = f"「{entry['wrong']}」是严重表述错误,应改为「{entry['right']}」。"
+                    message = f"「{entry['wrong']}」是严重表述错误," + (
+                        f"应改为「{entry['right']}」。" if entry["right"] else "请改正。")
                     note = entry.get("note")
                     if isinstance(note, str) and note.strip():
                         message += f"说明:{note.strip()}"

@@ -31,10 +31,11 @@ class PortalGenerator(Generator):
             common = outputs.common_context(self.model)
             for page in self.pages:
                 template = self.get_template(page.template.removesuffix(".html"))
-                writer.write_file(output_name(page.url), template, self.context,
-                                  page=page, **{**common, **page.context})
+                writer.write_file(output_name(page.url), template, self.context, page=page,
+                                  monitor=self.model.monitoring_meta(page), **{**common, **page.context})
             for name, text in outputs.extra_files(self.model).items():
                 outputs.write_text(self.output_path, name, text)
+            outputs.copy_files(self.model, self.output_path)
             self.settings["GONGKAI_PAGES_WRITTEN"] = [len(self.pages)]
         except Exception as exc:
             raise PluginError(f"gongkai_portal: 写出页面失败:{exc}") from exc

@@ -179,6 +179,13 @@ def test_unit_page_is_screened(tmp_path):
         (MOBILE_CODE, "content/units/jyj.yaml", 6)}
 
 
+def test_folded_block_scalar_line_is_exact(tmp_path):
+    unit = unit_yaml("jyj", "测试市教育局", "市直部门", 12346).replace(
+        "kind: 市直部门\n", "kind: 市直部门\nfunctions: >-\n  负责全市教育工作。\n  联系人手机\n  13912345678。\n")
+    diags = diagnostics(tmp_path, {"content/units/jyj.yaml": unit}, MOBILE_CODE)
+    assert [(d.path, d.line, d.col) for d in diags] == [("content/units/jyj.yaml", 7, 3)]
+
+
 def test_withdrawn_item_screens_only_its_notice(tmp_path):
     item = md("""
         id: xw-1

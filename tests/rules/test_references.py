@@ -1,7 +1,7 @@
 """GK-REF-001..005: references to items, units, columns and repository files resolve."""
 from __future__ import annotations
 
-from tests.item_samples import sample
+from tests.item_samples import line_no, sample
 from tests.repo_factory import BASE, INTERPRETATION, NEWS, POLICY, found, make_repo, md, run_check
 
 POLICY_PATH = "content/policies/zc-1.md"
@@ -22,7 +22,7 @@ def news_with_body(body: str) -> str:
 def test_interpretation_of_unknown_id_is_ref_001_at_the_list_entry(tmp_path):
     interp = INTERPRETATION.replace("interprets: [zc-1]", "interprets:\n  - zc-1\n  - zc-9")
     diagnostics = check(tmp_path, {POLICY_PATH: POLICY, INTERP_PATH: interp})
-    assert found(diagnostics) == {("GK-REF-001", INTERP_PATH, 7)}
+    assert found(diagnostics) == {("GK-REF-001", INTERP_PATH, line_no(interp, "- zc-9"))}
     assert "zc-9" in diagnostics[0].message
 
 
@@ -33,14 +33,14 @@ def test_interpretation_of_existing_policy_passes(tmp_path):
 def test_unknown_replacing_document_is_ref_001(tmp_path):
     policy = POLICY.replace("validity: 现行有效", "validity: 已废止\nvalidity_date: 2026-05-01\nreplaced_by: zc-8")
     diagnostics = check(tmp_path, {POLICY_PATH: policy, INTERP_PATH: INTERPRETATION})
-    assert found(diagnostics) == {("GK-REF-001", POLICY_PATH, 15)}
+    assert found(diagnostics) == {("GK-REF-001", POLICY_PATH, line_no(policy, "replaced_by"))}
 
 
 def test_unknown_related_policy_of_a_service_is_ref_001(tmp_path):
     path, service = sample("service")
     service = service.replace("theme: 教育", "theme: 教育\nrelated_policies: [zc-1, zc-7]")
     diagnostics = check(tmp_path, {path: service, POLICY_PATH: POLICY, INTERP_PATH: INTERPRETATION})
-    assert found(diagnostics) == {("GK-REF-001", path, 30)}
+    assert found(diagnostics) == {("GK-REF-001", path, line_no(service, "related_policies"))}
 
 
 def test_body_link_to_unknown_item_is_ref_001_at_the_body_line(tmp_path):
@@ -70,7 +70,7 @@ def test_unknown_unit_is_ref_002_at_the_unit_line(tmp_path):
 def test_unknown_reply_unit_is_ref_002(tmp_path):
     path, letter = sample("letter")
     diagnostics = check(tmp_path, {path: letter.replace("reply_unit: jyj", "reply_unit: gaj")})
-    assert found(diagnostics) == {("GK-REF-002", path, 10)}
+    assert found(diagnostics) == {("GK-REF-002", path, line_no(letter, "reply_unit"))}
 
 
 def test_body_link_to_unknown_unit_is_ref_002(tmp_path):
@@ -120,7 +120,7 @@ ATTACHED = POLICY.replace("validity: 现行有效", "validity: 现行有效\natt
 
 def test_missing_attachment_is_ref_004_at_its_file_line(tmp_path):
     diagnostics = check(tmp_path, {POLICY_PATH: ATTACHED, INTERP_PATH: INTERPRETATION})
-    assert found(diagnostics) == {("GK-REF-004", POLICY_PATH, 17)}
+    assert found(diagnostics) == {("GK-REF-004", POLICY_PATH, line_no(ATTACHED, "file: files/2026/附件1.pdf"))}
 
 
 def test_present_attachment_passes(tmp_path):
@@ -131,14 +131,14 @@ def test_present_attachment_passes(tmp_path):
 def test_missing_interpretation_media_is_ref_004(tmp_path):
     interp = INTERPRETATION.replace("form: 文字", "form: 图解\nmedia:\n  - file: files/tj.png\n    description: 一图读懂")
     diagnostics = check(tmp_path, {POLICY_PATH: POLICY, INTERP_PATH: interp})
-    assert found(diagnostics) == {("GK-REF-004", INTERP_PATH, 9)}
+    assert found(diagnostics) == {("GK-REF-004", INTERP_PATH, line_no(interp, "file: files/tj.png"))}
 
 
 def test_missing_service_form_is_ref_004(tmp_path):
     path, service = sample("service")
     service = service.replace("theme: 教育", "theme: 教育\nforms:\n  - title: 申请表\n    file: files/sq.docx\n    kind: 规范表格")
     diagnostics = check(tmp_path, {path: service})
-    assert found(diagnostics) == {("GK-REF-004", path, 32)}
+    assert found(diagnostics) == {("GK-REF-004", path, line_no(service, "file: files/sq.docx"))}
 
 
 def test_body_link_to_missing_file_is_ref_004(tmp_path):
@@ -155,7 +155,7 @@ def test_body_link_to_present_file_and_external_url_pass(tmp_path):
 # --- GK-REF-005: wrong type ------------------------------------------------------------------
 
 def test_interpretation_of_a_news_item_is_ref_005(tmp_path):
-    interp = INTERPRETATION.replace("interprets: [zc-1]", "interprets: [xw-1]")
+    interp = INTERPRETATION.replace("zc-1]", "xw-1]").replace("item:zc-1", "item:xw-1")
     diagnostics = check(tmp_path, {NEWS_PATH: NEWS, INTERP_PATH: interp})
     assert found(diagnostics) == {("GK-REF-005", INTERP_PATH, 6)}
 
@@ -163,7 +163,7 @@ def test_interpretation_of_a_news_item_is_ref_005(tmp_path):
 def test_replaced_by_an_interpretation_is_ref_005(tmp_path):
     policy = POLICY.replace("validity: 现行有效", "validity: 已废止\nvalidity_date: 2026-05-01\nreplaced_by: jd-zc-1")
     diagnostics = check(tmp_path, {POLICY_PATH: policy, INTERP_PATH: INTERPRETATION})
-    assert found(diagnostics) == {("GK-REF-005", POLICY_PATH, 15)}
+    assert found(diagnostics) == {("GK-REF-005", POLICY_PATH, line_no(policy, "replaced_by"))}
 
 
 def test_body_link_to_any_type_is_fine(tmp_path):

@@ -1,0 +1,423 @@
+"""The demo portal, built once, read back by parsing its HTML (issue 3, acceptance)."""
+from __future__ import annotations
+
+import re
+from xml.etree import ElementTree as ET
+
+import pytest
+
+from pipeline.build.linkcheck import check_links, reachable_pages
+
+ATOM = "{http://www.w3.org/2005/Atom}"
+SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
+
+
+def text(node) -> str:
+    return " ".join(node.get_text(" ", strip=True).split()) if node is not None else ""
+
+
+def section(soup, heading: str):
+    """The <section> whose heading reads `heading`."""
+    for h in soup.find_all(["h2", "h3"]):
+        if text(h) == heading:
+            return h.find_parent("section")
+    return None
+
+
+def links(node) -> set[str]:
+    return {a["href"] for a in node.find_all("a", href=True)} if node is not None else set()
+
+
+# --- policy pages -------------------------------------------------------------------------------
+
+
+def test_policy_page_shows_the_standard_metadata_table(demo):
+    policies = [p for p in demo.in_state("published").values() if p.type == "policy"]
+    assert len(policies) >= 5
+    for policy in policies:
+        table = demo.soup(policy.url).find("table", class_="policy-meta")
+        assert table is not None, policy.id
+        cells = {text(th): text(th.find_next_sibling("td")) for th in table.find_all("th")}
+        meta = policy.meta
+        assert cells["索引号"] == meta["index_number"]
+        assert cells["主题分类"] == meta["subject"]
+        assert cells["发布机构"] == demo.unit_name(meta["unit"])
+        assert cells["成文日期"] == meta["written"]
+        assert cells["发文字号"] == meta.get("doc_number", "无")
+        assert cells["发布日期"] == meta["date"][:10]
+        assert cells["有效性"] == meta["validity"]
+
+
+def test_policy_and_interpretations_link_both_ways(demo):
+    published = demo.in_state("published")
+    pairs = [(policy_id, item) for item in published.values() if item.type == "interpretation"
+             for policy_id in item.meta["interprets"] if policy_id in published]
+    assert len(pairs) >= 5
+    for policy_id, interpretation in pairs:
+        policy = published[policy_id]
+        related = section(demo.soup(policy.url), "相关解读")
+        assert interpretation.url in links(related), f"{policy.id} does not list {interpretation.id} under 相关解读"
+        originals = {a["href"] for a in demo.soup(interpretation.url).select("a.original")}
+        assert policy.url in originals, f"{interpretation.id} does not link its 原文 {policy.id}"
+        assert "原文" in text(demo.soup(interpretation.url).select_one("a.original").parent)
+
+
+def test_policy_without_interpretation_says_so(demo):
+    published = demo.in_state("published")
+    interpreted = {p for i in published.values() if i.type == "interpretation" for p in i.meta["interprets"]}
+    for policy in (p for p in published.values() if p.type == "policy" and p.id not in interpreted):
+        related = section(demo.soup(policy.url), "相关解读")
+        assert related is not None and not links(related)
+
+
+def test_repealed_or_amended_policy_is_marked_and_links_its_replacement(demo):
+    published = demo.in_state("published")
+    replaced = [p for p in published.values() if p.type == "policy" and p.meta["validity"] in ("已废止", "已修订")]
+    assert {p.meta["validity"] for p in replaced} == {"已废止", "已修订"}, "the demo should show both kinds"
+    for policy in replaced:
+        soup = demo.soup(policy.url)
+        notice = soup.find(class_="validity-notice")
+        assert notice is not None and policy.meta["validity"] in text(notice), policy.id
+        assert "not-current" in soup.find("article")["class"]
+        replacement = policy.meta.get("replaced_by")
+        if replacement in published:
+            assert published[replacement].url in links(notice), f"{policy.id} does not link {replacement}"
+            # and the replacement names what it replaced
+            assert policy.url in links(demo.soup(published[replacement].url).find("article"))
+    current = [p for p in published.values() if p.type == "policy" and p.meta["validity"] == "现行有效"]
+    for policy in current:
+        assert demo.soup(policy.url).find(class_="validity-notice") is None
+
+
+def test_policy_change_notes_from_the_item_are_shown(demo):
+    with_changes = [p for p in demo.in_state("published").values() if p.type == "policy" and p.meta.get("changes")]
+    assert with_changes
+    for policy in with_changes:
+        changes = section(demo.soup(policy.url), "修订记录")
+        assert changes is not None
+        for change in policy.meta["changes"]:
+            assert change["date"] in text(changes)
+            assert " ".join(change["note"].split()) in text(changes)
+
+
+# --- service guides ----------------------------------------------------------------------------
+
+ARTICLE_16 = {"事项名称": None, "设定依据": "basis", "申请条件": "conditions", "办理材料": "materials",
+              "办理地点": "location", "办理机构": "agency", "收费标准": "fees", "办理时间": "hours",
+              "联系电话": "phone", "办理流程": "process"}
+
+
+def test_service_guide_shows_every_article_16_element_and_the_online_link(demo):
+    services = [s for s in demo.in_state("published").values() if s.type == "service"]
+    assert len(services) >= 3
+    platform = demo.site_config.get("platform_url")
+    for service in services:
+        soup = demo.soup(service.url)
+        guide = soup.find("dl", class_="guide")
+        shown = {text(dt): dt.find_next_sibling("dd") for dt in guide.find_all("dt")}
+        assert set(ARTICLE_16) <= set(shown), f"{service.id} lacks {set(ARTICLE_16) - set(shown)}"
+        meta = service.meta
+        assert text(shown["事项名称"]) == meta["title"]
+        for label, key in ARTICLE_16.items():
+            if key in (None, "materials"):
+                continue
+            values = meta[key] if isinstance(meta[key], list) else [meta[key]]
+            for value in values:
+                assert " ".join(value.split()) in text(shown[label]), f"{service.id}: {label} lacks {value!r}"
+        table = shown["办理材料"].find("table")
+        headers = [text(th) for th in table.find("thead").find_all("th")]
+        assert headers == ["材料名称", "依据", "格式", "份数", "签名签章要求"]
+        rows = [[text(td) for td in tr.find_all("td")] for tr in table.find("tbody").find_all("tr")]
+        assert len(rows) == len(meta["materials"])
+        for row, material in zip(rows, meta["materials"]):
+            assert row[0].startswith(material["name"])
+            assert row[1:] == [" ".join(material[k].split()) for k in ("basis", "format", "copies", "signature")]
+        online = soup.select_one("a.online-handle")
+        assert online is not None, f"{service.id} has no online-handling link"
+        assert online["href"] == meta.get("online_url", platform)
+        assert "在线办理" in text(online)
+
+
+def test_services_are_grouped_by_audience_and_theme(demo):
+    services = [s for s in demo.in_state("published").values() if s.type == "service"]
+    for audience, slug in (("个人", "personal"), ("法人", "legal")):
+        listed = links(demo.soup(f"/services/audience/{slug}/").find("main"))
+        for service in services:
+            assert (service.url in listed) == (audience in service.meta["audience"]), (service.id, audience)
+    themes = links(demo.soup("/services/").find("main"))
+    for service in services:
+        assert service.url in themes
+
+
+# --- every page: footer, meta tags, language, CSP --------------------------------------------------
+
+
+def test_footer_identity_fields_come_from_site_configuration(demo):
+    config = demo.site_config
+    host = demo.unit_name(config["host_unit"])
+    for page in set(demo.html_pages) - demo.redirect_pages:
+        footer = demo.soup(page).find("footer")
+        assert footer is not None, page
+        words = text(footer)
+        assert f"主办单位:{host}" in words.replace(" ", ""), page
+        for key in ("site_id_code", "icp", "police_record"):
+            assert config[key] in words, (page, key)
+        assert "网站标识码" in words
+        assert config["contact"]["phone"] in words
+        assert footer.find(class_="gov-mark-slot") is not None
+        anchors = {text(a): a["href"] for a in footer.find_all("a", href=True)}
+        assert demo.exists(anchors["网站地图"]) and anchors["网站地图"] == "/sitemap/"
+        assert demo.exists(anchors["联系我们"])
+    site_map = demo.soup("/sitemap/")
+    assert text(site_map.find("h1")) == "网站地图"
+
+
+def test_contact_link_leads_to_the_contact_page(demo):
+    contact = [p for p in demo.in_state("published").values() if p.type == "page" and p.meta["page_kind"] == "联系我们"]
+    href = {text(a): a["href"] for a in demo.soup("/").find("footer").find_all("a")}["联系我们"]
+    if contact:
+        assert href == contact[0].url
+
+
+MONITORING = ["SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType", "ArticleTitle", "PubDate", "ContentSource"]
+
+
+def test_item_pages_carry_the_eight_monitoring_meta_tags(demo):
+    config = demo.site_config
+    published = [i for i in demo.in_state("published").values()]
+    for item in published:
+        soup = demo.soup(item.url)
+        tags = {m["name"]: m["content"] for m in soup.find_all("meta", attrs={"name": True})}
+        assert set(MONITORING) <= set(tags), (item.id, set(MONITORING) - set(tags))
+        assert tags["SiteName"] == config["name"]
+        assert tags["SiteDomain"] == config["domain"]
+        assert tags["SiteIDCode"] == config["site_id_code"]
+        assert tags["ColumnName"] and tags["ColumnType"]
+        assert tags["ArticleTitle"] == item.meta["title"]
+        assert re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", tags["PubDate"]), tags["PubDate"]
+        moment = item.meta["replied"] if item.type == "letter" else item.meta["date"]
+        assert tags["PubDate"] == (moment if len(moment) > 10 else moment + " 00:00")[:16]
+        assert tags["ContentSource"] == demo.unit_name(item.meta["unit"])
+
+
+def test_site_meta_tags_on_every_other_page(demo):
+    for page in set(demo.html_pages) - demo.redirect_pages:
+        names = {m["name"] for m in demo.soup(page).find_all("meta", attrs={"name": True})}
+        assert {"SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType"} <= names, page
+
+
+def test_every_page_is_chinese_and_forbids_inline_script(demo):
+    for page in demo.html_pages:
+        soup = demo.soup(page)
+        assert soup.find("html").get("lang") == "zh-CN", page
+        csp = soup.find("meta", attrs={"http-equiv": "Content-Security-Policy"})
+        assert csp is not None, f"{page} has no Content-Security-Policy"
+        directives = {d.split()[0]: d.split()[1:] for d in csp["content"].split(";") if d.strip()}
+        script = directives.get("script-src", directives.get("default-src"))
+        assert script == ["'self'"], (page, script)
+        assert "'unsafe-inline'" not in csp["content"] and "'unsafe-eval'" not in csp["content"]
+        for tag in soup.find_all("script"):
+            assert tag.get("src") and not tag.string, f"{page}: inline script"
+        for tag in soup.find_all(True):
+            handlers = [a for a in tag.attrs if a.lower().startswith("on")]
+            assert not handlers, f"{page}: <{tag.name} {handlers}>"
+            for attribute in ("href", "src", "action"):
+                assert not str(tag.get(attribute, "")).strip().lower().startswith("javascript:"), page
+
+
+ASSET_SELECTORS = [("script", "src"), ("img", "src"), ("audio", "src"), ("video", "src"), ("video", "poster"),
+                   ("source", "src"), ("track", "src"), ("iframe", "src"), ("embed", "src"), ("object", "data")]
+
+
+def is_foreign(url: str, own: str) -> bool:
+    match = re.match(r"^(?:https?:)?//([^/?#]+)", url.strip(), re.I)
+    return bool(match) and match.group(1).lower() != own
+
+
+def test_no_page_loads_an_asset_from_another_host(demo):
+    own = demo.site_config["domain"]
+    external_links = 0
+    for page in demo.html_pages:
+        soup = demo.soup(page)
+        for tag_name, attribute in ASSET_SELECTORS:
+            for tag in soup.find_all(tag_name):
+                assert not is_foreign(tag.get(attribute, ""), own), f"{page}: <{tag_name} {attribute}={tag.get(attribute)}>"
+        for tag in soup.find_all("link"):
+            if set(tag.get("rel", [])) & {"stylesheet", "icon", "preload", "prefetch", "modulepreload", "manifest"}:
+                assert not is_foreign(tag["href"], own), f"{page}: {tag}"
+        external_links += sum(is_foreign(a["href"], own) for a in soup.find_all("a", href=True))
+    assert external_links, "links to other sites (the service platform) are allowed and expected"
+    for css in demo.output.rglob("*.css"):
+        source = css.read_text(encoding="utf-8")
+        assert not re.search(r"url\(\s*['\"]?(https?:)?//", source), css
+        assert "@import" not in source or not re.search(r"@import\s+(url\()?['\"]?(https?:)?//", source), css
+
+
+# --- reachability and links -------------------------------------------------------------------------
+
+
+def test_sections_columns_and_units_are_reachable_from_the_home_page(demo):
+    reached = reachable_pages(demo.output)
+    expected = {"xxgk/index.html", "policies/index.html", "services/index.html", "hudong/index.html",
+                "units/index.html", "sitemap/index.html"}
+    expected |= {f"columns/{c['id']}/index.html" for c in demo.columns}
+    expected |= {f"units/{u}/index.html" for u in demo.unit_ids}
+    facets = {p for p in demo.html_pages if re.fullmatch(r"policies/(validity|type|unit|year)/[^/]+/index\.html", p)}
+    assert {p.split("/")[1] for p in facets} == {"validity", "type", "unit", "year"}
+    expected |= facets
+    expected |= {p for p in demo.html_pages if p.startswith(("xxgk/categories/", "services/audience/", "services/theme/"))}
+    missing = expected - reached
+    assert not missing, f"not reachable from the home page: {sorted(missing)}"
+
+
+def test_home_page_shows_the_columns_without_a_placeholder(demo):
+    home = demo.soup("/")
+    headings = [text(h) for h in home.find("main").find_all("h2")]
+    for column in ("要闻动态", "通知公告", "政策文件", "政策解读", "回应关切", "办事服务", "政民互动"):
+        assert column in headings
+    assert "数据开放" not in text(home), "no open-data placeholder until that issue lands"
+
+
+def test_every_published_item_is_reachable_and_every_hidden_one_absent(demo):
+    reached = reachable_pages(demo.output)
+    for item in demo.in_state("published").values():
+        assert item.page in reached, f"{item.id} is published but no listing leads to it"
+    for state in ("future", "hidden"):
+        for item in demo.in_state(state).values():
+            assert not (demo.output / item.page).exists(), f"{item.id} ({state}) has a page"
+
+
+def test_every_internal_link_and_asset_resolves(demo):
+    problems = check_links(demo.output, own_hosts=[demo.site_config["domain"]])
+    assert not problems, "\n".join(f"{d.location} {d.message}" for d in problems)
+
+
+# --- machine-readable outputs ------------------------------------------------------------------------
+
+
+def item_urls(urls, base) -> set[str]:
+    """The item addresses among `urls` (/<type folder>/<id>/), as paths."""
+    from .conftest import FOLDERS
+
+    out = set()
+    for url in urls:
+        assert url.startswith(base), url
+        path = url[len(base):]
+        parts = path.strip("/").split("/")
+        if len(parts) == 2 and parts[0] in FOLDERS and path.endswith("/") and parts[1] not in ("page",):
+            out.add(path)
+    return out
+
+
+def test_sitemap_lists_exactly_the_published_items(demo):
+    base = f"https://{demo.site_config['domain']}"
+    tree = ET.parse(demo.output / "sitemap.xml")
+    locs = [loc.text for loc in tree.iter(f"{SITEMAP}loc")]
+    assert len(locs) == len(set(locs))
+    expected = {i.url for i in demo.in_state("published").values()}
+    assert item_urls(locs, base) == expected
+    for url in locs:
+        assert demo.exists(url[len(base):]), url
+    robots = (demo.output / "robots.txt").read_text(encoding="utf-8")
+    assert f"Sitemap: {base}/sitemap.xml" in robots
+
+
+def test_feeds_list_exactly_the_published_items(demo):
+    base = f"https://{demo.site_config['domain']}"
+    published = demo.in_state("published")
+    seen: dict[str, str] = {}
+    feeds = sorted((demo.output / "feeds").glob("*.xml"))
+    assert {f.stem for f in feeds} == {c["id"] for c in demo.columns}
+    for feed in feeds:
+        root = ET.parse(feed).getroot()
+        assert root.tag == f"{ATOM}feed"
+        entries = root.findall(f"{ATOM}entry")
+        assert len(entries) < 50, "the demo should not reach the feed size limit"
+        for entry in entries:
+            url = entry.find(f"{ATOM}link").get("href")[len(base):]
+            assert url not in seen, f"{url} in both {seen.get(url)} and {feed.stem}"
+            seen[url] = feed.stem
+            item = next(i for i in published.values() if i.url == url)
+            assert entry.find(f"{ATOM}title").text == item.meta["title"]
+            if item.meta.get("column"):
+                assert feed.stem == item.meta["column"]
+        dates = [e.find(f"{ATOM}updated").text for e in entries]
+        assert dates == sorted(dates, reverse=True), f"{feed.stem} not newest first"
+    assert set(seen) == {i.url for i in published.values()}
+
+
+# --- withdrawal, redirects, privacy --------------------------------------------------------------------
+
+
+def test_withdrawn_item_shows_its_notice_and_is_listed_nowhere(demo):
+    withdrawn = demo.in_state("withdrawn")
+    assert withdrawn, "the demo should show a withdrawn item"
+    files = demo.all_text()
+    for item in withdrawn.values():
+        soup = demo.soup(item.url)
+        notice = text(soup.find("main"))
+        assert "撤回" in notice
+        assert item.meta["withdrawn"]["reason"] in notice
+        assert item.meta["withdrawn"]["date"] in notice
+        body_line = next(line for line in item.body.splitlines() if len(line.strip()) > 20).strip()[:20]
+        for name, content in files.items():
+            if name != item.page:
+                assert item.url not in content, f"{item.id} still linked or listed in {name}"
+            assert body_line not in content, f"{item.id}'s body is published in {name}"
+
+
+def test_former_address_redirects_to_the_item(demo):
+    moved = [(i, old) for i in demo.items.values() for old in i.meta.get("former_urls", [])
+             if i.state(demo.now) in ("published", "withdrawn")]
+    assert moved, "the demo should show a former address"
+    for item, old in moved:
+        soup = demo.soup(old)
+        refresh = soup.find("meta", attrs={"http-equiv": "refresh"})
+        assert refresh["content"].replace(" ", "") == f"0;url={item.url}"
+        assert soup.find("a", href=item.url) is not None
+        assert soup.find("link", rel="canonical")["href"] == item.url
+
+
+def test_letter_not_marked_public_is_nowhere_in_the_output(demo):
+    private = [i for i in demo.in_state("hidden").values() if i.type == "letter"]
+    assert any(i.meta.get("public") == "false" for i in private), "the demo should hold a private letter"
+    files = demo.all_text()
+    for letter in private:
+        needles = [letter.meta["title"], letter.url, letter.meta["question"].strip().splitlines()[0][:30]]
+        if letter.meta.get("reply"):
+            needles.append(letter.meta["reply"].strip().splitlines()[0][:30])
+        for name, content in files.items():
+            for needle in needles:
+                assert needle not in content, f"private letter {letter.id} leaks into {name}: {needle!r}"
+
+
+def test_published_letters_show_question_reply_unit_and_dates(demo):
+    letters = [i for i in demo.in_state("published").values() if i.type == "letter"]
+    assert letters
+    for letter in letters:
+        words = text(demo.soup(letter.url).find("main"))
+        for key in ("question", "reply"):
+            assert " ".join(letter.meta[key].split())[:40] in words
+        assert letter.meta["replied"] in words and letter.meta["received"] in words
+        assert demo.unit_name(letter.meta["reply_unit"]) in words
+    assert {i.url for i in letters} & links(demo.soup("/hudong/").find("main"))
+
+
+def test_attachments_are_served_only_for_published_items(demo):
+    published = demo.in_state("published")
+    used = {ref["file"] for item in published.values() for key in ("attachments", "forms", "media")
+            for ref in item.meta.get(key, [])}
+    assert used
+    for rel in used:
+        assert (demo.output / rel).read_bytes() == (demo.root / "content" / rel).read_bytes()
+    others = [i for s in ("future", "withdrawn", "hidden") for i in demo.in_state(s).values()]
+    for item in others:
+        for key in ("attachments", "forms", "media"):
+            for ref in item.meta.get(key, []):
+                if ref["file"] not in used:
+                    assert not (demo.output / ref["file"]).exists(), f"{ref['file']} of {item.id} is served"
+
+
+@pytest.mark.parametrize("url", ["/404.html", "/robots.txt", "/sitemap.xml", "/theme/css/print.css"])
+def test_standard_files_exist(demo, url):
+    assert demo.exists(url)
