@@ -26,7 +26,7 @@ test: install
 	$(PY) -m pytest
 
 bench: install
-	$(PY) bench/check_bench.py
+	$(PY) bench/run.py
 
 clean:
 	rm -rf output .cache .pytest_cache

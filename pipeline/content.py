@@ -28,7 +28,10 @@ ITEM_SUFFIXES = {".md", ".yaml", ".yml"}
 ROOT_FILES = {"README.md", ".gitattributes", ".gitkeep"}
 
 
-class _Loader(yaml.SafeLoader):
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks, ~5x faster
+
+
+class _Loader(_BASE_LOADER):
     """SafeLoader that keeps dates as the strings the editor typed.
 
     PyYAML turns 2026-03-01 into a date object; the schemas validate strings,

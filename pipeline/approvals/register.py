@@ -124,9 +124,6 @@ def build_register(repo: git.Repo, head: git.Commit, policy: Policy, root) -> li
             group = evaluate({need.key: (need, [change.path])}, evidence, contributors, roster, policy, False)[0]
             reviewed = [s.person.display for s in group.steps if s.step.kind == "review" and s.person]
             approved = [s.person.display for s in group.steps if s.step.kind == "approve" and s.person]
-            if not group.ok:
-                reviewed = reviewed or [str(t.actor.display) for t in trailers if t.key == "Reviewed-by"]
-                approved = approved or [str(t.actor.display) for t in trailers if t.key == "Approved-by"]
             touching = [c for c in unit.contributed if _touches(c, change)] or unit.contributed
             event = Event(
                 action={"A": "新增", "M": "修改", "R": "改名", "D": "删除"}[change.status],

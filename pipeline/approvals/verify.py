@@ -16,7 +16,7 @@ from datetime import datetime
 
 import git
 
-from .changes import Assessed, MergeUnit, Revision, assess, content_prefix, diff, merge_unit, when
+from .changes import Assessed, MergeUnit, Revision, assess, content_prefix, diff, merge_unit
 from .forge_api import ApiRecord
 from .roster import Actor, Person, Roster
 from .tiers import Need, Policy, Step, Tier
@@ -171,6 +171,10 @@ def _solve(group: GroupResult, evidence, authors, roster, ordered) -> None:
         group.ok = True
         return
     group.problems = _explain(group, candidates, evidence, authors, roster, ordered)
+    # Partial record (the register shows who did approve): the first valid candidate of each step.
+    for step, found in zip(group.steps, candidates):
+        if found:
+            step.person = found[0].person
 
 
 def _explain(group, candidates, evidence, authors, roster, ordered) -> list[str]:
@@ -254,7 +258,7 @@ def verify_commit(repo: git.Repo, commit: git.Commit, policy: Policy, root,
     return Verdict(commit.hexsha, reference, ordered, entries, groups, authors, evidence, problems)
 
 
-def render_text(verdict: Verdict, roster_describe=None) -> str:
+def render_text(verdict: Verdict) -> str:
     lines = [f"审批核验:提交 {verdict.commit[:10]},审批依据:{verdict.reference}"]
     items = [e for e in verdict.entries if e.needs]
     outside = [e for e in verdict.entries if not e.needs]

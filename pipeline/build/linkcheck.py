@@ -146,11 +146,29 @@ class SiteIndex:
     def __init__(self, output: Path):
         self.output = Path(output)
         self._parsed: dict[str, tuple[list[Reference], set[str]]] = {}
+        self._files: dict[Path, bool] = {}
+        self._resolved: dict[tuple[str, str], tuple[Path | None, str]] = {}
 
     def page(self, rel: str) -> tuple[list[Reference], set[str]]:
         if rel not in self._parsed:
             self._parsed[rel] = parse_page((self.output / rel).read_text(encoding="utf-8"))
         return self._parsed[rel]
+
+    def resolve(self, page: str, url: str) -> tuple[Path | None, str]:
+        """`resolve()` for a reference on `page`, cached (absolute paths resolve alike from every page)."""
+        base = page.rsplit("/", 1)[0] + "/" if "/" in page else ""
+        key = ("/", url) if url.startswith("/") else (base, url)
+        if key not in self._resolved:
+            self._resolved[key] = resolve(self.output, page, url)
+        return self._resolved[key]
+
+    def is_file(self, path: Path | None) -> bool:
+        """Whether `path` is a file of the site (cached: every page names the same navigation targets)."""
+        if path is None:
+            return False
+        if path not in self._files:
+            self._files[path] = path.is_file()
+        return self._files[path]
 
 
 def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: SiteIndex | None = None) -> list[Diagnostic]:
@@ -171,8 +189,8 @@ def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: Site
                 continue
             if not is_internal(ref.url, own_hosts):
                 continue
-            target, fragment = resolve(output, rel, ref.url)
-            if target is None or not target.is_file():
+            target, fragment = index.resolve(rel, ref.url)
+            if not index.is_file(target):
                 out.append(Diagnostic(prefix + rel, ref.line, 0, BROKEN, Severity.ERROR,
                                       f"<{ref.tag} {ref.attribute}>「{ref.url}」指向的页面或文件不存在。"))
             elif fragment and target.suffix == ".html":
@@ -195,8 +213,8 @@ def reachable_pages(output: Path, start: str = "index.html", own_hosts=(), index
         for ref in references:
             if ref.asset or not is_internal(ref.url, own_hosts):
                 continue
-            target, _ = resolve(output, rel, ref.url)
-            if target is None or not target.is_file() or target.suffix != ".html":
+            target, _ = index.resolve(rel, ref.url)
+            if not index.is_file(target) or target.suffix != ".html":
                 continue
             name = target.relative_to(output).as_posix()
             if name not in seen:

@@ -23,6 +23,8 @@ from .linkcheck import check_links
 
 CODE_DIR = Path(__file__).resolve().parents[2]
 PELICANCONF = CODE_DIR / "pelicanconf.py"
+THEME_DIR = CODE_DIR / "themes" / "portal"
+PLUGIN_DIR = CODE_DIR / "plugins"
 
 
 class BuildError(Exception):
@@ -87,8 +89,8 @@ def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
     settings = read_settings(str(PELICANCONF), override={
         "PATH": str(repo.root / "content"),
         "OUTPUT_PATH": str(destination),
-        "THEME": str(CODE_DIR / "themes" / "portal"),
-        "PLUGIN_PATHS": [str(CODE_DIR / "plugins")],
+        "THEME": str(THEME_DIR),
+        "PLUGIN_PATHS": [str(PLUGIN_DIR)],
         "GONGKAI_REPOSITORY": repo,
         "GONGKAI_NOW": now,
     })
@@ -102,9 +104,13 @@ def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
 def _swap(staging: Path, output: Path) -> None:
     os.chmod(staging, 0o755)
     if output.exists():
-        retired = output.with_name(f".{output.name}.old-{os.getpid()}")
+        retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")  # unique like the staging dir
         os.rename(output, retired)
-        os.rename(staging, output)
+        try:
+            os.rename(staging, output)
+        except BaseException:
+            os.rename(retired, output)  # put the previous site back
+            raise
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.rename(staging, output)

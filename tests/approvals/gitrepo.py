@@ -110,8 +110,9 @@ def trailers(approved=(), reviewed=()) -> str:
 
 
 class ContentRepo:
-    def __init__(self, tmp_path: Path, files: dict | None = None):
-        self.root = make_repo(tmp_path, {**BASE_FILES, **(files or {})})
+    def __init__(self, tmp_path: Path, files: dict | None = None, *, base: bool = True):
+        """`base=False`: only `files` (and whatever is already in tmp_path/repo), no test roster."""
+        self.root = make_repo(tmp_path, {**(BASE_FILES if base else {}), **(files or {})}, base=base)
         self.repo = git.Repo.init(self.root, initial_branch="main")
         with self.repo.config_writer() as config:
             config.set_value("user", "name", ADMIN.name)
@@ -157,10 +158,11 @@ class ContentRepo:
         return name
 
     def merge(self, branch: str, message_trailers: str = "", merger: Who = ADMIN) -> str:
-        message = f"Merge branch '{branch}' into 'main'\n\n{branch}\n"
+        # The merge commit template of ci/APPROVALS.md: the trailers come last.
+        message = f"Merge branch '{branch}' into 'main'\n\n{branch}\n\nSee merge request !{self.count}\n"
+        message += f"\nMerged-by: {merger.ident}\n"
         if message_trailers:
-            message += "\n" + message_trailers + "\n"
-        message += f"\nSee merge request !{self.count}\n"
+            message += message_trailers + "\n"
         env = self._env()
         env.update({"GIT_COMMITTER_NAME": merger.name, "GIT_COMMITTER_EMAIL": merger.email,
                     "GIT_AUTHOR_NAME": merger.name, "GIT_AUTHOR_EMAIL": merger.email})

@@ -218,6 +218,8 @@ def test_every_page_is_chinese_and_forbids_inline_script(demo):
         assert "'unsafe-inline'" not in csp["content"] and "'unsafe-eval'" not in csp["content"]
         for tag in soup.find_all("script"):
             assert tag.get("src") and not tag.string, f"{page}: inline script"
+        # style-src 'self' would block inline styles: none may be relied on
+        assert not soup.find_all("style") and not soup.find_all(style=True), f"{page}: inline style"
         for tag in soup.find_all(True):
             handlers = [a for a in tag.attrs if a.lower().startswith("on")]
             assert not handlers, f"{page}: <{tag.name} {handlers}>"
@@ -421,3 +423,113 @@ def test_attachments_are_served_only_for_published_items(demo):
 @pytest.mark.parametrize("url", ["/404.html", "/robots.txt", "/sitemap.xml", "/theme/css/print.css"])
 def test_standard_files_exist(demo, url):
     assert demo.exists(url)
+
+
+# --- browsing: 政府信息公开, policy library, unit pages, interpretation forms ---------------------------
+
+
+def listed_items(site, url: str) -> set[str]:
+    """Item URLs linked from the main content of a listing, over all its pages."""
+    out, page = set(), url
+    while page:
+        main = site.soup(page).find("main")
+        nav = main.find("nav", class_="facets")
+        if nav:
+            nav.extract()
+        out |= {href for href in links(main) if re.fullmatch(r"/[a-z]+/[a-z0-9-]+/", href)}
+        following = main.find("a", rel="next")
+        page = following["href"] if following else None
+    return out
+
+
+def test_policy_library_facets_list_exactly_the_matching_policies(demo):
+    policies = [p for p in demo.in_state("published").values() if p.type == "policy"]
+    library = demo.soup("/policies/")
+    facets = {text(h): h.find_next_sibling("ul") for h in library.find("nav", class_="facets").find_all("h2")}
+    assert set(facets) == {"有效性", "文件类型", "发布机构", "年份"}
+    assert listed_items(demo, "/policies/") == {p.url for p in policies}
+    keys = {"有效性": lambda p: p.meta["validity"], "文件类型": lambda p: p.meta["doc_type"],
+            "发布机构": lambda p: demo.unit_name(p.meta["unit"]), "年份": lambda p: p.meta["date"][:4] + "年"}
+    for label, values in facets.items():
+        options = values.find_all("a")
+        assert options, label
+        covered = set()
+        for option in options:
+            name = re.sub(r"[((]\d+[))]$", "", text(option)).strip()
+            expected = {p.url for p in policies if keys[label](p) == name}
+            assert expected, (label, name)
+            assert listed_items(demo, option["href"]) == expected, (label, name)
+            assert re.search(rf"[((]{len(expected)}[))]$", text(option))
+            covered |= expected
+        assert covered == {p.url for p in policies}, f"{label}: every policy falls under one option"
+
+
+def test_disclosure_section_offers_guide_rules_categories_units_and_reports(demo):
+    published = demo.in_state("published")
+    main = demo.soup("/xxgk/").find("main")
+    sections = {text(s.find("h2")): links(s) for s in main.find_all("section")}
+    by_kind = lambda kind: {p.url for p in published.values() if p.type == "page" and p.meta["page_kind"] == kind}
+    assert by_kind("公开指南") and by_kind("公开指南") <= sections["政府信息公开指南"]
+    assert by_kind("公开制度") and by_kind("公开制度") <= sections["政府信息公开制度"]
+    reports = {r.url for r in published.values() if r.type == "report"}
+    assert reports and reports <= sections["政府信息公开工作年度报告"]
+    categories = sections["法定主动公开内容(按类别)"]
+    assert len(categories) == 15
+    for url in categories:
+        category = url.rstrip("/").rsplit("/", 1)[1]
+        expected = {i.url for i in published.values() if i.meta.get("disclosure_category") == category}
+        assert listed_items(demo, url) == expected, category
+    assert sections["法定主动公开内容(按单位)"] == {f"/units/{u}/" for u in demo.unit_ids}
+
+
+def test_unit_pages_show_functions_contact_and_their_items(demo):
+    published = demo.in_state("published")
+    for unit_id in demo.unit_ids:
+        unit = yaml_unit(demo, unit_id)
+        main = demo.soup(f"/units/{unit_id}/").find("main")
+        assert text(main.find("h1")) == unit["name"]
+        assert section(main, "机构职能") is not None
+        words = text(main)
+        assert unit["contact"]["phone"] in words and unit["contact"]["address"] in words
+        own = {i.url for i in published.values() if i.meta["unit"] == unit_id}
+        assert len(own) <= 50
+        listed = {href for href in links(main) if re.fullmatch(r"/[a-z]+/[a-z0-9-]+/", href)} - {"/units/" + unit_id + "/"}
+        assert listed == own, unit_id
+
+
+def yaml_unit(site, unit_id):
+    import yaml
+
+    return yaml.load((site.root / f"content/units/{unit_id}.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+
+
+def test_interpretation_shows_its_form_and_plays_local_media(demo):
+    media_items = [i for i in demo.in_state("published").values() if i.type == "interpretation" and i.meta.get("media")]
+    assert {i.meta["form"] for i in media_items} >= {"图解", "音频", "视频"}
+    for item in media_items:
+        soup = demo.soup(item.url)
+        assert text(soup.select_one(".interprets .form")) == item.meta["form"]
+        for media in item.meta["media"]:
+            src = "/" + media["file"]
+            ext = src.rsplit(".", 1)[1].lower()
+            tag = {"svg": "img", "png": "img", "jpg": "img", "jpeg": "img", "mp3": "audio", "wav": "audio",
+                   "m4a": "audio", "mp4": "video", "webm": "video"}[ext]
+            element = soup.find(tag, src=src)
+            assert element is not None, (item.id, src)
+            if tag == "img":
+                assert element["alt"] == " ".join(media["description"].split()) or element["alt"] == media["description"]
+            else:
+                assert element.has_attr("controls")
+            assert (demo.output / media["file"]).is_file()
+
+
+def test_pages_have_a_skip_link_one_h1_and_the_reading_aids(demo):
+    for page in set(demo.html_pages) - demo.redirect_pages:
+        soup = demo.soup(page)
+        skip = soup.find("a", class_="skip-link")
+        assert skip is not None and skip["href"] == "#main" and soup.find(id="main") is not None, page
+        assert len(soup.find_all("h1")) == 1, page
+        assert {b["data-a11y"] for b in soup.select("button[data-a11y]")} == {"bigger", "smaller", "contrast", "reset"}
+        assert soup.find("meta", attrs={"name": "viewport"}) is not None
+    assert (demo.output / "theme/js/a11y.js").is_file()
+    assert 'media="print"' in str(demo.soup("/policies/").find("link", href="/theme/css/print.css"))

@@ -1,0 +1,101 @@
+"""CODEOWNERS generation, GK-OWN-001 (committed file out of date) and GK-OWN-002 (roster references)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from pipeline.approvals.codeowners import generate
+from pipeline.cli import main
+from pipeline.repository import load_repository
+from pipeline.rules.codeowners import CodeownersUpToDate, RosterReferences
+from tests.approvals.gitrepo import BASE_FILES, ROSTER, emergency_response, news, policy
+from tests.repo_factory import found, make_repo, run_check
+
+REAL_ROOT = Path(__file__).resolve().parents[2]
+
+FILES = {
+    **BASE_FILES,
+    "content/news/xw-1.md": news("xw-1", "jyj"),
+    "content/news/xw-2.md": news("xw-2", "wjw"),
+    "content/policies/zc-1.md": policy("zc-1", "jyj", "市人民政府"),
+    "content/responses/hy-1.md": emergency_response("hy-1", "wjw"),
+    "content/files/2026/xw-2/附件 1.pdf": "%PDF-1.4\n",
+}
+
+
+def section(text: str, header: str) -> list[str]:
+    lines = text.splitlines()
+    start = lines.index(header)
+    out = []
+    for line in lines[start + 1:]:
+        if not line:
+            break
+        out.append(line)
+    return out
+
+
+def test_gitlab_sections_per_tier_and_unit(tmp_path):
+    text = generate(load_repository(make_repo(tmp_path, FILES)), "gitlab")
+    assert section(text, "[测试市教育局][2] @zhoujing @liangxiuhua") == ["/content/news/xw-1.md"]
+    # The attachment has no reference in xw-2; its folder is named after the item that owns it.
+    assert section(text, "[测试市卫生健康委员会][2] @xieyuqing @suminghui") == [
+        "/content/files/2026/xw-2/附件\\ 1.pdf", "/content/news/xw-2.md"]
+    assert section(text, "[重大突发事件和敏感信息][2] @qinhaibo @liwentao") == ["/content/responses/hy-1.md"]
+    office = section(text, "[市人民政府办公室][2] @weixiaoling @luzhenhua @qinhaibo @liwentao")
+    assert office[:2] == ["/content/governance/", "/content/units/"]
+    assert "/content/policies/zc-1.md" in office and "/.gitlab-ci.yml" in office
+
+
+def test_github_owners_per_path(tmp_path):
+    text = generate(load_repository(make_repo(tmp_path, FILES)), "github")
+    assert "/content/news/xw-1.md @gh-zhoujing @gh-liangxiuhua" in text.splitlines()
+    assert "/content/governance/ @gh-weixiaoling @gh-luzhenhua @gh-qinhaibo @gh-liwentao" in text.splitlines()
+    assert "[" not in "".join(l for l in text.splitlines() if not l.startswith("#"))  # no GitLab sections
+
+
+def test_out_of_date_codeowners_fails_the_check(tmp_path, capsys):
+    root = make_repo(tmp_path, FILES)
+    assert not found(run_check(root), "GK-OWN-001")  # no CODEOWNERS in the repository: nothing to compare
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab", "--write"]) == 0
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "github", "--write"]) == 0
+    capsys.readouterr()
+    assert not found(run_check(root), "GK-OWN-001")
+    roster = root / "content/governance/roster.yaml"
+    roster.write_text(roster.read_text(encoding="utf-8").replace(
+        "jyj: {section: [zhoujing], leader: [liangxiuhua]}", "jyj: {section: [zhoujing], leader: [suminghui]}"),
+        encoding="utf-8")
+    hits = sorted(found(run_check(root), "GK-OWN-001"))
+    assert [(path, line) for _, path, line in hits] == [(".github/CODEOWNERS", 16), (".gitlab/CODEOWNERS", 21)]
+    (root / "content/news/xw-3.md").write_text(news("xw-3", "jyj"), encoding="utf-8")
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab", "--write"]) == 0
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "github", "--write"]) == 0
+    assert not found(run_check(root), "GK-OWN-001")
+
+
+def test_codeowners_without_a_roster_is_a_usage_error(tmp_path, capsys):
+    root = make_repo(tmp_path)
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab"]) == 2
+    assert "找不到审核审批人员名册" in capsys.readouterr().err
+
+
+def test_roster_references_are_checked(tmp_path):
+    bad = ROSTER.replace("reviewers: [weixiaoling, luzhenhua]", "reviewers: [weixiaoling, nobody]")
+    bad = bad.replace("wjw: {section: [xieyuqing], leader: [suminghui]}", "wjw: {section: [suminghui], leader: [suminghui]}")
+    bad = bad.replace("  yjzfb: {section: [luzhenhua], leader: [liwentao]}\n", "")
+    root = make_repo(tmp_path, {**BASE_FILES, "content/governance/roster.yaml": bad})
+    messages = [d.message for d in RosterReferences().check(load_repository(root))]
+    assert any("「nobody」不在 people 名单中" in m for m in messages)
+    assert any("单位「wjw」的负责领导同时是科室审核人" in m for m in messages)
+    assert any("名册中没有单位「yjzfb」" in m for m in messages)
+
+
+def test_roster_schema_problems_are_reported_with_lines(tmp_path):
+    bad = ROSTER.replace("email: zhoujing@jyj.test.gov.cn, ", "")
+    root = make_repo(tmp_path, {**BASE_FILES, "content/governance/roster.yaml": bad})
+    assert ("GK-SCH-001", "content/governance/roster.yaml", 6) in found(run_check(root))
+
+
+def test_the_committed_demo_codeowners_are_up_to_date():
+    assert (REAL_ROOT / ".gitlab/CODEOWNERS").is_file() and (REAL_ROOT / ".github/CODEOWNERS").is_file()
+    diagnostics = list(CodeownersUpToDate().check(load_repository(REAL_ROOT)))
+    assert diagnostics == [], diagnostics[0].message if diagnostics else ""
+    assert list(RosterReferences().check(load_repository(REAL_ROOT))) == []

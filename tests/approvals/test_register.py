@@ -1,0 +1,155 @@
+"""`gongkai register`: the demo repository's items, published through a scripted series of merges.
+
+The demo content (this repository's content/) is replayed into a fresh Git repository: governance
+data and units first, then one merge request per CODEOWNERS section (a tier, and for department
+items a unit), written by that unit's editor and approved, in the merge commit's trailers, by the
+first people the roster names for each step. Then one item is renamed and another withdrawn.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pipeline.approvals.changes import open_repo
+from pipeline.approvals.codeowners import sections
+from pipeline.approvals.roster import Roster
+from pipeline.approvals.tiers import load_policy
+from pipeline.approvals.verify import verify_commit
+from pipeline.cli import main
+from pipeline.repository import load_repository
+from tests.approvals.gitrepo import CHEN, ContentRepo, Who, news, trailers
+
+REAL_ROOT = Path(__file__).resolve().parents[2]
+
+
+class DemoReplay(ContentRepo):
+    """A ContentRepo whose first commit holds the demo's governance data and units only."""
+
+    def __init__(self, tmp_path: Path):
+        self.demo = load_repository(REAL_ROOT)
+        root = tmp_path / "repo"
+        for folder in ("content/governance", "content/units"):
+            shutil.copytree(REAL_ROOT / folder, root / folder)
+        super().__init__(tmp_path, base=False)
+        assert self.root == root
+
+
+@pytest.fixture(scope="module")
+def replayed(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("demo")
+    content = DemoReplay(tmp_path)
+    demo, policy = content.demo, load_policy()
+    roster = Roster.from_repository(demo)
+    expected = {}  # item id -> (submitter, [approvers in step order])
+    placed: set[str] = set()
+    for found in sections(demo, roster, policy):
+        files = [p.lstrip("/") for p in found.paths
+                 if not p.endswith("/") and p.startswith("/content/") and p.lstrip("/") not in placed]
+        if not files:
+            continue
+        placed.update(files)
+        tier = policy.tier(found.need.tier_id)
+        approvers = [policy.eligible(found.need, step, roster)[0] for step in tier.steps]
+        unit = found.need.unit or "yjzfb"
+        editor = Who(f"{unit}编辑", f"editor@{unit}.example.cn")
+        data = {rel: (REAL_ROOT / rel).read_bytes() for rel in files}
+        branch = content.branch({}, editor)  # empty first, then the real bytes (binary attachments too)
+        content.repo.git.checkout("-q", branch)
+        for rel, blob in data.items():
+            (content.root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (content.root / rel).write_bytes(blob)
+        content.repo.git.add(A=True)
+        content._commit(f"{found.name} 的信息", editor)
+        content.repo.git.checkout("-q", "main")
+        merge = content.merge(branch, trailers(approved=[Who(p.name, p.email) for p in approvers]))
+        repo = open_repo(content.root)
+        verdict = verify_commit(repo, repo.commit(merge), policy, content.root)
+        assert verdict.ok, (found.name, [g.problems for g in verdict.groups])
+        for item in demo.items:
+            if item.path in files:
+                expected[item.id] = (editor.ident, [p.display for p in approvers])
+    return content, expected
+
+
+def register_json(content, capsys) -> list[dict]:
+    assert main(["--root", str(content.root), "register", "--format", "json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_register_lists_every_demo_item_with_its_approvers(replayed, capsys):
+    content, expected = replayed
+    records = {r["id"]: r for r in register_json(content, capsys)}
+    assert set(records) == set(expected)
+    assert len(expected) == len(content.demo.items)
+    for item_id, (submitter, approvers) in expected.items():
+        record = records[item_id]
+        assert record["status"] in ("已发布", "已撤回")
+        assert record["submitted_by"] == [submitter]
+        assert record["reviewed_by"] + record["approved_by"] == approvers, item_id
+        assert record["approved"] is True
+        assert record["merge_commit"] and record["first_published"] == record["merged_at"]
+
+
+def test_register_follows_renames_and_records_withdrawals(replayed, capsys):
+    content, expected = replayed
+    roster = Roster.from_repository(content.demo)
+    section, leader = (Who(p.name, p.email) for p in (roster.holders("unit.section", "jyj")[0],
+                                                       roster.holders("unit.leader", "jyj")[0]))
+    jyj_news = next(i for i in sorted(content.demo.items, key=lambda i: i.path)
+                    if i.type == "news" and i.meta.get("unit") == "jyj")
+    old_rel = jyj_news.path
+    new_id = jyj_news.id + "-gx"
+    new_rel = old_rel.replace(jyj_news.id, new_id)
+    text = (content.root / old_rel).read_text(encoding="utf-8").replace(f"id: {jyj_news.id}", f"id: {new_id}")
+    content.merge_request({new_rel: text}, Who("jyj编辑", "editor@jyj.example.cn"), approved=[section, leader],
+                          renames={old_rel: new_rel})
+    content.merge_request({"content/news/xw-test-ch.md": news("xw-test-ch", "jyj")}, CHEN, approved=[section, leader])
+    withdrawn = news("xw-test-ch", "jyj").replace("date: 2026-03-01 09:00",
+                                                   "date: 2026-03-01 09:00\nwithdrawn:\n  date: 2026-03-05\n  reason: 信息有误")
+    content.merge_request({"content/news/xw-test-ch.md": withdrawn}, CHEN, approved=[section])
+
+    records = {r["id"]: r for r in register_json(content, capsys)}
+    moved = records[new_id]
+    assert jyj_news.id not in records
+    assert moved["former_ids"] == [jyj_news.id]
+    assert [e["action"] for e in moved["history"]] == ["新增", "改名"]
+    assert moved["first_published"] == moved["history"][0]["merged_at"] != moved["merged_at"]
+    assert moved["reviewed_by"] + moved["approved_by"] == [section.ident, leader.ident] == expected[jyj_news.id][1]
+    assert all(e["approved"] for e in moved["history"])
+    assert moved["submitted_by"] == ["jyj编辑 <editor@jyj.example.cn>"]
+    gone = records["xw-test-ch"]
+    assert gone["status"] == "已撤回" and gone["withdrawn"] == "2026-03-05"
+    assert len(gone["history"]) == 2
+    # The withdrawal was merged with the section's approval only: the register says so.
+    assert gone["approved"] is False and gone["reviewed_by"] == [section.ident] and gone["approved_by"] == []
+
+
+def test_register_csv_and_internal_html(replayed, capsys, tmp_path):
+    content, expected = replayed
+    assert main(["--root", str(content.root), "register"]) == 0
+    rows = list(csv.reader(io.StringIO(capsys.readouterr().out)))
+    assert rows[0][:8] == ["编号", "标题", "类型", "发布单位", "审批层级", "提交人", "审核人", "审批人"]
+    assert {r[0] for r in rows[1:]} == {r["id"] for r in register_json(content, capsys)}
+    page = tmp_path / "register.html"
+    assert main(["--root", str(content.root), "register", "--format", "html", "--output", str(page)]) == 0
+    html = page.read_text(encoding="utf-8")
+    assert 'content="noindex, nofollow"' in html and "内部资料" in html and "造册登记" in html
+    assert main(["--root", str(content.root), "register", "--format", "html",
+                 "--output", str(content.root / "output" / "register.html")]) == 2
+    assert "不能写入对外发布的目录" in capsys.readouterr().err
+
+
+def test_register_of_a_repository_without_commits_is_a_usage_error(tmp_path, capsys):
+    import git
+
+    from tests.repo_factory import make_repo
+
+    root = make_repo(tmp_path)
+    git.Repo.init(root)
+    assert main(["--root", str(root), "register"]) == 2
+    assert "找不到版本「HEAD」" in capsys.readouterr().err

@@ -1,0 +1,149 @@
+"""A failed build never touches the live site; the same input gives the same bytes."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from pipeline import cli
+from pipeline.build import run
+from pipeline.build.site import SiteModel
+from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo
+
+from .conftest import CODE_DIR, DEMO_NOW, build, tree_hash
+
+NOW = "2026-03-02 10:00"
+FILES = {"content/news/xw-1.md": NEWS, "content/policies/zc-1.md": POLICY,
+         "content/interpretations/jd-zc-1.md": INTERPRETATION}
+
+
+def gongkai(*args):
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], capture_output=True, text=True,
+                          cwd=CODE_DIR, timeout=300)
+
+
+def leftovers(parent):
+    """Staging or retired directories a build left beside its output."""
+    return sorted(p.name for p in parent.iterdir() if ".building-" in p.name or ".old-" in p.name)
+
+
+@pytest.fixture
+def built(tmp_path):
+    """A repository with a site already built into site/output."""
+    root = make_repo(tmp_path, FILES)
+    output = tmp_path / "site" / "output"
+    done = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (output / "policies/zc-1/index.html").is_file()
+    return root, output
+
+
+def test_check_error_exits_1_and_leaves_the_previous_site_byte_for_byte(built):
+    root, output = built
+    before = tree_hash(output)
+    broken = (root / "content/news/xw-1.md")
+    broken.write_text(NEWS.replace("unit: jyj", "unit: no-such-unit"), encoding="utf-8")
+    done = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert done.returncode == 1
+    assert "content/news/xw-1.md" in done.stdout, "the build shows the check's diagnostics"
+    assert "原有网站未被改动" in done.stderr
+    assert tree_hash(output) == before
+    assert leftovers(output.parent) == []
+
+
+def test_build_shows_the_same_diagnostics_as_check(built):
+    root, output = built
+    (root / "content/news/xw-1.md").write_text(NEWS.replace("unit: jyj", "unit: no-such-unit"), encoding="utf-8")
+    checked = gongkai("--root", str(root), "check", "--now", NOW)
+    building = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert checked.returncode == building.returncode == 1
+    errors = [line for line in checked.stdout.splitlines() if "错误 GK-" in line]
+    assert errors and all(line in building.stdout for line in errors)
+
+
+def broken_theme(tmp_path, template: str, text: str):
+    theme = tmp_path / "theme-copy"
+    shutil.copytree(CODE_DIR / "themes" / "portal", theme)
+    (theme / "templates" / template).write_text(text, encoding="utf-8")
+    return theme
+
+
+def test_template_failure_leaves_the_previous_site_and_no_temporary_directory(built, tmp_path, monkeypatch, capsys):
+    root, output = built
+    before = tree_hash(output)
+    theme = broken_theme(tmp_path, "policy.html", '{% extends "base.html" %}{% block content %}{{ entry.meta.nothing.here }}{% endblock %}')
+    monkeypatch.setattr(run, "THEME_DIR", theme)
+    code = cli.main(["--root", str(root), "build", "--output", str(output), "--now", NOW])
+    assert code == 2, "a rendering failure is a system error, not a content error"
+    assert "原有网站未被改动" in capsys.readouterr().err
+    assert tree_hash(output) == before
+    assert leftovers(output.parent) == []
+
+
+def test_plugin_failure_leaves_the_previous_site(built, monkeypatch):
+    root, output = built
+    before = tree_hash(output)
+
+    def explode(self):
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(SiteModel, "pages", explode)
+    with pytest.raises(run.BuildError, match="boom"):
+        build(root, output, NOW)
+    assert tree_hash(output) == before
+    assert leftovers(output.parent) == []
+
+
+def test_a_broken_internal_link_stops_the_swap(built, tmp_path, monkeypatch):
+    root, output = built
+    before = tree_hash(output)
+    page = (CODE_DIR / "themes/portal/templates/404.html").read_text(encoding="utf-8")
+    theme = broken_theme(tmp_path, "404.html", page.replace('<a href="/">首页</a>', '<a href="/no/such/page/">首页</a>'))
+    monkeypatch.setattr(run, "THEME_DIR", theme)
+    site = build(root, output, NOW)
+    assert not site.result.ok
+    problems = [d for d in site.result.diagnostics if d.code == "GK-LINK-001"]
+    assert [d.path for d in problems] == [f"{output.as_posix()}/404.html"]
+    assert "/no/such/page/" in problems[0].message
+    assert tree_hash(output) == before
+    assert leftovers(output.parent) == []
+
+
+def test_first_build_failing_leaves_no_output(tmp_path):
+    root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS.replace("unit: jyj", "unit: nobody")})
+    output = tmp_path / "out" / "output"
+    done = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert done.returncode == 1
+    assert not output.exists()
+    assert not output.parent.exists() or leftovers(output.parent) == []
+
+
+def test_rebuild_replaces_the_site_and_cleans_up(built):
+    root, output = built
+    (output / "stale.html").write_text("old", encoding="utf-8")
+    done = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert done.returncode == 0
+    assert not (output / "stale.html").exists(), "output/ is replaced, not merged into"
+    assert leftovers(output.parent) == []
+
+
+def test_two_builds_give_identical_bytes(tmp_path):
+    root = make_repo(tmp_path, FILES)
+    first = build(root, tmp_path / "a" / "output", NOW)
+    second = build(root, tmp_path / "b" / "elsewhere", NOW)
+    assert first.result.ok and second.result.ok
+    assert tree_hash(first.output) == tree_hash(second.output)
+
+
+def test_two_builds_of_the_demo_give_identical_bytes(demo, demo_root, tmp_path):
+    again = build(demo_root, tmp_path / "output", DEMO_NOW)
+    assert tree_hash(again.output) == tree_hash(demo.output)
+
+
+def test_now_changes_only_what_depends_on_it(tmp_path):
+    root = make_repo(tmp_path, FILES)
+    first = build(root, tmp_path / "a", NOW)
+    later = build(root, tmp_path / "b", "2026-03-05 10:00")
+    assert tree_hash(first.output) == tree_hash(later.output), "nothing scheduled in between: same site"

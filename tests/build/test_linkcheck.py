@@ -1,0 +1,90 @@
+"""pipeline.build.linkcheck on small hand-written sites (the build and the audit share it)."""
+from __future__ import annotations
+
+from pipeline.build import run
+from pipeline.build.linkcheck import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
+from tests.repo_factory import NEWS, make_repo
+
+from .conftest import build, tree_hash
+
+
+def page(body: str, head: str = "") -> str:
+    return f'<!DOCTYPE html><html lang="zh-CN"><head>{head}</head><body>{body}</body></html>'
+
+
+def write(root, files: dict):
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
+def found(diagnostics):
+    return sorted((d.code, d.path, d.line) for d in diagnostics)
+
+
+def test_internal_links_resolve_to_files_directories_and_anchors(tmp_path):
+    site = write(tmp_path, {
+        "index.html": page('<a href="/a/">A</a>\n<a href="a/b.html#part">B</a>\n<a href="/a">A again</a>\n'
+                           '<a href="#top" id="top">top</a>\n<a href="/files/%E9%99%84%E4%BB%B6.pdf">附件</a>',
+                           '<link rel="stylesheet" href="/theme/site.css">'),
+        "a/index.html": page('<a href="../">home</a><a href="b.html">b</a>'),
+        "a/b.html": page('<h2 id="part">part</h2>'),
+        "files/附件.pdf": "%PDF",
+        "theme/site.css": "body{}",
+    })
+    assert check_links(site) == []
+    assert reachable_pages(site) == {"index.html", "a/index.html", "a/b.html"}
+
+
+def test_broken_links_missing_anchors_and_escapes_are_reported_with_lines(tmp_path):
+    site = write(tmp_path, {
+        "index.html": page('<a href="/missing/">x</a>\n<img src="/img/none.png" alt="">\n'
+                           '<a href="/a.html#nowhere">y</a>\n<a href="../../etc/passwd">z</a>\n'
+                           '<a href="https://www.test.gov.cn/gone/">own host</a>'),
+        "a.html": page("<p>no anchors</p>"),
+    })
+    assert found(check_links(site, own_hosts=["www.test.gov.cn"], prefix="output/")) == [
+        (BROKEN, "output/index.html", 1), (BROKEN, "output/index.html", 2), (BROKEN, "output/index.html", 3),
+        (BROKEN, "output/index.html", 4), (BROKEN, "output/index.html", 5)]
+
+
+def test_external_links_are_fine_but_external_assets_are_not(tmp_path):
+    site = write(tmp_path, {"index.html": page(
+        '<a href="https://zwfw.example.gov.cn/">办事</a><a href="mailto:a@b.cn">mail</a><a href="tel:12345">tel</a>\n'
+        '<img src="https://cdn.example.com/x.png" alt="">\n<script src="//cdn.example.com/x.js"></script>\n'
+        '<video poster="http://cdn.example.com/p.jpg"></video>\n<iframe src="https://map.example.com/"></iframe>\n'
+        '<img srcset="/ok.png 1x, https://cdn.example.com/x2.png 2x" alt="">',
+        '<link rel="stylesheet" href="https://fonts.example.com/css">'
+        '<link rel="alternate" type="application/atom+xml" href="https://feeds.example.com/a.xml">'),
+        "ok.png": "png"})
+    problems = check_links(site)
+    assert {d.code for d in problems} == {FOREIGN_ASSET}
+    assert sorted(d.line for d in problems) == [1, 2, 3, 4, 5, 6]
+
+
+def test_meta_refresh_targets_are_checked(tmp_path):
+    site = write(tmp_path, {"old.html": page("", '<meta http-equiv="refresh" content="0; url=/new/">')})
+    assert [d.code for d in check_links(site)] == [BROKEN]
+    write(tmp_path, {"new/index.html": page("")})
+    assert check_links(site) == []
+
+
+def test_resolve_never_leaves_the_site(tmp_path):
+    assert resolve(tmp_path, "a/index.html", "../../x")[0] is None
+    assert resolve(tmp_path, "index.html", "/a/%2e%2e/b.html")[0] == tmp_path / "b.html"
+
+
+def test_a_foreign_image_in_a_body_stops_the_build(tmp_path, monkeypatch):
+    """Even if a rule let a third-party image through, the site never loads it."""
+    root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS})
+    first = build(root, tmp_path / "site", "2026-03-02 09:00")
+    assert first.result.ok
+    before = tree_hash(first.output)
+    (root / "content/news/xw-1.md").write_text(NEWS + "\n![图](https://cdn.example.com/tracker.png)\n", encoding="utf-8")
+    monkeypatch.setattr(run, "check_repository", lambda repo: [])
+    second = build(root, tmp_path / "site", "2026-03-02 09:00")
+    assert not second.result.ok
+    assert [d.code for d in second.result.diagnostics] == [FOREIGN_ASSET]
+    assert tree_hash(first.output) == before
