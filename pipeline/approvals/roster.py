@@ -78,7 +78,7 @@ class Roster:
         """Build from the parsed YAML; tolerant of bad shapes (the schema reports them)."""
         roster = cls()
         meta = meta if isinstance(meta, dict) else {}
-        for entry in meta.get("people") or []:
+        for entry in _list(meta.get("people")):
             if not isinstance(entry, dict) or not isinstance(entry.get("id"), str):
                 continue
             roster.people.setdefault(entry["id"], Person(
@@ -140,6 +140,10 @@ class Roster:
         return person.display if person else actor.display
 
 
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
 def _ids(value) -> list[str]:
     return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
@@ -156,7 +160,7 @@ def roster_diagnostics(repo: "Repository") -> Iterable[Diagnostic]:
         return item.diagnostic("GK-OWN-002", Severity.ERROR, message, *pointer)
 
     seen_emails: dict[str, str] = {}
-    for index, entry in enumerate(meta.get("people") or []):
+    for index, entry in enumerate(_list(meta.get("people"))):
         if not isinstance(entry, dict):
             continue
         email = str(entry.get("email") or "").lower()
@@ -169,7 +173,7 @@ def roster_diagnostics(repo: "Repository") -> Iterable[Diagnostic]:
             yield diag(f"人员「{entry.get('id')}」的所在单位「{unit}」不存在(content/units/ 下没有 {unit}.yaml)。",
                        "people", index, "unit")
     ids_seen: set[str] = set()
-    for index, entry in enumerate(meta.get("people") or []):
+    for index, entry in enumerate(_list(meta.get("people"))):
         if isinstance(entry, dict) and isinstance(entry.get("id"), str):
             if entry["id"] in ids_seen:
                 yield diag(f"人员编号「{entry['id']}」重复。", "people", index, "id")

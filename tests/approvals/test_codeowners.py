@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from pipeline.approvals.codeowners import generate
 from pipeline.cli import main
 from pipeline.repository import load_repository
@@ -99,3 +101,16 @@ def test_the_committed_demo_codeowners_are_up_to_date():
     diagnostics = list(CodeownersUpToDate().check(load_repository(REAL_ROOT)))
     assert diagnostics == [], diagnostics[0].message if diagnostics else ""
     assert list(RosterReferences().check(load_repository(REAL_ROOT))) == []
+
+
+@pytest.mark.parametrize("roster", [
+    "people: 5\noffice: 3\nunits: [1]\n",
+    "people: [5, {id: 7}, {id: x1, name: [], email: {}}]\noffice: {reviewers: 5}\nunits: {jyj: 5, wjw: {section: 5}}\n",
+    "people: []\n",
+])
+def test_a_roster_of_the_wrong_shape_is_reported_not_a_crash(tmp_path, roster):
+    root = make_repo(tmp_path, {**FILES, "content/governance/roster.yaml": roster})
+    (root / ".gitlab").mkdir()
+    (root / ".gitlab/CODEOWNERS").write_text("# old\n", encoding="utf-8")
+    codes = {code for code, _, _ in found(run_check(root))}
+    assert "GK-OWN-001" in codes and codes & {"GK-SCH-001", "GK-SCH-003", "GK-OWN-002"}
