@@ -42,7 +42,7 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     lines = ["---", f"# {TYPES[type_name].label}:{schema.get('title')}。带 * 的字段必填;填好后运行 gongkai check。"]
     for key in keys:
         lines += _key_lines(schemas, key, props.get(key, {}), values, now, indent="")
-    lines += ["---", "", "（在此写正文,使用 Markdown。引用其他条目请写 [标题](item:编号)。）", ""]
+    lines += ["---", "", "（在此写正文,使用 Markdown。链接到其他条目时,链接地址写成 item: 加条目编号。）", ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 

@@ -34,12 +34,13 @@ class PolicyInterpretation(Rule):
             if meta.get("withdrawn"):
                 continue
             yield from self._validity(policy)
-            needed = meta.get("doc_type") in required_types or meta.get("needs_interpretation") is True
+            doc_type = meta.get("doc_type") if isinstance(meta.get("doc_type"), str) else None
+            needed = doc_type in required_types or meta.get("needs_interpretation") is True
             if not needed:
                 continue
             interpretations = [i for i in by_policy.get(policy.id, []) if not i.meta.get("withdrawn")]
-            why = "需要解读" if meta.get("needs_interpretation") is True and meta.get("doc_type") not in required_types \
-                else f"{meta.get('doc_type')}必须同步发布解读"
+            why = "需要解读" if meta.get("needs_interpretation") is True and doc_type not in required_types \
+                else f"{doc_type}必须同步发布解读"
             if not interpretations:
                 yield policy.diagnostic("GK-REL-001", Severity.ERROR,
                                         f"本文件{why}(第七条、第十三条),但没有任何政策解读在 interprets 中引用「{policy.id}」。"

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
+from ..repository import _as_list as list_or_empty
 from ..files import file_references, unsafe_reason
 from ..links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
 from ..types import TYPES
@@ -42,12 +43,12 @@ class References(Rule):
     def check(self, repo):
         by_id = repo.by_id
         units = repo.units
-        columns = {c.get("id") for c in repo.columns}
+        columns = {c.get("id") for c in repo.columns if isinstance(c.get("id"), str)}
         for item in repo.items:
             for key, wanted in ITEM_KEYS.items():
                 for index, ref in _as_list(item.meta.get(key)):
-                    if not isinstance(ref, str):
-                        continue
+                    if not isinstance(ref, str) or not ref:
+                        continue  # empty or wrong shape: the schema check reports it
                     at = (key,) if index is None else (key, index)
                     target = by_id.get(ref)
                     if target is None:
@@ -58,7 +59,7 @@ class References(Rule):
                                               f"字段「{key}」应引用{TYPES[wanted].label},但「{ref}」是{TYPES[target.type].label}({target.path})。", *at)
             for key in UNIT_KEYS:
                 ref = item.meta.get(key)
-                if isinstance(ref, str) and ref not in units:
+                if isinstance(ref, str) and ref and ref not in units:
                     yield item.diagnostic("GK-REF-002", Severity.ERROR,
                                           f"字段「{key}」中的单位编号「{ref}」不存在。单位见 content/units/ 下的文件名。", key)
             column = item.meta.get("column")
@@ -94,13 +95,13 @@ class References(Rule):
     def _governance(self, repo, units):
         columns_item = repo.governance.get("columns")
         for index, column in enumerate(repo.columns):
-            for j, unit in enumerate(column.get("units") or []):
+            for j, unit in enumerate(list_or_empty(column.get("units"))):
                 if isinstance(unit, str) and unit not in units:
                     yield columns_item.diagnostic("GK-REF-002", Severity.ERROR,
                                                   f"栏目「{column.get('name')}」的责任单位「{unit}」不存在。",
                                                   "columns", index, "units", j)
-            for j, type_name in enumerate(column.get("types") or []):
-                if type_name not in TYPES:
+            for j, type_name in enumerate(list_or_empty(column.get("types"))):
+                if not isinstance(type_name, str) or type_name not in TYPES:
                     yield columns_item.diagnostic("GK-REF-003", Severity.ERROR,
                                                   f"栏目「{column.get('name')}」的条目类型「{type_name}」不存在,可用:{'、'.join(TYPES)}。",
                                                   "columns", index, "types", j)
