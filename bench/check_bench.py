@@ -408,14 +408,17 @@ def check_summary(root: Path) -> tuple[int, str]:
     return proc.returncode, lines[-1]
 
 
-def run_check(root: Path) -> tuple[float, float, int]:
-    """Run `gongkai check` in a child process: (seconds, its own peak RSS in MiB via os.wait4, exit code)."""
+def measure(args: list[str]) -> tuple[float, float, int]:
+    """Run a command in a child process: (seconds, its own peak RSS in MiB via os.wait4, exit code)."""
     start = time.perf_counter()
-    proc = subprocess.Popen([*COMMAND, "--root", str(root), "check", "--now", NOW],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
     elapsed = time.perf_counter() - start
     return elapsed, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+def run_check(root: Path) -> tuple[float, float, int]:
+    return measure([*COMMAND, "--root", str(root), "check", "--now", NOW])
 
 
 def parse_once(root: Path) -> dict:
