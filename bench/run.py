@@ -9,7 +9,6 @@ peak RSS via wait4). Prints a Markdown table to paste into bench/README.md.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from check_bench import COMMAND, HERE, NOW, REPO, generate, machine, measure
 

@@ -121,15 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Sub-commands that live beside their subject (build, approvals, register...)."""
+    from .approvals.cli import add_commands as approval_commands
     from .build.cli import add_commands as build_commands
 
-    out = [build_commands]
-    try:
-        from .approvals.cli import add_commands as approval_commands
-        out.append(approval_commands)
-    except ImportError:
-        pass
-    return out
+    return [build_commands, approval_commands]
 
 
 def main(argv=None) -> int:

@@ -6,7 +6,7 @@ text, JSON, JUnit and so on. Rules never print.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 
 

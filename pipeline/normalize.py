@@ -5,7 +5,6 @@ and GB2312); the loader itself never guesses an encoding.
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 TEXT_SUFFIXES = {".md", ".yaml", ".yml", ".csv", ".txt"}
 

@@ -23,10 +23,18 @@ def publication_time(item: Item) -> datetime | None:
     return parse_when(item.meta.get("date"))
 
 
+def meant_for_publication(item: Item) -> bool:
+    """False only for a letter not marked public (Art. 21): it never reaches the site.
+
+    The content screens check everything meant for publication, a public letter
+    before its reply is written included."""
+    return not (item.type == "letter" and item.meta.get("public") is not True)
+
+
 def status(item: Item, now: datetime) -> str:
     meta = item.meta
-    if item.type == "letter" and (meta.get("public") is not True or not meta.get("reply")):
-        return HIDDEN  # Art. 21: only letters marked public, and only with their reply
+    if not meant_for_publication(item) or (item.type == "letter" and not meta.get("reply")):
+        return HIDDEN  # a public letter appears with its reply, not before
     when = publication_time(item)
     if when is None or when > now:
         return FUTURE

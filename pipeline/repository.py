@@ -55,20 +55,20 @@ class Repository:
     def columns(self) -> list[dict]:
         meta = self.governance["columns"].meta if "columns" in self.governance else {}
         columns = meta.get("columns") if isinstance(meta, dict) else None
-        return [c for c in _as_list(columns) if isinstance(c, dict)]
+        return [c for c in as_list(columns) if isinstance(c, dict)]
 
     @property
     def wording(self) -> list[dict]:
         meta = self.governance["wording"].meta if "wording" in self.governance else {}
         entries = meta.get("entries") if isinstance(meta, dict) else None
-        return [e for e in _as_list(entries) if isinstance(e, dict)]
+        return [e for e in as_list(entries) if isinstance(e, dict)]
 
     @property
     def checked_files(self) -> int:
         return len(self.files)
 
 
-def _as_list(value) -> list:
+def as_list(value) -> list:
     """A list from metadata, or empty: values of the wrong shape are the schema check's to report."""
     return value if isinstance(value, list) else []
 

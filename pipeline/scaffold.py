@@ -36,7 +36,7 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     path = folder / f"{item_id}.md"
     required = list(schema.get("required", []))
     keys = [k for k in LEADING if k in required] + [k for k in required if k not in LEADING]
-    props = {**schemas.defs["common"]["properties"], **schema.get("properties", {})}
+    props = schemas.compiled(type_name)["properties"]  # common keys merged, shared definitions inlined
     values = {"id": item_id, "unit": unit or "", "title": title or "",
               "date": now.strftime("%Y-%m-%d %H:%M")}
     lines = ["---", f"# {TYPES[type_name].label}:{schema.get('title')}。带 * 的字段必填;填好后运行 gongkai check。"]
@@ -47,17 +47,7 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     return path
 
 
-def _resolve(schemas: SchemaSet, sub: dict) -> dict:
-    merged = dict(sub)
-    while "$ref" in merged:
-        ref = merged.pop("$ref")
-        name = ref.rsplit("/", 1)[-1]
-        merged = {**schemas.defs.get(name, {}), **merged}
-    return merged
-
-
-def _describe(schemas, sub) -> str:
-    full = _resolve(schemas, sub)
+def _describe(schemas, full) -> str:
     words = full.get("title", "")
     if "enum" in full:
         words += ",可选:" + "、".join(map(str, full["enum"]))
@@ -70,15 +60,14 @@ def _describe(schemas, sub) -> str:
     return words
 
 
-def _key_lines(schemas, key, sub, values, now, indent):
-    full = _resolve(schemas, sub)
-    comment = f"{indent}# * {_describe(schemas, sub)}"
+def _key_lines(schemas, key, full, values, now, indent):
+    comment = f"{indent}# * {_describe(schemas, full)}"
     kind = full.get("type")
     if key in values:
         value = values[key]
         return [comment, f"{indent}{key}: {_scalar(value)}"]
     if kind == "array":
-        items = _resolve(schemas, full.get("items", {}))
+        items = full.get("items", {})
         if items.get("type") == "object":
             out = [comment, f"{indent}{key}:"]
             first = True

@@ -14,7 +14,7 @@ import git
 from .changes import Assessed, Revision, assess, authors, branch_commits, content_prefix, diff, merge_base
 from .roster import Actor, Person, Roster
 from .tiers import Need, Policy, Tier
-from .verify import needs_of
+from .verify import group_json, needs_of
 
 
 @dataclass
@@ -137,12 +137,7 @@ def render_json(plan: Plan, forge: str | None = None, preview_url: str | None = 
             "needs": [{"tier": n.tier_id, "unit": n.unit or None, "reason": n.reason} for n in e.needs],
         } for e in plan.entries],
         "approvals": [{
-            "tier": g.tier.id,
-            "tier_label": g.tier.label,
-            "article": g.tier.article,
-            "unit": g.need.unit or None,
-            "unit_name": g.unit_name or None,
-            "paths": g.paths,
+            **group_json(g),
             "steps": [{"label": label, "kind": kind, "people": [person(p) for p in people]}
                       for label, kind, people in g.steps],
         } for g in plan.groups],

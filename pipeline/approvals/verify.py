@@ -289,6 +289,18 @@ def render_text(verdict: Verdict) -> str:
     return "\n".join(lines) + "\n"
 
 
+def group_json(group) -> dict:
+    """The keys every approval group (a tier for a unit, over some paths) shows in JSON, in plan and verify alike."""
+    return {
+        "tier": group.tier.id,
+        "tier_label": group.tier.label,
+        "article": group.tier.article,
+        "unit": group.need.unit or None,
+        "unit_name": group.unit_name or None,
+        "paths": group.paths,
+    }
+
+
 def render_json(verdict: Verdict) -> str:
     data = {
         "commit": verdict.commit,
@@ -298,12 +310,7 @@ def render_json(verdict: Verdict) -> str:
         "authors": [a.display for a in verdict.authors],
         "problems": verdict.problems,
         "groups": [{
-            "tier": g.tier.id,
-            "tier_label": g.tier.label,
-            "article": g.tier.article,
-            "unit": g.need.unit or None,
-            "unit_name": g.unit_name or None,
-            "paths": g.paths,
+            **group_json(g),
             "ok": g.ok,
             "steps": [{"label": s.step.label, "kind": s.step.kind,
                        "person": s.person.display if s.person else None,

@@ -1,6 +1,7 @@
 """`gongkai build` and `gongkai serve`."""
 from __future__ import annotations
 
+import argparse
 import sys
 from pathlib import Path
 
@@ -16,15 +17,9 @@ def add_commands(sub) -> None:
 
     serve = sub.add_parser("serve", help="构建并在 127.0.0.1 上预览,内容变化时自动重建")
     serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--now", help=argparse_suppress())
+    serve.add_argument("--now", help=argparse.SUPPRESS)
     serve.add_argument("--output", "-o", help="输出目录(默认 仓库根目录/output)")
     serve.set_defaults(func=cmd_serve)
-
-
-def argparse_suppress():
-    import argparse
-
-    return argparse.SUPPRESS
 
 
 def _build(args, root):

@@ -18,7 +18,7 @@ from ..timeutil import parse_when
 from ..types import TYPES
 from .history import History
 from .markdown_render import MarkdownRenderer
-from .urls import UnsafeURL, column_url, file_url, item_url, output_name, unit_url
+from .urls import UnsafeURL, column_url, item_url, output_name, unit_url
 
 PER_PAGE = 20
 HOME_BLOCK = 6
@@ -204,9 +204,6 @@ class SiteModel:
 
     def linked(self, ids) -> list[Entry]:
         return [self.entries[i] for i in ids or [] if i in self.entries and self.entries[i].status == publication.PUBLISHED]
-
-    def file_link(self, rel: str) -> str:
-        return file_url(rel)
 
     # --- pages ------------------------------------------------------------------
     def pages(self) -> list[Page]:

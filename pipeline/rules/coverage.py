@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..diagnostics import Severity
-from ..repository import _as_list
+from ..repository import as_list
 from ..timeutil import parse_when
 from . import Rule, register
 
@@ -45,7 +45,7 @@ class CategoryCoverage(Rule):
         for unit in sorted(repo.units.values(), key=lambda u: u.id):
             if _publishes_organization(unit):
                 covered.setdefault(unit.id, set()).add("organization")
-            exempt = {entry.get("category") for entry in _as_list(unit.meta.get("not_applicable"))
+            exempt = {entry.get("category") for entry in as_list(unit.meta.get("not_applicable"))
                       if isinstance(entry, dict) and isinstance(entry.get("category"), str)}
             missing = [c for c in categories if c not in exempt and c not in covered.get(unit.id, set())]
             if missing:

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterator
 
 from ..content import Item, LoadError, TextField, decode_utf8
+from ..publication import meant_for_publication
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -22,15 +23,10 @@ BODY = ("body",)
 WITHDRAWN_NOTICE_KEYS = {"title", "withdrawn"}
 
 
-def is_published(item: Item) -> bool:
-    """False for letters not marked public; everything else reaches the site."""
-    return not (item.type == "letter" and item.meta.get("public") is not True)
-
-
 def published_items(repo: "Repository") -> Iterator[Item]:
     """Published content items in path order, then unit pages."""
     for item in repo.items:
-        if is_published(item):
+        if meant_for_publication(item):
             yield item
     yield from repo.units.values()
 

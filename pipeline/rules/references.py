@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from ..repository import _as_list as list_or_empty
+from ..repository import as_list
 from ..files import file_references, unsafe_reason
 from ..links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
 from ..types import TYPES
@@ -13,7 +13,7 @@ ITEM_KEYS = {"interprets": "policy", "replaced_by": "policy", "related_policies"
 UNIT_KEYS = ("unit", "reply_unit")
 
 
-def _as_list(value):
+def _indexed(value):
     if isinstance(value, list):
         return list(enumerate(value))
     return [(None, value)] if value is not None else []
@@ -46,7 +46,7 @@ class References(Rule):
         columns = {c.get("id") for c in repo.columns if isinstance(c.get("id"), str)}
         for item in repo.items:
             for key, wanted in ITEM_KEYS.items():
-                for index, ref in _as_list(item.meta.get(key)):
+                for index, ref in _indexed(item.meta.get(key)):
                     if not isinstance(ref, str) or not ref:
                         continue  # empty or wrong shape: the schema check reports it
                     at = (key,) if index is None else (key, index)
@@ -95,12 +95,12 @@ class References(Rule):
     def _governance(self, repo, units):
         columns_item = repo.governance.get("columns")
         for index, column in enumerate(repo.columns):
-            for j, unit in enumerate(list_or_empty(column.get("units"))):
+            for j, unit in enumerate(as_list(column.get("units"))):
                 if isinstance(unit, str) and unit not in units:
                     yield columns_item.diagnostic("GK-REF-002", Severity.ERROR,
                                                   f"栏目「{column.get('name')}」的责任单位「{unit}」不存在。",
                                                   "columns", index, "units", j)
-            for j, type_name in enumerate(list_or_empty(column.get("types"))):
+            for j, type_name in enumerate(as_list(column.get("types"))):
                 if not isinstance(type_name, str) or type_name not in TYPES:
                     yield columns_item.diagnostic("GK-REF-003", Severity.ERROR,
                                                   f"栏目「{column.get('name')}」的条目类型「{type_name}」不存在,可用:{'、'.join(TYPES)}。",
