@@ -5,11 +5,12 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 GONGKAI := $(VENV)/bin/gongkai
 
-.PHONY: install demo check test bench clean
+.PHONY: install browser demo check test bench clean
 
 install: $(VENV)/.installed
 
-$(VENV)/.installed: pyproject.toml requirements.lock
+$(VENV)/.installed: pyproject.toml requirements.lock package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.lock
@@ -22,7 +23,12 @@ demo: install
 check: install
 	$(GONGKAI) check
 
-test: install
+# Browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts.
+browser:
+	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+
+test: install browser
 	$(PY) -m pytest
 
 bench: install

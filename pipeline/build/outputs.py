@@ -19,13 +19,15 @@ NAV = (
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "
        "font-src 'self'; connect-src 'self'; object-src 'none'; frame-src 'none'; base-uri 'self'; form-action 'self'")
+# Only the search page runs Pagefind's WebAssembly; inline script stays forbidden there too.
+SEARCH_CSP = CSP.replace("script-src 'self'", "script-src 'self' 'wasm-unsafe-eval'")
 
 
 def common_context(model) -> dict:
     host = model.unit_info(model.site.get("host_unit"))
     contact = next((e.url for e in model.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host["url"])
     nav = tuple((name, url) for name, url in NAV if model.has_page(url))
-    return {"site": model.site, "host": host, "nav": nav, "csp": CSP, "contact_url": contact}
+    return {"site": model.site, "host": host, "nav": nav, "csp": CSP, "search_csp": SEARCH_CSP, "contact_url": contact}
 
 
 def extra_files(model) -> dict[str, str]:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..check import check_repository
 from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
+from .search import SearchIndexError, index_site
 from .linkcheck import check_links
 
 CODE_DIR = Path(__file__).resolve().parents[2]
@@ -55,6 +56,10 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
             result.pages = run_pelican(repo, staging, now)
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
+        try:
+            index_site(staging)
+        except SearchIndexError as exc:
+            raise BuildError(str(exc)) from exc
         broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
         result.diagnostics = result.diagnostics + broken
         if has_errors(broken):

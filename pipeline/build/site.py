@@ -166,6 +166,21 @@ class SiteModel:
             out += [("ColumnName", name), ("ColumnType", name)]
         return out
 
+    def search_record(self, entry: Entry) -> dict:
+        """What the search index keeps of an item besides its main content: shown
+        metadata, the filters citizens narrow by, and the date to sort by."""
+        meta = entry.meta
+        labels = self.repo.schemas.category_short_labels
+        shown = [("unit", entry.unit["name"]), ("date", entry.day), ("type", entry.type_label)]
+        if isinstance(meta.get("doc_number"), str):
+            shown.append(("doc_number", meta["doc_number"]))
+        filters = [("单位", entry.unit["name"]), ("类型", entry.type_label), ("年份", f"{entry.when.year}年")]
+        if meta.get("disclosure_category") in labels:
+            filters.append(("公开类别", labels[meta["disclosure_category"]]))
+        if isinstance(meta.get("validity"), str):
+            filters.append(("有效性", meta["validity"]))
+        return {"meta": shown, "filters": filters, "sort": [("date", entry.pubdate)]}
+
     # --- lookups ------------------------------------------------------------
     def _resolve(self, item_id):
         entry = self.entries.get(item_id)
@@ -217,6 +232,7 @@ class SiteModel:
         pages += self.unit_pages()
         pages.append(Page("/sitemap/", "sitemap.html", {"title": "网站地图", "sections": self.sitemap_sections()}))
         pages.append(Page("/404.html", "404.html", {"title": "页面不存在"}))
+        pages.append(Page("/search/", "search.html", {"title": "站内搜索", "wasm": True}))
         pages += self.redirect_pages({output_name(p.url) for p in pages})
         return pages
 
@@ -239,7 +255,7 @@ class SiteModel:
                 pages.append(Page(entry.url, "withdrawn.html", {"title": entry.title, "entry": entry,
                                                                  "withdrawn": entry.meta.get("withdrawn")}))
                 continue
-            context = {"title": entry.title, "entry": entry}
+            context = {"title": entry.title, "entry": entry, "search": self.search_record(entry)}
             if entry.type == "policy":
                 context["interpretations"] = self.interpretations.get(entry.id, [])
                 context["revisions"] = self.history.for_path(entry.item.path)
