@@ -1,0 +1,140 @@
+"""Browser tests: the demo portal built once, served on 127.0.0.1, driven in Debian's Chromium.
+
+The browser is always /usr/bin/chromium (installed by `make test` through the
+Makefile's `browser` target), never one downloaded by Playwright; a missing
+browser fails the tests with a message instead of skipping them, so that a
+machine without Chromium cannot pass by testing nothing.
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from pipeline.build.run import build_site
+from pipeline.repository import load_repository
+from pipeline.timeutil import TZ
+
+CODE_DIR = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+AXE = CODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
+DEMO_NOW = "2026-11-26 09:00"
+# Statuses search.js writes when it has finished (results, none, or failure); "正在搜索……" is not final.
+FINAL_STATUS = ("找到 ", "没有找到", "请输入关键词", "搜索暂时无法使用")
+TIMEOUT_MS = 15_000
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the built site without logging every request to stderr."""
+
+    extensions_map = {**http.server.SimpleHTTPRequestHandler.extensions_map,
+                      ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm",
+                      ".pf_meta": "application/octet-stream", ".pf_fragment": "application/octet-stream",
+                      ".pf_index": "application/octet-stream", ".pf_filter": "application/octet-stream"}
+
+    def log_message(self, format, *args):  # noqa: A002 - the base class names it so
+        pass
+
+
+@dataclass
+class Portal:
+    """The built demo site and the address it is served at."""
+
+    output: Path
+    base: str
+
+    def url(self, path: str) -> str:
+        return self.base + path
+
+
+@pytest.fixture(scope="session")
+def portal(tmp_path_factory) -> Portal:
+    from datetime import datetime
+
+    output = tmp_path_factory.mktemp("browser-site") / "output"
+    now = datetime.strptime(DEMO_NOW, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
+    result = build_site(load_repository(CODE_DIR, now=now), output, now)
+    errors = [f"{d.location} {d.code} {d.message}" for d in result.diagnostics if d.severity.value == "error"]
+    assert result.ok, "the demo portal must build: " + "; ".join(errors)
+    assert (output / "pagefind" / "pagefind.js").is_file(), "the build wrote no Pagefind bundle"
+
+    handler = functools.partial(QuietHandler, directory=str(output))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    host, port = server.server_address[:2]
+    yield Portal(output=output, base=f"http://{host}:{port}")
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Browser:
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and CJK fonts "
+                    "(`make browser`, or `apt-get install chromium fonts-noto-cjk`).", pytrace=False)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, portal) -> Page:
+    """A fresh page in its own context (own localStorage), failing on script errors."""
+    context = browser.new_context(base_url=portal.base, viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.script_errors = errors
+    yield page
+    context.close()
+    assert not errors, f"JavaScript errors: {errors}"
+
+
+def wait_for_search(page: Page) -> str:
+    """Wait until search.js has loaded Pagefind and written a final status; return the status."""
+    page.wait_for_selector('#search-form[data-ready="true"]', state="attached")
+    page.wait_for_function(
+        "finals => finals.some(s => document.getElementById('search-status').textContent.startsWith(s))",
+        arg=list(FINAL_STATUS))
+    return page.inner_text("#search-status")
+
+
+def result_urls(page: Page) -> list[str]:
+    hrefs = page.eval_on_selector_all("#search-results li a", "links => links.map(a => a.getAttribute('href'))")
+    return [urlsplit(h).path for h in hrefs]
+
+
+def search(page: Page, query: str, filters: dict[str, str] | None = None, sort: str | None = None) -> list[str]:
+    """Search as a citizen would, through /search/?q=…; return the result paths in order.
+
+    `filters` maps a filter name (单位, 类型 …) to a value; they are chosen in the
+    page's own selects, found by their visible label."""
+    page.goto("/search/?q=" + quote(query))
+    status = wait_for_search(page)
+    assert not status.startswith("搜索暂时无法使用"), f"search failed to load for {query!r}"
+    for name, value in (filters or {}).items():
+        select = page.locator("#filter-selects").get_by_label(name, exact=True)
+        select.select_option(value)
+        wait_for_settled(page)
+    if sort:
+        page.select_option("#sort", sort)
+        wait_for_settled(page)
+    return result_urls(page)
+
+
+def wait_for_settled(page: Page) -> None:
+    """After a filter or sort change (search.js has already written "正在搜索……"): wait for a final status."""
+    page.wait_for_function(
+        "finals => finals.some(s => document.getElementById('search-status').textContent.startsWith(s))",
+        arg=list(FINAL_STATUS))
