@@ -128,6 +128,7 @@ def _extensions():
 
 
 def main(argv=None) -> int:
+    from .build.serve import PreviewError
     from .repository import NotARepository
     from .schema import SchemaSetError
 
@@ -138,7 +139,7 @@ def main(argv=None) -> int:
         return 2
     try:
         return args.func(args)
-    except (UsageError, NotARepository) as exc:
+    except (UsageError, NotARepository, PreviewError) as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2
     except SchemaSetError as exc:

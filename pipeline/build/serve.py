@@ -8,8 +8,18 @@ import time
 from pathlib import Path
 
 
+THEME_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+
+class Quiet(http.server.SimpleHTTPRequestHandler):
+    """The preview logs no request lines: the terminal is for build messages."""
+
+    def log_message(self, *args):
+        pass
+
+
 def _fingerprint(root: Path) -> tuple:
-    paths = [root / "content", root / "themes"]
+    paths = [root / "content", THEME_DIR]
     stamp = []
     for base in paths:
         if base.exists():
@@ -20,12 +30,19 @@ def _fingerprint(root: Path) -> tuple:
     return tuple(stamp)
 
 
+class PreviewError(Exception):
+    """The preview cannot start (port in use): a usage problem, exit 2."""
+
+
 def serve(root: Path, rebuild, output: Path, port: int) -> int:
     code = rebuild()
     if code != 0 and not output.exists():
         return code
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    handler = functools.partial(Quiet, directory=str(output))
+    try:
+        server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError as exc:
+        raise PreviewError(f"无法在 127.0.0.1:{port} 上启动预览({exc.strerror});请用 --port 换一个端口。") from None
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"预览地址:http://127.0.0.1:{port}/  (按 Ctrl+C 停止;修改内容后会自动重建)", flush=True)
     seen = _fingerprint(root)
