@@ -29,6 +29,7 @@ ATTRIBUTES = {
     "ol": {"start"},
 }
 DEAD_LINK = "#unpublished"
+TABLE_OPEN = '<div class="table-scroll" tabindex="0" role="region" aria-label="表格(可左右滚动)"><table>'
 
 
 class MarkdownRenderer:
@@ -63,4 +64,7 @@ class MarkdownRenderer:
         html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
                          link_rel=None)
         # A link to an unpublished item keeps its words but loses its target.
-        return re.sub(r'<a href="#unpublished"[^>]*>(.*?)</a>', r"\1", html)
+        html = re.sub(r'<a href="#unpublished"[^>]*>(.*?)</a>', r"\1", html)
+        # A wide table scrolls inside its own region on a phone; the region takes keyboard
+        # focus so that keyboard users can scroll it too (WCAG 2.1.1). Added after sanitising.
+        return html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")

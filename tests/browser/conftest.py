@@ -11,6 +11,7 @@ import functools
 import http.server
 import threading
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote, urlsplit
 
@@ -46,19 +47,14 @@ class QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @dataclass
 class Portal:
-    """The built demo site and the address it is served at."""
+    """The built demo site and the address it is served at (pages get it as their base_url)."""
 
     output: Path
     base: str
 
-    def url(self, path: str) -> str:
-        return self.base + path
-
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Portal:
-    from datetime import datetime
-
     output = tmp_path_factory.mktemp("browser-site") / "output"
     now = datetime.strptime(DEMO_NOW, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
     result = build_site(load_repository(CODE_DIR, now=now), output, now)
@@ -95,18 +91,16 @@ def page(browser, portal) -> Page:
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.script_errors = errors
     yield page
     context.close()
     assert not errors, f"JavaScript errors: {errors}"
 
 
 def wait_for_search(page: Page) -> str:
-    """Wait until search.js has loaded Pagefind and written a final status; return the status."""
+    """Wait until search.js has loaded Pagefind and, when there is a query, written a final status."""
     page.wait_for_selector('#search-form[data-ready="true"]', state="attached")
-    page.wait_for_function(
-        "finals => finals.some(s => document.getElementById('search-status').textContent.startsWith(s))",
-        arg=list(FINAL_STATUS))
+    if page.input_value("#q").strip():
+        wait_for_settled(page)
     return page.inner_text("#search-status")
 
 

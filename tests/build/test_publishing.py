@@ -4,7 +4,8 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree as ET
 
-from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo, md
+from pipeline.build import run
+from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo, md, run_check
 
 from .conftest import build
 
@@ -111,11 +112,14 @@ def test_former_addresses_get_redirect_pages(tmp_path):
         assert soup.find("html")["lang"] == "zh-CN"
 
 
-def test_former_address_never_escapes_output_nor_replaces_a_current_page(tmp_path):
+def test_former_address_never_escapes_output_nor_replaces_a_current_page(tmp_path, monkeypatch):
     evil = NEWS.replace("date: 2026-03-01 09:00",
                         'date: 2026-03-01 09:00\nformer_urls: ["/../../escaped.html", "/policies/zc-1/", "/", "/a/%2e%2e/%2e%2e/%2e%2e/x.html"]')
     root = make_repo(tmp_path, {"content/news/xw-1.md": evil, "content/policies/zc-1.md": POLICY,
                                 "content/interpretations/jd-zc-1.md": INTERPRETATION})
+    # The check rejects such addresses (GK-URL-001/002); the build must hold even when it is bypassed.
+    assert {d.code for d in run_check(root)} >= {"GK-URL-001", "GK-URL-002"}
+    monkeypatch.setattr(run, "check_repository", lambda repo: [])
     site = build(root, tmp_path / "site" / "out", "2026-03-02 09:00")
     assert site.result.ok
     assert not list(tmp_path.rglob("escaped.html")) and not list(tmp_path.rglob("x.html"))
