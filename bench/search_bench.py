@@ -25,6 +25,7 @@ from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
 
 sys.path.insert(0, str(REPO))
 from pipeline.build.search import BUNDLE_DIR, index_site  # noqa: E402
+from pipeline.build.serve import Quiet  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -43,11 +44,6 @@ def index_figures(site: Path) -> tuple[float, int, int]:
     seconds = time.perf_counter() - start
     files = [p for p in (site / BUNDLE_DIR).rglob("*") if p.is_file()]
     return seconds, sum(p.stat().st_size for p in files), len(files)
-
-
-class Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
 
 
 def query_bytes(site: Path, first: str, second: str) -> tuple[int, int, int, int]:
