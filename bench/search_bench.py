@@ -4,7 +4,7 @@
 
 For the demo and a synthetic COUNT-item repository (check_bench.py's
 generator): build the site once, then time Pagefind's extended binary alone
-over it (the build step `pipeline.build.search.index_site`) and measure the
+over it (the build step `pipeline.site.search.index_site`) and measure the
 bundle on disk. On the large site, load the real search page in Debian's
 Chromium and count the bytes fetched from /pagefind/ for a first query (which
 includes the WebAssembly and the filter index) and for a second, different
@@ -24,8 +24,8 @@ from pathlib import Path
 from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
 
 sys.path.insert(0, str(REPO))
-from pipeline.build.search import BUNDLE_DIR, index_site  # noqa: E402
-from pipeline.build.serve import Quiet  # noqa: E402
+from pipeline.site.search import BUNDLE_DIR, index_site  # noqa: E402
+from pipeline.site.serve import Quiet  # noqa: E402
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]

@@ -5,10 +5,13 @@ merge-request gate about an item.
 """
 from __future__ import annotations
 
+from .approvals import rules as approval_rules  # noqa: F401  registers GK-OWN-001/002
+from .content import LOADER_CODES
 from .decide import decide
 from .diagnostics import Diagnostic
-from .repository import Repository, governance_diagnostics, item_diagnostics
-from .rules import run_rules
+from .repository import GOVERNANCE_CODES, Repository, governance_diagnostics, item_diagnostics
+from .rules import load_rules, run_rules
+from .schema import SCHEMA_CODES
 
 
 def check_repository(repo: Repository) -> list[Diagnostic]:
@@ -19,3 +22,11 @@ def check_repository(repo: Repository) -> list[Diagnostic]:
         *run_rules(repo),
     ]
     return decide(found, repo.settings)
+
+
+def check_codes() -> dict[str, str]:
+    """Every code `gongkai check` may report, with its one-line description."""
+    codes = {**LOADER_CODES, **SCHEMA_CODES, **GOVERNANCE_CODES}
+    for rule in load_rules():
+        codes.update(rule.codes)
+    return codes

@@ -13,19 +13,31 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Iterator
 
 import yaml
 
 from .diagnostics import Diagnostic, Severity
-from .types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
+from .content_types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
 
 Pointer = tuple  # path of keys/indices into an item's metadata
+
+# Metadata keys rendered as Markdown besides an item's body (a unit page shows its functions).
+MARKDOWN_KEYS = {"unit": ("functions",)}
 
 ITEM_SUFFIXES = {".md", ".yaml", ".yml"}
 # Files that may sit in content/ beside the folders (documentation for editors).
 ROOT_FILES = {"README.md", ".gitattributes", ".gitkeep"}
+
+# Codes the loader emits (listed by `gongkai rules`).
+LOADER_CODES = {
+    "GK-ENC-001": "文件不是 UTF-8 编码(用 gongkai normalize 转换)",
+    "GK-YAML-001": "YAML 语法错误",
+    "GK-YAML-002": "同一字段重复出现",
+    "GK-YAML-003": "Markdown 文件缺少或未结束 YAML 头信息",
+    "GK-YAML-004": "文件内容不是字段映射",
+}
 
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks, ~5x faster
@@ -73,6 +85,9 @@ class Item:
     key_lines: dict = field(default_factory=dict)  # Pointer -> line of the key (or list entry)
     value_lines: dict = field(default_factory=dict)  # Pointer -> (line of value, is_block)
     first_line: int = 1
+    # Source lines of the metadata (the file up to the end of its front matter): what a finding's
+    # column is looked up in, so that no rule reads a source file again.
+    meta_lines: tuple = ()
 
     def line_of(self, *pointer) -> int:
         """Line of the deepest key of `pointer` that exists, else the item's first line."""
@@ -98,6 +113,16 @@ class Item:
         if self.body.strip():
             yield TextField(("body",), self.body, self.body_line, True)
         yield from self._strings(self.meta, ())
+
+    def markdown_fields(self) -> Iterator[TextField]:
+        """The texts of this record that the site renders as Markdown: the body, or a unit's `functions`."""
+        if self.body.strip():
+            yield TextField(("body",), self.body, self.body_line, True)
+        for key in MARKDOWN_KEYS.get(self.type, ()):
+            value = self.meta.get(key)
+            if isinstance(value, str) and value.strip():
+                line, block = self.value_lines.get((key,), (self.line_of(key), False))
+                yield TextField((key,), value, line, block)
 
     def _strings(self, value, pointer) -> Iterator[TextField]:
         if isinstance(value, str):
@@ -244,6 +269,7 @@ def parse_item(data: bytes, rel: str, type_name: str) -> Item:
         yaml_text, offset, body, body_line = text, 0, "", 0
         first_line = 1
     meta, key_lines, value_lines = parse_yaml(yaml_text, rel, offset)
+    meta_lines = tuple(text[:len(text) - len(body)].split("\n")) if body else tuple(text.split("\n"))
     if meta is None:
         meta = {}
     if not isinstance(meta, dict):
@@ -251,26 +277,38 @@ def parse_item(data: bytes, rel: str, type_name: str) -> Item:
                                    "文件内容应是「字段: 值」的形式(YAML 映射),不能是列表或单个值。"))
     item_id = meta.get("id") if isinstance(meta.get("id"), str) else stem
     return Item(id=item_id, type=type_name, path=rel, meta=meta, body=body, body_line=body_line,
-                key_lines=key_lines, value_lines=value_lines, first_line=first_line)
+                key_lines=key_lines, value_lines=value_lines, first_line=first_line, meta_lines=meta_lines)
+
+
+def classify_path(rel: str) -> tuple[str, str | None]:
+    """(kind, type) of a repository-relative path: where it sits decides what it is.
+
+    Kinds: item, unit, governance, asset, root (a documentation file beside the
+    folders), unknown (under content/ but nothing the pipeline reads), outside
+    (not under content/). Used for files on disk and for paths in Git history alike.
+    """
+    parts = rel.split("/")
+    if parts[0] != "content" or len(parts) < 2:
+        return "outside", None
+    folder = parts[1] if len(parts) > 2 else None
+    suffix = PurePosixPath(rel).suffix.lower()
+    if folder == ASSET_DIR:
+        return "asset", None
+    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3 \
+            and parts[2].rsplit(".", 1)[0] in GOVERNANCE_FILES:
+        return "governance", parts[2].rsplit(".", 1)[0]
+    if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
+        return "unit", "unit"
+    if folder in TYPES_BY_FOLDER and suffix in ITEM_SUFFIXES:
+        return "item", TYPES_BY_FOLDER[folder].name
+    if len(parts) == 2 and parts[1] in ROOT_FILES:
+        return "root", None
+    return "unknown", None
 
 
 def classify(root: Path, path: Path) -> ContentFile:
     rel = rel_path(path, root)
-    parts = rel.split("/")  # content/<folder>/...
-    folder = parts[1] if len(parts) > 2 else None
-    suffix = path.suffix.lower()
-    if folder == ASSET_DIR:
-        return ContentFile(path, rel, "asset")
-    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3 \
-            and parts[2].rsplit(".", 1)[0] in GOVERNANCE_FILES:
-        return ContentFile(path, rel, "governance", parts[2].rsplit(".", 1)[0])
-    if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
-        return ContentFile(path, rel, "unit", "unit")
-    if folder in TYPES_BY_FOLDER and suffix in ITEM_SUFFIXES:
-        return ContentFile(path, rel, "item", TYPES_BY_FOLDER[folder].name)
-    if len(parts) == 2 and parts[1] in ROOT_FILES:
-        return ContentFile(path, rel, "root")
-    return ContentFile(path, rel, "unknown")
+    return ContentFile(path, rel, *classify_path(rel))
 
 
 def scan(root: Path) -> Iterator[ContentFile]:

@@ -13,9 +13,10 @@ from .content import ContentFile, Item, LoadError, parse_item, scan
 from .diagnostics import Diagnostic, Severity
 from .schema import SchemaSet
 from .timeutil import TZ
-from .types import GOVERNANCE_FILES, REQUIRED_GOVERNANCE, TYPES
+from .content_types import GOVERNANCE_FILES, REQUIRED_GOVERNANCE, TYPES
 
 DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+GOVERNANCE_CODES = {"GK-GOV-001": "缺少治理数据文件(site.yaml、columns.yaml)或其内容无效"}
 
 
 class NotARepository(Exception):
@@ -89,7 +90,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
     repo = Repository(root=root, schemas=schemas or SchemaSet())
     if now is not None:
         repo.now = now
-    defaults = yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+    defaults = default_settings()
     repo.settings = copy.deepcopy(defaults)
     repo.files = list(scan(root))
     # Governance first: settings.yaml may change the limits the other files are read under.
@@ -109,7 +110,7 @@ def _load_one(repo: Repository, cf: ContentFile) -> None:
     if cf.kind == "asset":
         repo.assets[cf.rel.split("/", 1)[1]] = cf
         return
-    if cf.path.stat().st_size > repo.settings["limits"]["item_max_bytes"]:
+    if cf.path.stat().st_size > item_size_limit(repo.settings):
         return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
     try:
         item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
@@ -125,17 +126,42 @@ def _load_one(repo: Repository, cf: ContentFile) -> None:
         repo.items.append(item)
 
 
-def _apply_settings(repo: Repository, defaults: dict) -> None:
-    """Merge content/governance/settings.yaml over the defaults (one level deep)."""
-    own = repo.governance.get("settings")
-    if own is None or not isinstance(own.meta, dict):
-        return
+def default_settings() -> dict:
+    """The settings every repository starts from (pipeline/defaults.yaml, shipped in the package)."""
+    return yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
+def merge_settings(defaults: dict, own) -> dict:
+    """A repository's settings.yaml over the defaults (one level deep); `own` of the wrong shape changes nothing."""
     merged = copy.deepcopy(defaults)
-    for key, value in own.meta.items():
+    if not isinstance(own, dict):
+        return merged
+    for key, value in own.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
             merged[key] = {**merged[key], **value}
         else:
             merged[key] = value
+    return merged
+
+
+def item_size_limit(settings: dict) -> int:
+    """The largest item file that is parsed (bytes); larger ones are reported by GK-PATH-002, not read.
+
+    Shared by the loader and by approvals reading items from Git objects, so both skip the same files.
+    """
+    limits = settings.get("limits") if isinstance(settings, dict) else None
+    value = limits.get("item_max_bytes") if isinstance(limits, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return default_settings()["limits"]["item_max_bytes"]
+
+
+def _apply_settings(repo: Repository, defaults: dict) -> None:
+    """Merge content/governance/settings.yaml over the defaults; invalid settings leave the defaults in force."""
+    own = repo.governance.get("settings")
+    if own is None or not isinstance(own.meta, dict):
+        return
+    merged = merge_settings(defaults, own.meta)
     problems = list(repo.schemas.validator("settings").iter_errors(merged))
     if problems:
         return  # GK-GOV-001 reports it; the defaults stay in force

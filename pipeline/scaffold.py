@@ -11,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from .schema import SchemaSet
-from .types import TYPES
+from .content_types import TYPES
 
 # Keys printed first, in this order; the rest follow the schema's order.
 LEADING = ("id", "title", "unit", "date")

@@ -22,6 +22,11 @@ from .diagnostics import Diagnostic, Severity
 ANNOTATIONS = {"title", "description", "examples", "$comment"}
 SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 DEFS = "defs.schema.json"
+SCHEMA_CODES = {
+    "GK-SCH-001": "缺少必填字段",
+    "GK-SCH-002": "未知字段(多为拼写错误)",
+    "GK-SCH-003": "字段值不符合 schema(类型、取值范围、格式)",
+}
 
 
 class SchemaSetError(Exception):

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pipeline.check import check_repository
 from pipeline.repository import load_repository
-from pipeline.types import CONTENT_TYPES
+from pipeline.content_types import CONTENT_TYPES
 
 SITE = """\
 name: 测试市人民政府门户网站

@@ -17,7 +17,7 @@ import pytest
 
 from pipeline.content import parse_item
 from pipeline.schema import SchemaSet
-from pipeline.types import CONTENT_TYPES, TYPES
+from pipeline.content_types import CONTENT_TYPES, TYPES
 from tests.item_samples import all_samples, line_no, sample
 from tests.repo_factory import BASE, INTERPRETATION, NEWS, POLICY, make_repo, md, run_check
 

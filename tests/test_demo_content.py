@@ -30,7 +30,7 @@ from pipeline.diagnostics import Severity, has_errors
 from pipeline.relations import interpretations_by_policy
 from pipeline.repository import load_repository
 from pipeline.timeutil import parse_day
-from pipeline.types import GOVERNANCE_FILES, TYPES
+from pipeline.content_types import GOVERNANCE_FILES, TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 GONGKAI = Path(sys.executable).with_name("gongkai")

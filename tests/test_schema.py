@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 from pipeline.schema import SCHEMA_DIR, SchemaSet, SchemaSetError
-from pipeline.types import GOVERNANCE_FILES, TYPES
+from pipeline.content_types import GOVERNANCE_FILES, TYPES
 from tests.item_samples import SAMPLES, all_samples, sample
 from tests.repo_factory import BASE, INTERPRETATION, POLICY, found, make_repo, run_check
 

@@ -1,6 +1,6 @@
 """What a merge request (or a merge commit) changes, read with GitPython from the real repository.
 
-`FileChange` is one changed path with rename detection; `Revision` reads items from one commit's tree
+`FileChange` is one changed path with rename detection; `TreeSnapshot` reads items from one commit's tree
 (through `pipeline.content.parse_item`, the one loader), so that a deleted or renamed item can be
 classified by what it *was*. `assess` turns changes into `Assessed` entries: the item(s) behind each
 changed file and the approval `Need`s it brings (see tiers.py).
@@ -19,13 +19,15 @@ from pathlib import PurePosixPath
 import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from ..content import ITEM_SUFFIXES, Item, LoadError, parse_item
+from ..addresses import item_url
+from ..content import Item, LoadError, classify_path, parse_item
+from ..files import files_used
+from ..repository import default_settings, item_size_limit, merge_settings
 from ..timeutil import TZ
-from ..types import ASSET_DIR, GOVERNANCE_DIR, TYPES, TYPES_BY_FOLDER, UNIT_FOLDER
+from ..content_types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
 from .roster import Actor
-from .tiers import Need, Policy
+from .tiers import Need, ApprovalPolicy
 
-MAX_ITEM_BYTES = 2 * 1024 * 1024  # larger files are not parsed here (GK-PATH-002 reports them)
 
 
 class RevisionError(Exception):
@@ -189,29 +191,16 @@ def content_prefix(repo: git.Repo, root) -> str:
 
 # --- items in a revision ----------------------------------------------------------------
 
-def classify_path(path: str) -> tuple[str, str | None]:
-    """(kind, type) of a repository-relative path, like pipeline.content.classify but without a disk."""
-    parts = path.split("/")
-    if parts[0] != "content" or len(parts) < 2:
-        return "outside", None
-    folder = parts[1] if len(parts) > 2 else None
-    suffix = posixpath.splitext(path)[1].lower()
-    if folder == ASSET_DIR:
-        return "asset", None
-    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3:
-        return "governance", parts[2].rsplit(".", 1)[0]
-    if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
-        return "unit", "unit"
-    if folder in TYPES_BY_FOLDER and suffix in ITEM_SUFFIXES:
-        return "item", TYPES_BY_FOLDER[folder].name
-    return "other", None
+def read_item(blob, path: str, max_bytes: int | None = None) -> Item | None:
+    """The item, unit or governance record in `blob`, or None (not such a file, too large, unreadable).
 
-
-def read_item(blob, path: str) -> Item | None:
+    `max_bytes` is the repository's item size limit (`item_size_limit`); a larger file is not parsed,
+    exactly as the loader skips it on disk.
+    """
     kind, type_name = classify_path(path)
     if blob is None or kind not in ("item", "unit", "governance"):
         return None
-    if blob.size > MAX_ITEM_BYTES:
+    if blob.size > (max_bytes if max_bytes is not None else item_size_limit(default_settings())):
         return None
     try:
         return parse_item(blob.data_stream.read(), path, type_name)
@@ -219,7 +208,7 @@ def read_item(blob, path: str) -> Item | None:
         return None
 
 
-class Revision:
+class TreeSnapshot:
     """The content of one commit, read lazily from Git objects (never from the working tree)."""
 
     def __init__(self, commit: git.Commit | None, prefix: str = ""):
@@ -236,9 +225,21 @@ class Revision:
         except KeyError:
             return None
 
+    @cached_property
+    def item_max_bytes(self) -> int:
+        """The item size limit in force in this commit (its settings.yaml over the defaults)."""
+        own = None
+        for suffix in (".yaml", ".yml"):
+            record = read_item(self.blob(f"content/{GOVERNANCE_DIR}/settings{suffix}"),
+                               f"content/{GOVERNANCE_DIR}/settings{suffix}")
+            if record is not None:
+                own = record.meta
+                break
+        return item_size_limit(merge_settings(default_settings(), own))
+
     def item_at(self, path: str) -> Item | None:
         if path not in self._items:
-            self._items[path] = read_item(self.blob(path), path)
+            self._items[path] = read_item(self.blob(path), path, self.item_max_bytes)
         return self._items[path]
 
     def item(self, item_id: str) -> Item | None:
@@ -287,22 +288,16 @@ class Revision:
 
 
 def items_referencing(asset_path: str, items, lookup) -> list[Item]:
-    """Items that use an attachment: they name its path (relative to content/) in their metadata or
-    body; failing that, the item whose id is the attachment's folder (files/2026/<id>/...)."""
+    """Items that use an attachment (`files.files_used`, the build's own list); failing that, the
+    item whose id is the attachment's folder (files/2026/<id>/...)."""
     rel = asset_path.split("/", 1)[1] if asset_path.startswith("content/") else asset_path
-    out = [item for item in items if _mentions(item, rel)]
+    out = [item for item in items if any(use.rel == rel for use in files_used(item))]
     if not out:
         folder = posixpath.basename(posixpath.dirname(asset_path))
         owner = lookup(folder) if folder else None
         if owner is not None:
             out.append(owner)
     return out
-
-
-def _mentions(item: Item, rel: str) -> bool:
-    if rel in item.body:
-        return True
-    return any(rel in field.text for field in item.text_fields() if field.pointer != ("body",))
 
 
 # --- what the changes need ----------------------------------------------------------------
@@ -330,14 +325,13 @@ class Assessed:
 
     @property
     def url(self) -> str | None:
-        """Where the changed page is published: /<type folder>/<id>/ (None for deletions and non-items)."""
+        """Where the changed page is published (None for deletions and non-items)."""
         if self.kind != "item" or self.new_item is None or self.change.status == "D":
             return None
-        folder = TYPES[self.new_item.type].folder
-        return f"/{folder}/{self.new_item.id}/"
+        return item_url(self.new_item)
 
 
-def assess(changes: list[FileChange], policy: Policy, old: Revision, new: Revision) -> list[Assessed]:
+def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot, new: TreeSnapshot) -> list[Assessed]:
     out = []
     for change in changes:
         kind, _ = classify_path(change.path)

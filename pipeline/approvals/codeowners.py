@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from .changes import items_referencing
 from .roster import Person, Roster
-from .tiers import Need, Policy, load_policy
+from .tiers import Need, ApprovalPolicy, load_policy
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -55,7 +55,7 @@ class Section:
     paths: list[str] = field(default_factory=list)
 
 
-def sections(repo: "Repository", roster: Roster, policy: Policy | None = None) -> list[Section]:
+def sections(repo: "Repository", roster: Roster, policy: ApprovalPolicy | None = None) -> list[Section]:
     policy = policy or load_policy()
     lookup = repo.by_id.get
     by_key: dict[tuple, Section] = {}
@@ -102,7 +102,7 @@ def sections(repo: "Repository", roster: Roster, policy: Policy | None = None) -
     return out
 
 
-def _covered(path: str, policy: Policy) -> bool:
+def _covered(path: str, policy: ApprovalPolicy) -> bool:
     """Whether a folder pattern written to CODEOWNERS already matches the path."""
     return any(rule.codeowners and rule.codeowners_pattern.endswith("/")
                and ("/" + path).startswith(rule.codeowners_pattern) for rule in policy.paths)
@@ -151,7 +151,7 @@ def render_github(found: list[Section]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate(repo: "Repository", forge: str, roster: Roster | None = None, policy: Policy | None = None) -> str:
+def generate(repo: "Repository", forge: str, roster: Roster | None = None, policy: ApprovalPolicy | None = None) -> str:
     roster = roster or Roster.from_repository(repo) or Roster()
     found = sections(repo, roster, policy)
     return render_gitlab(found) if forge == "gitlab" else render_github(found)

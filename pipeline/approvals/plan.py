@@ -11,9 +11,10 @@ from dataclasses import dataclass
 
 import git
 
-from .changes import Assessed, Revision, assess, authors, branch_commits, content_prefix, diff, merge_base
+from ..addresses import output_name
+from .changes import Assessed, TreeSnapshot, assess, authors, branch_commits, content_prefix, diff, merge_base
 from .roster import Actor, Person, Roster
-from .tiers import Need, Policy, Tier
+from .tiers import ApprovalPolicy, Need, Tier
 from .verify import group_json, needs_of
 
 
@@ -42,10 +43,10 @@ class Plan:
     roster_found: bool
 
 
-def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: Policy, root) -> Plan:
+def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: ApprovalPolicy, root) -> Plan:
     prefix = content_prefix(repo, root)
     fork = merge_base(repo, base, head)
-    old, new = Revision(fork, prefix), Revision(head, prefix)
+    old, new = TreeSnapshot(fork, prefix), TreeSnapshot(head, prefix)
     entries = assess(diff(fork, head, prefix), policy, old, new)
     roster_meta = old.roster_meta()
     if roster_meta is None:
@@ -86,7 +87,7 @@ def render_markdown(plan: Plan, forge: str | None = None, preview_url: str | Non
             "附件,用于 " + "、".join(entry.users) if entry.users else "—")
         link = "—"
         if entry.url:
-            link = f"[打开]({preview_url.rstrip('/')}{entry.url}index.html)" if preview_url else f"`{entry.url}`"
+            link = f"[打开]({preview_address(preview_url, entry.url)})" if preview_url else f"`{entry.url}`"
         elif entry.change.status == "D":
             link = "已删除"
         lines.append(f"| `{path}` | {entry.change.label} | {item or '—'} | {tiers} | {_md(reasons)} | {link} |")
@@ -132,7 +133,7 @@ def render_json(plan: Plan, forge: str | None = None, preview_url: str | None = 
             "item": e.item_id or None,
             "title": e.title or None,
             "url": e.url,
-            "preview": (preview_url.rstrip("/") + e.url + "index.html") if preview_url and e.url else None,
+            "preview": preview_address(preview_url, e.url) if preview_url and e.url else None,
             "used_by": e.users,
             "needs": [{"tier": n.tier_id, "unit": n.unit or None, "reason": n.reason} for n in e.needs],
         } for e in plan.entries],
@@ -143,3 +144,8 @@ def render_json(plan: Plan, forge: str | None = None, preview_url: str | None = 
         } for g in plan.groups],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def preview_address(preview_url: str, url: str) -> str:
+    """The file of page `url` on a preview site (a static host without index.html resolution)."""
+    return f"{preview_url.rstrip('/')}/{output_name(url)}"

@@ -27,10 +27,12 @@ from pathlib import Path
 
 import git
 
-from ..types import TYPES
-from .changes import Revision, authored, content_prefix, diff, merge_unit, read_item, when
+from ..addresses import item_path
+from ..content import classify_path
+from ..content_types import TYPES
+from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, read_item, when
 from .roster import Roster
-from .tiers import Policy
+from .tiers import ApprovalPolicy
 from .trailers import parse_trailers
 from .verify import evaluate, evidence_from_trailers
 
@@ -90,17 +92,17 @@ class Record:
     def url(self) -> str:
         if self.deleted or self.type not in TYPES:
             return ""
-        return f"/{TYPES[self.type].folder}/{self.id}/"
+        return item_path(self.type, self.id)
 
 
-def build_register(repo: git.Repo, head: git.Commit, policy: Policy, root) -> list[Record]:
+def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, root) -> list[Record]:
     prefix = content_prefix(repo, root)
     records: dict[str, Record] = {}  # key: current path
     finished: list[Record] = []
     rosters: dict[str, Roster] = {}
     for commit in reversed(list(repo.iter_commits(head, first_parent=True))):
         unit = merge_unit(repo, commit)
-        old, new = Revision(unit.base, prefix), Revision(commit, prefix)
+        old, new = TreeSnapshot(unit.base, prefix), TreeSnapshot(commit, prefix)
         changes = [c for c in diff(unit.base, commit, prefix)
                    if c.path.startswith("content/") and _is_item_path(c.path, c.old_path)]
         if not changes:
@@ -154,8 +156,6 @@ def build_register(repo: git.Repo, head: git.Commit, policy: Policy, root) -> li
 
 
 def _is_item_path(path: str, old_path: str | None) -> bool:
-    from .changes import classify_path
-
     return classify_path(path)[0] == "item" or (old_path is not None and classify_path(old_path)[0] == "item")
 
 

@@ -80,7 +80,7 @@ class Need:
 
 
 @dataclass
-class Policy:
+class ApprovalPolicy:
     tiers: list[Tier]
     paths: list[PathRule]
     trailers: dict[str, list[str]]
@@ -168,7 +168,7 @@ class Policy:
         return out
 
 
-def load_policy(path: Path = TIERS_FILE) -> Policy:
+def load_policy(path: Path = TIERS_FILE) -> ApprovalPolicy:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         tiers = []
@@ -184,7 +184,7 @@ def load_policy(path: Path = TIERS_FILE) -> Policy:
         trailers = {k: list(v) for k, v in (data.get("trailers") or {}).items()}
     except (OSError, yaml.YAMLError, KeyError, TypeError) as exc:
         raise PolicyError(f"无法读取审批层级配置 {path}:{exc}") from None
-    policy = Policy(tiers, paths, trailers or {"review": ["Approved-by"], "approve": ["Approved-by"]})
+    policy = ApprovalPolicy(tiers, paths, trailers or {"review": ["Approved-by"], "approve": ["Approved-by"]})
     for rule in paths:
         policy.tier(rule.tier)
     return policy

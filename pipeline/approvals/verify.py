@@ -16,10 +16,10 @@ from datetime import datetime
 
 import git
 
-from .changes import Assessed, MergeUnit, Revision, assess, content_prefix, diff, merge_unit
+from .changes import Assessed, MergeUnit, TreeSnapshot, assess, content_prefix, diff, merge_unit
 from .forge_api import ApiRecord
 from .roster import Actor, Person, Roster
-from .tiers import Need, Policy, Step, Tier
+from .tiers import Need, ApprovalPolicy, Step, Tier
 from .trailers import Trailer, parse_trailers
 
 
@@ -78,7 +78,7 @@ class Verdict:
 
 # --- evidence ----------------------------------------------------------------------------
 
-def evidence_from_trailers(trailers: list[Trailer], roster: Roster, policy: Policy) -> list[Evidence]:
+def evidence_from_trailers(trailers: list[Trailer], roster: Roster, policy: ApprovalPolicy) -> list[Evidence]:
     out: dict[tuple, Evidence] = {}
     for trailer in trailers:
         kinds = frozenset(kind for kind, keys in policy.trailers.items() if trailer.key in keys)
@@ -120,7 +120,7 @@ def _is_author(person: Person | None, actor: Actor, authors: list[Actor], roster
 
 
 def evaluate(needs: dict[tuple, tuple[Need, list[str]]], evidence: list[Evidence], authors: list[Actor],
-             roster: Roster, policy: Policy, ordered: bool, unit_name=lambda u: u) -> list[GroupResult]:
+             roster: Roster, policy: ApprovalPolicy, ordered: bool, unit_name=lambda u: u) -> list[GroupResult]:
     results = []
     for need, paths in needs.values():
         tier = policy.tier(need.tier_id)
@@ -217,7 +217,7 @@ def _explain(group, candidates, evidence, authors, roster, ordered) -> list[str]
     return ["审批人不足:各步骤须由不同的人完成。"]
 
 
-def needs_of(entries: list[Assessed], policy: Policy) -> dict[tuple, tuple[Need, list[str]]]:
+def needs_of(entries: list[Assessed], policy: ApprovalPolicy) -> dict[tuple, tuple[Need, list[str]]]:
     """Union of the needs of the changed files: one group per (tier, unit), with the paths behind it."""
     out: dict[tuple, tuple[Need, list[str]]] = {}
     for entry in entries:
@@ -232,11 +232,11 @@ def needs_of(entries: list[Assessed], policy: Policy) -> dict[tuple, tuple[Need,
 
 # --- the command -------------------------------------------------------------------------
 
-def verify_commit(repo: git.Repo, commit: git.Commit, policy: Policy, root,
+def verify_commit(repo: git.Repo, commit: git.Commit, policy: ApprovalPolicy, root,
                   api_record: ApiRecord | None = None) -> Verdict:
     prefix = content_prefix(repo, root)
     unit: MergeUnit = merge_unit(repo, commit)
-    old, new = Revision(unit.base, prefix), Revision(commit, prefix)
+    old, new = TreeSnapshot(unit.base, prefix), TreeSnapshot(commit, prefix)
     entries = assess(diff(unit.base, commit, prefix), policy, old, new)
     # The roster in force is the one before the change: a merge request cannot appoint its own approvers.
     roster_meta = old.roster_meta() if unit.base is not None else new.roster_meta()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, ClassVar, Iterator
 
-from ..diagnostics import Diagnostic, Severity
+from ..diagnostics import Diagnostic
 
 if TYPE_CHECKING:
     from ..repository import Repository
@@ -20,7 +20,6 @@ if TYPE_CHECKING:
 
 class Rule:
     codes: ClassVar[dict[str, str]] = {}
-    severity: ClassVar[Severity] = Severity.ERROR
 
     def check(self, repo: "Repository") -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -35,24 +34,12 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-# Codes emitted by the loader and the schema check rather than by a rule class.
-LOADER_CODES = {
-    "GK-ENC-001": "文件不是 UTF-8 编码(用 gongkai normalize 转换)",
-    "GK-YAML-001": "YAML 语法错误",
-    "GK-YAML-002": "同一字段重复出现",
-    "GK-YAML-003": "Markdown 文件缺少或未结束 YAML 头信息",
-    "GK-YAML-004": "文件内容不是字段映射",
-    "GK-SCH-001": "缺少必填字段",
-    "GK-SCH-002": "未知字段(多为拼写错误)",
-    "GK-SCH-003": "字段值不符合 schema(类型、取值范围、格式)",
-    "GK-LINK-001": "构建结果中有失效的站内链接或资源(构建时检查)",
-    "GK-LINK-002": "页面从其他网站加载脚本、样式、图片或媒体(构建时检查)",
-    "GK-GOV-001": "缺少治理数据文件(site.yaml、columns.yaml)或其内容无效",
-}
-
-
 def load_rules() -> list[type[Rule]]:
-    """Import every rule module so that each registers itself; return the registry."""
+    """Import every rule module of this package so that each registers itself; return the registry.
+
+    Rules that belong to another subject register themselves from there (pipeline.approvals.rules);
+    pipeline.check imports those modules, so this registry never depends on them.
+    """
     import importlib
     import pkgutil
 
@@ -63,15 +50,6 @@ def load_rules() -> list[type[Rule]]:
     return RULES
 
 
-def all_codes() -> dict[str, str]:
-    codes = dict(LOADER_CODES)
-    for rule in load_rules():
-        codes.update(rule.codes)
-    return dict(sorted(codes.items()))
-
-
-def run_rules(repo: "Repository", only=None) -> Iterator[Diagnostic]:
+def run_rules(repo: "Repository") -> Iterator[Diagnostic]:
     for rule_cls in load_rules():
-        if only and not (set(rule_cls.codes) & set(only)):
-            continue
         yield from rule_cls().check(repo)

@@ -4,8 +4,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..diagnostics import Severity
+from ..publication import publication_time, status
 from ..repository import as_list
-from ..timeutil import parse_when
 from . import Rule, register
 
 
@@ -15,8 +15,8 @@ class CategoryCoverage(Rule):
 
     Every unit must proactively disclose the fifteen categories of Article 12
     unless it declares a category not applicable, with a reason, in its
-    `not_applicable` list. An item is current when it is published (not in the
-    future, not withdrawn) and either is a policy still in force (现行有效) or
+    `not_applicable` list. An item is current when it is on the site now
+    (`publication.status`: published, or to be withdrawn later) and either is a policy still in force (现行有效) or
     was published within `coverage.current_days` of now. This is a
     warning at merge-request time; the daily audit reports it to the unit.
 
@@ -27,7 +27,6 @@ class CategoryCoverage(Rule):
     """
 
     codes = {"GK-COV-001": "单位在适用的主动公开类别中没有现行内容(警告)"}
-    severity = Severity.WARNING
 
     def check(self, repo):
         categories = repo.schemas.category_labels
@@ -36,11 +35,10 @@ class CategoryCoverage(Rule):
         for item in repo.items:
             meta = item.meta
             category, unit = meta.get("disclosure_category"), meta.get("unit")
-            when = parse_when(meta.get("date"))
-            if not isinstance(category, str) or not isinstance(unit, str) or meta.get("withdrawn") or when is None:
+            if not isinstance(category, str) or not isinstance(unit, str) or not status(item, repo.now).live:
                 continue
             in_force = item.type == "policy" and meta.get("validity") == "现行有效"
-            if when <= repo.now and (in_force or when >= horizon):
+            if in_force or publication_time(item) >= horizon:
                 covered.setdefault(unit, set()).add(category)
         for unit in sorted(repo.units.values(), key=lambda u: u.id):
             if _publishes_organization(unit):

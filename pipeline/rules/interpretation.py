@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
+from ..publication import Status, status
 from ..relations import interpretations_by_policy, published_no_later
 from . import Rule, register
 
@@ -31,14 +32,14 @@ class PolicyInterpretation(Rule):
         by_policy = interpretations_by_policy(repo)
         for policy in repo.of_type("policy"):
             meta = policy.meta
-            if meta.get("withdrawn"):
-                continue
+            if status(policy, repo.now) is Status.WITHDRAWN:
+                continue  # off the site: nothing left to interpret
             yield from self._validity(policy)
             doc_type = meta.get("doc_type") if isinstance(meta.get("doc_type"), str) else None
             needed = doc_type in required_types or meta.get("needs_interpretation") is True
             if not needed:
                 continue
-            interpretations = [i for i in by_policy.get(policy.id, []) if not i.meta.get("withdrawn")]
+            interpretations = [i for i in by_policy.get(policy.id, []) if status(i, repo.now) is not Status.WITHDRAWN]
             why = "需要解读" if meta.get("needs_interpretation") is True and doc_type not in required_types \
                 else f"{doc_type}必须同步发布解读"
             if not interpretations:

@@ -13,8 +13,10 @@ from typing import Iterator
 
 from ..content import Item, TextField
 from ..diagnostics import Diagnostic, Severity
+from ..links import link_targets
+from ..publication import screened_items, shown_fields
+from ..source_positions import is_body, source_position
 from . import Rule, register
-from .published_text import Locator, is_body, published_fields, published_items
 
 DANGER_CODE = "GK-HTML-001"
 RAW_HTML_CODE = "GK-HTML-002"
@@ -47,11 +49,6 @@ _TAG = re.compile(
 _ATTRIBUTE = re.compile(
     r"""(?<=[\s/"'])(?P<name>[^\s"'<>/=]+)(?:\s*=\s*(?P<value>"[^"]*"?|'[^']*'?|[^\s"'>]+))?"""
 )
-
-# --- Markdown URLs --------------------------------------------------------------
-_MD_LINK = re.compile(r"\]\([ \t]*\n?[ \t]*<?(?P<url>[^\s>)][^\s>]*)")
-_MD_REFERENCE = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*\n?[ \t]*<?(?P<url>\S+)", re.M)
-_AUTOLINK = re.compile(r"<(?P<url>[A-Za-z][A-Za-z0-9+.-]{1,31}:[^\s<>]*)>")
 
 _MD_ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
@@ -146,19 +143,18 @@ class UnsafeMarkup(Rule):
 
     def check(self, repo) -> Iterator[Diagnostic]:
         allowed = _allowed_tags(repo.settings)
-        locate = Locator(repo)
-        for item in published_items(repo):
-            for text_field in published_fields(item):
-                yield from self._check_field(item, text_field, allowed, locate)
+        for item in screened_items(repo):
+            for text_field in shown_fields(item, repo.now):
+                yield from self._check_field(item, text_field, allowed)
 
-    def _check_field(self, item: Item, text_field: TextField, allowed: set[str], locate) -> Iterator[Diagnostic]:
+    def _check_field(self, item: Item, text_field: TextField, allowed: set[str]) -> Iterator[Diagnostic]:
         body = is_body(text_field)
         text = mask_code(text_field.text) if body else text_field.text
         if "<" not in text and "](" not in text and "]:" not in text:
             return  # the common case: plain prose
 
         def diagnostic(code: str, start: int, end: int, message: str) -> Diagnostic:
-            line, col = locate(item, text_field, start, end)
+            line, col = source_position(item, text_field, start, end)
             return Diagnostic(item.path, line, col, code, Severity.ERROR, message)
 
         raw_by_line: dict[int, list[tuple[int, int, str]]] = {}
@@ -175,14 +171,11 @@ class UnsafeMarkup(Rule):
             if body and name not in allowed:
                 raw_by_line.setdefault(text_field.line_at(tag.start()), []).append((tag.start(), tag.end("name"), name))
 
-        for pattern, marker in ((_MD_LINK, "]("), (_MD_REFERENCE, "]:"), (_AUTOLINK, "<")):
-            if marker not in text:
-                continue
-            for link in pattern.finditer(text):
-                scheme = dangerous_scheme(link.group("url"))
-                if scheme:
-                    yield diagnostic(DANGER_CODE, link.start("url"), link.end("url"),
-                                     f"链接或图片地址使用了 {scheme}: 协议。" + _scheme_advice(scheme))
+        for link in link_targets(text):
+            scheme = dangerous_scheme(link.target)
+            if scheme:
+                yield diagnostic(DANGER_CODE, link.start, link.end,
+                                 f"链接或图片地址使用了 {scheme}: 协议。" + _scheme_advice(scheme))
 
         for line, tags in raw_by_line.items():
             names = list(dict.fromkeys(name for _, _, name in tags))

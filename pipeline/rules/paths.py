@@ -4,8 +4,8 @@ from __future__ import annotations
 import os
 
 from ..diagnostics import Diagnostic, Severity
-from ..files import file_references, unsafe_reason
-from ..types import ASSET_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
+from ..files import files_used, unsafe_reason
+from ..content_types import ASSET_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
 from . import Rule, register
 
 
@@ -55,12 +55,12 @@ class Paths(Rule):
                 if ext not in allowed_ext:
                     yield Diagnostic(cf.rel, 0, 0, "GK-PATH-004", Severity.ERROR,
                                      f"不允许上传 .{ext or '(无扩展名)'} 文件。允许的类型:{'、'.join(sorted(allowed_ext))}。")
-        for item in repo.items:
-            for path, line in file_references(item):
-                reason = unsafe_reason(path)
+        for item in [*repo.items, *repo.units.values()]:
+            for use in files_used(item):
+                reason = unsafe_reason(use.written)
                 if reason:
                     yield item.diagnostic("GK-PATH-001", Severity.ERROR,
-                                          f"文件路径「{path}」{reason}。请写成 content/ 之下的路径,如 files/2026/附件1.pdf。", line=line)
+                                          f"文件路径「{use.written}」{reason}。请写成 content/ 之下的路径,如 files/2026/附件1.pdf。", line=use.line)
 
     @staticmethod
     def _unknown_message(rel: str) -> str:

@@ -15,8 +15,9 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ..diagnostics import Diagnostic, Severity
+from ..publication import screened_items, shown_fields
+from ..source_positions import source_position
 from . import Rule, register
-from .published_text import Locator, published_fields, published_items
 
 ID_CODE = "GK-PRIV-001"
 MOBILE_CODE = "GK-PRIV-002"
@@ -54,7 +55,7 @@ _DIGITS = "0123456789"
 _LETTER_HINT = "如该信件涉及个人隐私不宜公开,可将 public 改为 false。"
 
 
-def id_birth_date(number: str) -> datetime.date | None:
+def id_birth_date(number: str, today: datetime.date) -> datetime.date | None:
     """Birth date of an 18-character ID with a valid GB 11643 check digit, else None.
 
     stdnum's `ric.validate` also looks the place code up in its own table;
@@ -70,25 +71,25 @@ def id_birth_date(number: str) -> datetime.date | None:
         born = ric.get_birth_date(number)
     except (ValidationError, ValueError):
         return None
-    return born if _plausible_birth(born) else None
+    return born if _plausible_birth(born, today) else None
 
 
-def _plausible_birth(born: datetime.date) -> bool:
-    return datetime.date(1900, 1, 1) <= born <= datetime.date.today()
+def _plausible_birth(born: datetime.date, today: datetime.date) -> bool:
+    return datetime.date(1900, 1, 1) <= born <= today
 
 
-def _id15_birth_ok(number: str) -> bool:
+def _id15_birth_ok(number: str, today: datetime.date) -> bool:
     try:
         born = datetime.date(1900 + int(number[6:8]), int(number[8:10]), int(number[10:12]))
     except ValueError:
         return False
-    return _plausible_birth(born)
+    return _plausible_birth(born, today)
 
 
-def _id_shaped(digits: str) -> bool:
+def _id_shaped(digits: str, today: datetime.date) -> bool:
     """An 18-digit run with a birth date where an ID has it: never call it a card."""
     try:
-        return _plausible_birth(datetime.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14])))
+        return _plausible_birth(datetime.date(int(digits[6:10]), int(digits[10:12]), int(digits[12:14])), today)
     except ValueError:
         return False
 
@@ -139,9 +140,10 @@ class PrivacyScreen(Rule):
     """隐私筛查:公开内容中不得出现居民身份证号码、个人手机号码、银行卡号。
 
     依据《门户网站管理办法》第二十一条(涉及隐私的信件不予公开)和第三十三条
-    第三项(未经保密审查)。检查所有会发布到网站的文字:正文、头信息中的每个
-    文字字段、单位页面;`public` 不为 true 的信件不上网,不检查;已撤回的条目
-    只检查仍会显示的标题和撤回理由。
+    第三项(未经保密审查)。检查现在或将来会发布到网站的全部文字:正文、头信息
+    中的每个文字字段、单位页面,定时发布的条目、将来才撤回的条目、尚未答复的
+    公开信件都在内;`public` 不为 true 的信件不上网,不检查;已经撤回的条目只
+    检查仍会显示的标题和撤回说明。
 
     - GK-PRIV-001 身份证号码:18 位(末位可为 X),出生日期有效且 GB 11643
       校验码正确(不核对行政区划代码:新设或未收录的县区也算);15 位旧号码
@@ -173,12 +175,12 @@ class PrivacyScreen(Rule):
 
     def check(self, repo) -> Iterator[Diagnostic]:
         allowed = public_numbers(repo)
-        locate = Locator(repo)
-        for item in published_items(repo):
+        today = repo.now.date()
+        for item in screened_items(repo):
             hint = _LETTER_HINT if item.type == "letter" else ""
-            for text_field in published_fields(item):
-                for start, end, code, masked in findings(text_field.text, allowed):
-                    line, col = locate(item, text_field, start, end)
+            for text_field in shown_fields(item, repo.now):
+                for start, end, code, masked in findings(text_field.text, allowed, today):
+                    line, col = source_position(item, text_field, start, end)
                     message = MESSAGES[code].format(masked=masked, line=line) + hint
                     yield Diagnostic(item.path, line, col, code, Severity.ERROR, message)
 
@@ -193,8 +195,11 @@ MESSAGES = {
 }
 
 
-def findings(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, code, masked form) of every identifier in `text`; `allowed` holds public numbers' digits."""
+def findings(text: str, allowed: frozenset[str] | set[str], today: datetime.date) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, code, masked form) of every identifier in `text`.
+
+    `allowed` holds public numbers' digits; `today` bounds plausible birth dates (the check's `now`).
+    """
     if _FULL_WIDTH_DIGIT.search(text):
         text = text.translate(_FULL_WIDTH)
     if not _CANDIDATE.search(text):
@@ -202,11 +207,11 @@ def findings(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> Ite
     ids: list[tuple[int, int]] = []  # spans taken by ID numbers, never also cards
 
     for match in _ID18.finditer(text):
-        if id_birth_date(match.group()) is not None:
+        if id_birth_date(match.group(), today) is not None:
             ids.append(match.span())
             yield *match.span(), ID_CODE, mask_id(match.group().upper())
     for match in _ID15.finditer(text):
-        if _id15_birth_ok(match.group(1)):
+        if _id15_birth_ok(match.group(1), today):
             ids.append(match.span(1))
             yield *match.span(1), ID_CODE, mask_id(match.group(1))
 
@@ -226,7 +231,7 @@ def findings(text: str, allowed: frozenset[str] | set[str] = frozenset()) -> Ite
         digits = _digits(match.group())
         if digits[0] not in _CARD_FIRST_DIGITS or digits in allowed or not luhn.is_valid(digits):
             continue
-        if len(digits) == 18 and (_id_shaped(digits) or uscc.is_valid(digits)):
+        if len(digits) == 18 and (_id_shaped(digits, today) or uscc.is_valid(digits)):
             continue
         yield start, end, CARD_CODE, mask_card(digits)
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from ..diagnostics import Severity
 from ..repository import as_list
-from ..files import file_references, unsafe_reason
+from ..files import files_used, unsafe_reason
 from ..links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
-from ..types import TYPES
+from ..content_types import TYPES
 from . import Rule, register
 
 # metadata key -> type the referenced item must have (None: any type)
@@ -66,31 +66,34 @@ class References(Rule):
             if isinstance(column, str) and column not in columns:
                 yield item.diagnostic("GK-REF-003", Severity.ERROR,
                                       f"栏目「{column}」不在栏目责任表 content/governance/columns.yaml 中。", "column")
-            if item.body:
-                yield from self._body_links(item, by_id, units)
-            for path, line in file_references(item):
-                if unsafe_reason(path):
+        for item in [*repo.items, *repo.units.values()]:
+            yield from self._markdown_links(item, by_id, units)
+            for use in files_used(item):
+                if unsafe_reason(use.written):
                     continue  # GK-PATH-001 explains it
-                rel = path.lstrip("/")
-                if rel not in repo.assets:
+                if use.rel not in repo.assets:
                     yield item.diagnostic("GK-REF-004", Severity.ERROR,
-                                          f"文件「{path}」不在仓库中:请把文件放到 content/{rel},或改正路径(路径从 content/ 之下写起,如 files/2026/附件1.pdf)。",
-                                          line=line)
+                                          f"文件「{use.written}」不在仓库中:请把文件放到 content/{use.rel},或改正路径(路径从 content/ 之下写起,如 files/2026/附件1.pdf)。",
+                                          line=use.line)
         yield from self._governance(repo, units)
 
-    def _body_links(self, item, by_id, units):
-        for offset, target in link_targets(item.body):
-            line = item.body_line + item.body.count("\n", 0, offset)
-            if target.startswith(ITEM_SCHEME):
-                ident, _ = split_item_target(target)
-                if ident not in by_id:
-                    yield item.diagnostic("GK-REF-001", Severity.ERROR,
-                                          f"正文链接指向的条目「{ident}」不存在。站内链接请写成 [标题](item:编号)。", line=line)
-            elif target.startswith(UNIT_SCHEME):
-                ident = target[len(UNIT_SCHEME):]
-                if ident not in units:
-                    yield item.diagnostic("GK-REF-002", Severity.ERROR,
-                                          f"正文链接指向的单位「{ident}」不存在。", line=line)
+    def _markdown_links(self, item, by_id, units):
+        for text_field in item.markdown_fields():
+            for link in link_targets(text_field.text):
+                yield from self._by_id_link(item, link.target, text_field.line_at(link.start), by_id, units)
+
+    @staticmethod
+    def _by_id_link(item, target, line, by_id, units):
+        if target.startswith(ITEM_SCHEME):
+            ident, _ = split_item_target(target)
+            if ident not in by_id:
+                yield item.diagnostic("GK-REF-001", Severity.ERROR,
+                                      f"正文链接指向的条目「{ident}」不存在。站内链接请写成 [标题](item:编号)。", line=line)
+        elif target.startswith(UNIT_SCHEME):
+            ident = target[len(UNIT_SCHEME):]
+            if ident not in units:
+                yield item.diagnostic("GK-REF-002", Severity.ERROR,
+                                      f"正文链接指向的单位「{ident}」不存在。", line=line)
 
     def _governance(self, repo, units):
         columns_item = repo.governance.get("columns")

@@ -9,8 +9,9 @@ import re
 from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
+from ..publication import screened_items, shown_fields
+from ..source_positions import source_position
 from . import Rule, register
-from .published_text import Locator, published_fields, published_items
 
 CODE = "GK-WORD-001"
 
@@ -81,11 +82,10 @@ class SeriousWording(Rule):
         wording = WordingList(repo.wording)
         if wording.pattern is None:
             return
-        locate = Locator(repo)
-        for item in published_items(repo):
-            for text_field in published_fields(item):
+        for item in screened_items(repo):
+            for text_field in shown_fields(item, repo.now):
                 for match, entry in wording.finditer(text_field.text):
-                    line, col = locate(item, text_field, match.start(), match.end())
+                    line, col = source_position(item, text_field, match.start(), match.end())
                     message = f"「{entry['wrong']}」是严重表述错误," + (
                         f"应改为「{entry['right']}」。" if entry["right"] else "请改正。")
                     note = entry.get("note")

@@ -8,7 +8,7 @@ import pytest
 from pipeline.approvals.codeowners import generate
 from pipeline.cli import main
 from pipeline.repository import load_repository
-from pipeline.rules.codeowners import CodeownersUpToDate, RosterReferences
+from pipeline.approvals.rules import CodeownersUpToDate, RosterReferences
 from tests.approvals.gitrepo import BASE_FILES, ROSTER, emergency_response, news, policy
 from tests.repo_factory import found, make_repo, run_check
 

@@ -18,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from pipeline.build.run import build_site
+from pipeline.site.run import build_site
 from pipeline.repository import load_repository
 from pipeline.timeutil import TZ
 

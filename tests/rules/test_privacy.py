@@ -1,6 +1,7 @@
 """GK-PRIV-001/002/003: the privacy screen, asserted as exact (code, path, line)."""
 from __future__ import annotations
 
+import datetime
 import textwrap
 
 from stdnum import luhn
@@ -11,6 +12,7 @@ from tests.repo_factory import found, make_repo, md, run_check, unit_yaml
 
 NEWS_PATH = "content/news/xw-1.md"
 BODY_FIRST_LINE = 7  # "---", four front-matter lines, "---", then the body
+TODAY = datetime.date(2026, 12, 1)
 
 
 def make_id(first17: str) -> str:
@@ -94,8 +96,8 @@ def test_wrong_check_digit_masked_ids_and_index_numbers_pass(tmp_path):
 
 
 def test_old_15_digit_id_only_next_to_the_word():
-    assert [f[2] for f in findings("身份证号码:110101900307123")] == [ID_CODE]
-    assert list(findings("合同编号 110101900307123")) == []
+    assert [f[2] for f in findings("身份证号码:110101900307123", set(), TODAY)] == [ID_CODE]
+    assert list(findings("合同编号 110101900307123", set(), TODAY)) == []
 
 
 # --- GK-PRIV-002 ---------------------------------------------------------------

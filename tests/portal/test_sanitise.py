@@ -4,9 +4,10 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.build import run
-from pipeline.build.markdown_render import MarkdownRenderer
-from pipeline.build.site import SiteModel
+from pipeline.site import run
+from pipeline.markdown_render import render_markdown
+from pipeline.catalogue import Catalogue
+from pipeline.pages import site_pages
 from pipeline.repository import load_repository
 from tests.repo_factory import NEWS, make_repo
 
@@ -40,14 +41,14 @@ def assert_harmless(html: str):
 
 
 def test_renderer_strips_script_handlers_and_dangerous_urls():
-    html = MarkdownRenderer(lambda _id: None, set()).render(HOSTILE)
+    html = render_markdown(HOSTILE, lambda _id: None, set()).html
     assert_harmless(html)
     assert "第一段" in html and "点我" in html and "外链" in html
     assert 'href="https://example.org/"' in html, "ordinary links survive"
 
 
 def test_renderer_turns_links_to_unpublished_items_into_text():
-    html = MarkdownRenderer(lambda _id: None, set()).render("见[《办法》](item:zc-9)。")
+    html = render_markdown("见[《办法》](item:zc-9)。", lambda _id: None, set()).html
     assert "<a" not in html and "《办法》" in html
 
 
@@ -55,9 +56,9 @@ def test_site_model_sanitises_a_body_that_bypassed_the_check(tmp_path):
     root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS})
     repo = load_repository(root)
     repo.by_id["xw-1"].body = HOSTILE  # as if a rule had missed it
-    model = SiteModel(repo, when("2026-03-02 09:00"))
-    page = next(p for p in model.pages() if p.url == "/news/xw-1/")
-    assert_harmless(page.context["entry"].html)
+    catalogue = Catalogue(repo, when("2026-03-02 09:00"))
+    page = next(p for p in site_pages(catalogue) if p.url == "/news/xw-1/")
+    assert_harmless(page.context()["entry"].html)
 
 
 def test_built_page_carries_no_script_from_a_hostile_body(tmp_path, monkeypatch):

@@ -18,7 +18,7 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from pipeline.build.run import build_site
+from pipeline.site.run import build_site
 from pipeline.repository import load_repository
 from pipeline.timeutil import TZ
 

@@ -13,14 +13,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from ..timeutil import TZ
+from .timeutil import TZ
 
 RECORD = "\x1e"  # separates commits in the log output
 FIELD = "\x1f"  # separates the fields of a commit header
 
 
 @dataclass(frozen=True)
-class Revision:
+class FileCommit:
     """One commit that touched a file."""
 
     commit: str  # full hash
@@ -32,16 +32,16 @@ class Revision:
         return self.when.strftime("%Y-%m-%d")
 
 
-class History:
+class ContentHistory:
     """Commits touching each file under `root`, newest first; empty when `root` is not in a Git work tree."""
 
     def __init__(self, root: Path, pathspec: str = "content", now: datetime | None = None):
         self.root = Path(root).resolve()
-        self._by_path: dict[str, list[Revision]] = {}
+        self._by_path: dict[str, list[FileCommit]] = {}
         self._prefix = ""
         self._load(pathspec, now)
 
-    def for_path(self, rel: str) -> list[Revision]:
+    def for_path(self, rel: str) -> list[FileCommit]:
         """Revisions of a file given relative to the content repository root (e.g. content/policies/x.md)."""
         return list(self._by_path.get(self._prefix + rel, ()))
 
@@ -66,7 +66,7 @@ class History:
             when = datetime.fromtimestamp(int(stamp), TZ)
             if now is not None and when > now:
                 continue  # a build "as of" a moment shows the history up to it
-            revision = Revision(commit, when, subject.strip())
+            revision = FileCommit(commit, when, subject.strip())
             for name in names.split("\0"):
                 name = name.strip()
                 if name:

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..check import check_repository
 from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
+from .build_plan import plan_site
 from .search import SearchIndexError, index_site
 from .linkcheck import check_links
 
@@ -91,19 +92,18 @@ def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
     from pelican.settings import read_settings
 
     logging.getLogger("pelican").setLevel(logging.ERROR)
+    build = plan_site(repo, now)
     settings = read_settings(str(PELICANCONF), override={
         "PATH": str(repo.root / "content"),
         "OUTPUT_PATH": str(destination),
         "THEME": str(THEME_DIR),
         "PLUGIN_PATHS": [str(PLUGIN_DIR)],
-        "GONGKAI_REPOSITORY": repo,
-        "GONGKAI_NOW": now,
     })
     pelican = Pelican(settings)
+    pelican.gongkai_build = build  # the plugin's one input (plugins/gongkai_portal)
     with contextlib.redirect_stdout(io.StringIO()):  # Pelican's article/page summary means nothing here
         pelican.run()
-    written = settings.get("GONGKAI_PAGES_WRITTEN")
-    return written[0] if written else 0
+    return build.pages_written
 
 
 def _swap(staging: Path, output: Path) -> None:

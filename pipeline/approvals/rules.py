@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Severity
-from . import Rule, register
+from ..rules import Rule, register
 
 
 @register
@@ -20,8 +20,8 @@ class CodeownersUpToDate(Rule):
     codes = {"GK-OWN-001": "提交的 CODEOWNERS 与名册和内容不一致(请重新生成)"}
 
     def check(self, repo):
-        from ..approvals.codeowners import TARGETS, generate
-        from ..approvals.roster import Roster
+        from .codeowners import TARGETS, generate
+        from .roster import Roster
 
         roster = Roster.from_repository(repo)
         for forge, rel in TARGETS.items():
@@ -59,7 +59,7 @@ class RosterReferences(Rule):
     codes = {"GK-OWN-002": "审核审批人员名册引用了不存在的人员或单位,或有单位无人审批"}
 
     def check(self, repo):
-        from ..approvals.roster import roster_diagnostics
+        from .roster import roster_diagnostics
 
         yield from roster_diagnostics(repo)
 

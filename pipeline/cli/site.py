@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .common import moment, repository_root
+
 
 def add_commands(sub) -> None:
     from ..reporters import REPORTERS
@@ -23,12 +25,12 @@ def add_commands(sub) -> None:
 
 
 def _build(args, root):
-    from ..cli import _now
+    from ..decide import blocking
     from ..reporters import render
     from ..repository import load_repository
-    from .run import BuildError, build_site
+    from ..site.run import BuildError, build_site
 
-    now = _now(args)
+    now = moment(args)
     repo = load_repository(root, now=now)
     output = Path(args.output) if args.output else root / "output"
     try:
@@ -37,8 +39,7 @@ def _build(args, root):
         print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
         raise
     fmt = getattr(args, "format", "text")
-    # A build reports what stops it; warnings are the check's business (gongkai check lists them).
-    shown = result.diagnostics if fmt != "text" else [d for d in result.diagnostics if d.severity.value == "error"]
+    shown = result.diagnostics if fmt != "text" else blocking(result.diagnostics)
     if shown:
         sys.stdout.write(render(fmt, shown, checked_files=repo.checked_files))
     if not result.ok:
@@ -49,14 +50,11 @@ def _build(args, root):
 
 
 def cmd_build(args) -> int:
-    from ..cli import _root
-
-    return _build(args, _root(args))
+    return _build(args, repository_root(args))
 
 
 def cmd_serve(args) -> int:
-    from ..cli import _root
-    from .serve import serve
+    from ..site.serve import serve
 
-    root = _root(args)
+    root = repository_root(args)
     return serve(root, lambda: _build(args, root), Path(args.output) if args.output else root / "output", args.port)

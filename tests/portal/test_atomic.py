@@ -8,8 +8,8 @@ import sys
 import pytest
 
 from pipeline import cli
-from pipeline.build import run
-from pipeline.build.site import SiteModel
+from pipeline.site import run
+from pipeline.pages import Page
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo
 
 from .conftest import CODE_DIR, DEMO_NOW, build, tree_hash
@@ -89,7 +89,7 @@ def test_plugin_failure_leaves_the_previous_site(built, monkeypatch):
     def explode(self):
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(SiteModel, "pages", explode)
+    monkeypatch.setattr(Page, "context", explode)  # raised inside the plugin, while pages are written
     with pytest.raises(run.BuildError, match="boom"):
         build(root, output, NOW)
     assert tree_hash(output) == before

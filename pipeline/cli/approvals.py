@@ -10,71 +10,52 @@ import os
 import sys
 from pathlib import Path
 
-
-def _usage_error(message: str):
-    from ..cli import UsageError
-
-    return UsageError(message)
-
-
-def _root(args) -> Path:
-    from ..repository import find_root
-
-    return find_root(Path(args.root) if getattr(args, "root", None) else Path.cwd())
-
-
-def _emit(text: str, output: str | None) -> None:
-    if output:
-        path = Path(output)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text)
+from .common import UsageError, emit, repository_root
 
 
 def _guarded(function):
     """Turn the approvals' own user errors into UsageError (exit 2 with the message)."""
 
     def run(args):
-        from .changes import RevisionError
-        from .forge_api import ForgeError
-        from .tiers import PolicyError
+        from ..approvals.changes import RevisionError
+        from ..approvals.forge_api import ForgeError
+        from ..approvals.tiers import PolicyError
 
         try:
             return function(args)
         except (RevisionError, ForgeError, PolicyError) as exc:
-            raise _usage_error(str(exc)) from None
+            raise UsageError(str(exc)) from None
         except OSError as exc:
-            raise _usage_error(f"无法读写文件:{exc}") from None
+            raise UsageError(f"无法读写文件:{exc}") from None
 
     return run
 
 
 @_guarded
 def cmd_plan(args) -> int:
-    from .changes import open_repo, resolve
-    from .plan import build_plan, render_json, render_markdown
-    from .tiers import load_policy
+    from ..approvals.changes import open_repo, resolve
+    from ..approvals.plan import build_plan, render_json, render_markdown
+    from ..approvals.tiers import load_policy
 
-    root = _root(args)
+    root = repository_root(args)
     repo = open_repo(root)
     plan = build_plan(repo, resolve(repo, args.base), resolve(repo, args.head), load_policy(), root)
     render = render_json if args.format == "json" else render_markdown
-    _emit(render(plan, forge=args.forge, preview_url=args.preview_url), args.output)
+    emit(render(plan, forge=args.forge, preview_url=args.preview_url), args.output)
     return 0
 
 
 @_guarded
 def cmd_codeowners(args) -> int:
     from ..repository import load_repository
-    from .codeowners import TARGETS, generate
-    from .roster import Roster
+    from ..approvals.codeowners import TARGETS, generate
+    from ..approvals.roster import Roster
 
-    root = _root(args)
+    root = repository_root(args)
     repo = load_repository(root)
     roster = Roster.from_repository(repo)
     if roster is None:
-        raise _usage_error("找不到审核审批人员名册 content/governance/roster.yaml,无法生成 CODEOWNERS。")
+        raise UsageError("找不到审核审批人员名册 content/governance/roster.yaml,无法生成 CODEOWNERS。")
     text = generate(repo, args.forge, roster)
     if not args.write:
         sys.stdout.write(text)
@@ -90,45 +71,45 @@ def cmd_codeowners(args) -> int:
 
 
 def _api_record(args, commit_sha: str):
-    from .forge_api import client, token_from_env
+    from ..approvals.forge_api import client, token_from_env
 
     if not args.forge_api:
         return None
     api_url = args.api_url or os.environ.get("CI_API_V4_URL" if args.forge_api == "gitlab" else "GITHUB_API_URL")
     project = args.project or os.environ.get("CI_PROJECT_ID" if args.forge_api == "gitlab" else "GITHUB_REPOSITORY")
     if not api_url or not project:
-        raise _usage_error("使用 --forge-api 时需要 --api-url 和 --project(或 CI 提供的 CI_API_V4_URL/CI_PROJECT_ID、"
+        raise UsageError("使用 --forge-api 时需要 --api-url 和 --project(或 CI 提供的 CI_API_V4_URL/CI_PROJECT_ID、"
                            "GITHUB_API_URL/GITHUB_REPOSITORY)。")
     forge = client(args.forge_api, api_url, project, token_from_env(args.forge_api))
     if args.mr is None and not commit_sha:
-        raise _usage_error("请用 --mr 指定合并请求编号,或用 --rev 指定提交以便查找。")
+        raise UsageError("请用 --mr 指定合并请求编号,或用 --rev 指定提交以便查找。")
     number = args.mr if args.mr is not None else forge.merge_request_for_commit(commit_sha)
     return forge.approvals(number)
 
 
 @_guarded
 def cmd_verify(args) -> int:
-    from .changes import open_repo, resolve
-    from .tiers import load_policy
-    from .verify import render_json, render_text, verify_commit
+    from ..approvals.changes import open_repo, resolve
+    from ..approvals.tiers import load_policy
+    from ..approvals.verify import render_json, render_text, verify_commit
 
-    root = _root(args)
+    root = repository_root(args)
     repo = open_repo(root)
     commit = resolve(repo, args.rev)
     record = _api_record(args, commit.hexsha)
     verdict = verify_commit(repo, commit, load_policy(), root, record)
-    _emit(render_json(verdict) if args.format == "json" else render_text(verdict), args.output)
+    emit(render_json(verdict) if args.format == "json" else render_text(verdict), args.output)
     return 0 if verdict.ok else 1
 
 
 @_guarded
 def cmd_trailers(args) -> int:
     from ..repository import load_repository
-    from .roster import Roster
+    from ..approvals.roster import Roster
 
     if not args.forge_api:
-        raise _usage_error("请用 --forge-api gitlab|github 指定从哪个代码平台读取审批记录。")
-    root = _root(args)
+        raise UsageError("请用 --forge-api gitlab|github 指定从哪个代码平台读取审批记录。")
+    root = repository_root(args)
     roster = Roster.from_repository(load_repository(root)) or Roster()
     record = _api_record(args, args.rev or "")
     lines = []
@@ -142,18 +123,18 @@ def cmd_trailers(args) -> int:
         line = f"Approved-by: {person.display}"
         if line not in lines:
             lines.append(line)
-    _emit("\n".join(lines) + ("\n" if lines else ""), args.output)
+    emit("\n".join(lines) + ("\n" if lines else ""), args.output)
     return 0
 
 
 @_guarded
 def cmd_register(args) -> int:
     from ..repository import load_repository
-    from .changes import open_repo, resolve
-    from .register import build_register, render_csv, render_html, render_json
-    from .tiers import load_policy
+    from ..approvals.changes import open_repo, resolve
+    from ..approvals.register import build_register, render_csv, render_html, render_json
+    from ..approvals.tiers import load_policy
 
-    root = _root(args)
+    root = repository_root(args)
     repo = open_repo(root)
     head = resolve(repo, args.rev)
     records = build_register(repo, head, load_policy(), root)
@@ -166,7 +147,7 @@ def cmd_register(args) -> int:
         text = render_csv(records)
     if args.output and args.format == "html":
         _refuse_public_output(root, Path(args.output))
-    _emit(text, args.output)
+    emit(text, args.output)
     return 0
 
 
@@ -178,7 +159,7 @@ def _refuse_public_output(root: Path, output: Path) -> None:
             target.relative_to(public.resolve())
         except ValueError:
             continue
-        raise _usage_error(f"造册登记是内部资料,不能写入对外发布的目录 {public.name}/:请换一个输出位置。")
+        raise UsageError(f"造册登记是内部资料,不能写入对外发布的目录 {public.name}/:请换一个输出位置。")
 
 
 def _forge_api_options(parser: argparse.ArgumentParser) -> None:

@@ -9,72 +9,47 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import __version__
-
-
-class UsageError(Exception):
-    """Wrong arguments or environment: print the message, exit 2."""
-
-
-def _root(args) -> Path:
-    from .repository import find_root
-
-    return find_root(Path(args.root) if args.root else Path.cwd())
-
-
-def _now(args):
-    from .timeutil import parse_now
-
-    try:
-        return parse_now(getattr(args, "now", None))
-    except ValueError:
-        raise UsageError(f"--now 的值「{args.now}」无法识别,请写成 2026-03-01 或 \"2026-03-01 09:30\"。") from None
-
-
-def _write(text: str, output: str | None) -> None:
-    if output:
-        Path(output).write_text(text, encoding="utf-8")
-    else:
-        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+from .. import __version__
+from .common import UsageError, emit, moment, repository_root
 
 
 def cmd_check(args) -> int:
-    from .check import check_repository
-    from .diagnostics import has_errors
-    from .reporters import render
-    from .repository import load_repository
-    from .rules import all_codes
+    from ..check import check_repository
+    from ..diagnostics import has_errors
+    from ..reporters import render
+    from ..repository import load_repository
+    from ..codes import all_codes
 
-    repo = load_repository(_root(args), now=_now(args))
+    repo = load_repository(repository_root(args), now=moment(args))
     diagnostics = check_repository(repo)
-    _write(render(args.format, diagnostics, checked_files=repo.checked_files, rules=all_codes()), args.output)
+    emit(render(args.format, diagnostics, checked_files=repo.checked_files, rules=all_codes()), args.output)
     return 1 if has_errors(diagnostics) else 0
 
 
 def cmd_rules(args) -> int:
-    from .rules import all_codes
+    from ..codes import all_codes
 
     codes = all_codes()
     if args.format == "json":
         import json
 
-        _write(json.dumps([{"code": c, "description": d} for c, d in codes.items()], ensure_ascii=False, indent=2), None)
+        emit(json.dumps([{"code": c, "description": d} for c, d in codes.items()], ensure_ascii=False, indent=2), None)
     else:
         width = max(len(c) for c in codes)
-        _write("\n".join(f"{c.ljust(width)}  {d}" for c, d in codes.items()), None)
+        emit("\n".join(f"{c.ljust(width)}  {d}" for c, d in codes.items()), None)
     return 0
 
 
 def cmd_new(args) -> int:
-    from .scaffold import new_item
+    from ..scaffold import new_item
 
-    path = new_item(_root(args), args.type, unit=args.unit, title=args.title, now=_now(args))
+    path = new_item(repository_root(args), args.type, unit=args.unit, title=args.title, now=moment(args))
     print(f"已新建 {path}:请按注释填写每个字段,然后运行 gongkai check。")
     return 0
 
 
 def cmd_normalize(args) -> int:
-    from .normalize import normalize_paths
+    from ..normalize import normalize_paths
 
     failed = 0
     for message, ok in normalize_paths([Path(p) for p in args.paths]):
@@ -84,8 +59,8 @@ def cmd_normalize(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from .reporters import REPORTERS
-    from .types import TYPES
+    from ..reporters import REPORTERS
+    from ..content_types import TYPES
 
     parser = argparse.ArgumentParser(
         prog="gongkai", description="云江市人民政府门户网站发布流水线:检查、构建、审批与审计。")
@@ -121,16 +96,16 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Sub-commands that live beside their subject (build, approvals, register...)."""
-    from .approvals.cli import add_commands as approval_commands
-    from .build.cli import add_commands as build_commands
+    from .approvals import add_commands as approval_commands
+    from .site import add_commands as build_commands
 
     return [build_commands, approval_commands]
 
 
 def main(argv=None) -> int:
-    from .build.serve import PreviewError
-    from .repository import NotARepository
-    from .schema import SchemaSetError
+    from ..site.serve import PreviewError
+    from ..repository import NotARepository
+    from ..schema import SchemaSetError
 
     parser = build_parser()
     args = parser.parse_args(argv)

@@ -1,8 +1,8 @@
-"""pipeline.build.linkcheck on small hand-written sites (the build and the audit share it)."""
+"""pipeline.site.linkcheck on small hand-written sites (the build and the audit share it)."""
 from __future__ import annotations
 
-from pipeline.build import run
-from pipeline.build.linkcheck import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
+from pipeline.site import run
+from pipeline.site.linkcheck import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
 from tests.repo_factory import NEWS, make_repo
 
 from .conftest import build, tree_hash
