@@ -18,9 +18,9 @@ from referencing.exceptions import Unresolvable
 
 from .content import Item
 from .diagnostics import Diagnostic, Severity
+from .resources import schema_dir
 
 ANNOTATIONS = {"title", "description", "examples", "$comment"}
-SCHEMA_DIR = Path(__file__).resolve().parent.parent / "schemas"
 DEFS = "defs.schema.json"
 SCHEMA_CODES = {
     "GK-SCH-001": "缺少必填字段",
@@ -34,7 +34,8 @@ class SchemaSetError(Exception):
 
 
 class SchemaSet:
-    def __init__(self, directory: Path = SCHEMA_DIR):
+    def __init__(self, directory: Path | None = None):
+        directory = directory or schema_dir()
         self.directory = directory
         self.schemas: dict[str, dict] = {}
         resources = []

@@ -7,7 +7,10 @@ import shutil
 
 import pytest
 
-from pipeline.schema import SCHEMA_DIR, SchemaSet, SchemaSetError
+from pipeline.resources import schema_dir
+from pipeline.schema import SchemaSet, SchemaSetError
+
+SCHEMA_DIR = schema_dir()
 from pipeline.content_types import GOVERNANCE_FILES, TYPES
 from tests.item_samples import SAMPLES, all_samples, sample
 from tests.repo_factory import BASE, INTERPRETATION, POLICY, found, make_repo, run_check

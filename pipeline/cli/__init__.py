@@ -103,6 +103,7 @@ def _extensions():
 
 
 def main(argv=None) -> int:
+    from ..site.search import PagefindMissing
     from ..site.serve import PreviewError
     from ..repository import NotARepository
     from ..schema import SchemaSetError
@@ -114,7 +115,7 @@ def main(argv=None) -> int:
         return 2
     try:
         return args.func(args)
-    except (UsageError, NotARepository, PreviewError) as exc:
+    except (UsageError, NotARepository, PreviewError, PagefindMissing) as exc:
         print(f"gongkai: {exc}", file=sys.stderr)
         return 2
     except SchemaSetError as exc:

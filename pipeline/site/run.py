@@ -19,14 +19,14 @@ from pathlib import Path
 from ..check import check_repository
 from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
+from ..resources import pelican_settings, plugin_dir, theme_dir
 from .build_plan import plan_site
-from .search import SearchIndexError, index_site
+from .search import PagefindMissing, SearchIndexError, index_site
 from .linkcheck import check_links
 
-CODE_DIR = Path(__file__).resolve().parents[2]
-PELICANCONF = CODE_DIR / "pelicanconf.py"
-THEME_DIR = CODE_DIR / "themes" / "portal"
-PLUGIN_DIR = CODE_DIR / "plugins"
+PELICANCONF = pelican_settings()
+THEME_DIR = theme_dir()
+PLUGIN_DIR = plugin_dir()
 
 
 class BuildError(Exception):
@@ -58,7 +58,9 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
         try:
-            index_site(staging)
+            index_site(staging, repo.root)
+        except PagefindMissing:
+            raise  # a set-up problem the command reports as such
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
         broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))

@@ -7,8 +7,10 @@ import threading
 import time
 from pathlib import Path
 
+from ..resources import theme_dir
 
-THEME_DIR = Path(__file__).resolve().parents[2] / "themes"
+
+THEME_DIR = theme_dir()
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):

@@ -1,0 +1,92 @@
+"""Every address the site uses, in one place. Addresses derive from ids and types, never from titles.
+
+The page builders, feeds, the register, approval plans and the former-address
+claims all build addresses with these functions, so no shape is written twice.
+"""
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+from .content_types import TYPES
+
+HOME = "/"
+DISCLOSURE = "/xxgk/"
+POLICY_LIBRARY = "/policies/"
+SERVICES = "/services/"
+INTERACTION = "/hudong/"
+UNITS = "/units/"
+SITEMAP = "/sitemap/"
+SEARCH = "/search/"
+NOT_FOUND = "/404.html"
+SITEMAP_XML = "/sitemap.xml"
+ROBOTS = "/robots.txt"
+# Folders of output/ that hold no pages: the theme's assets and the search bundle.
+ASSET_FOLDERS = ("theme", "pagefind")
+
+
+def item_path(type_name: str, item_id: str) -> str:
+    return f"/{TYPES[type_name].folder}/{item_id}/"
+
+
+def item_url(item) -> str:
+    return item_path(item.type, item.id)
+
+
+def unit_url(unit_id: str) -> str:
+    return f"{UNITS}{unit_id}/"
+
+
+def column_url(column_id: str) -> str:
+    return f"/columns/{column_id}/"
+
+
+def feed_url(column_id: str) -> str:
+    return f"/feeds/{column_id}.xml"
+
+
+def policy_facet_url(facet: str, value: str) -> str:
+    """A policy-library listing narrowed by one facet (validity, type, unit, year)."""
+    return f"{POLICY_LIBRARY}{facet}/{value}/"
+
+
+def category_url(category_id: str) -> str:
+    return f"{DISCLOSURE}categories/{category_id}/"
+
+
+def service_group_url(group: str, slug: str) -> str:
+    """Services for one audience (`audience`) or theme (`theme`)."""
+    return f"{SERVICES}{group}/{slug}/"
+
+
+def listing_page_url(url: str, number: int) -> str:
+    """Page `number` (1-based) of the listing at `url`."""
+    return url if number == 1 else f"{url}page/{number}/"
+
+
+def file_url(rel: str) -> str:
+    """A repository file (written relative to content/) as served from the site."""
+    return "/" + rel.lstrip("/")
+
+
+class UnsafeURL(ValueError):
+    """A site path that cannot be a file inside output/ (it climbs out, or carries a query)."""
+
+
+def output_name(url: str) -> str:
+    """Where a URL's page is written inside output/, relative to it.
+
+    `/a/b/` and `/a/b` (no file extension) become `a/b/index.html`, which is
+    what a static server answers for both; `/a/b.html` stays a file.
+    Percent-escapes are decoded as the server decodes them.
+    """
+    if not url.startswith("/") or "?" in url or "#" in url or "\\" in url:
+        raise UnsafeURL(url)
+    segments = unquote(url).split("/")[1:]
+    if any(s in (".", "..") or "\0" in s for s in segments):
+        raise UnsafeURL(url)
+    path = "/".join(s for s in segments if s)
+    if not path:
+        return "index.html"
+    if url.endswith("/") or "." not in segments[-1]:
+        return path + "/index.html"
+    return path

@@ -1,0 +1,135 @@
+"""The `gongkai` command.
+
+Exit codes: 0 clean (warnings allowed), 1 content errors, 2 usage or internal
+failure. Bad content never produces a traceback: it is a diagnostic.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .. import __version__
+from .common import UsageError, emit, moment, repository_root
+
+
+def cmd_check(args) -> int:
+    from ..check import check_repository
+    from ..diagnostics import has_errors
+    from ..reporters import render
+    from ..repository import load_repository
+    from ..codes import all_codes
+
+    repo = load_repository(repository_root(args), now=moment(args))
+    diagnostics = check_repository(repo)
+    emit(render(args.format, diagnostics, checked_files=repo.checked_files, rules=all_codes()), args.output)
+    return 1 if has_errors(diagnostics) else 0
+
+
+def cmd_rules(args) -> int:
+    from ..codes import all_codes
+
+    codes = all_codes()
+    if args.format == "json":
+        import json
+
+        emit(json.dumps([{"code": c, "description": d} for c, d in codes.items()], ensure_ascii=False, indent=2), None)
+    else:
+        width = max(len(c) for c in codes)
+        emit("\n".join(f"{c.ljust(width)}  {d}" for c, d in codes.items()), None)
+    return 0
+
+
+def cmd_new(args) -> int:
+    from ..scaffold import new_item
+
+    path = new_item(repository_root(args), args.type, unit=args.unit, title=args.title, now=moment(args))
+    print(f"已新建 {path}:请按注释填写每个字段,然后运行 gongkai check。")
+    return 0
+
+
+def cmd_normalize(args) -> int:
+    from ..normalize import normalize_paths
+
+    failed = 0
+    for message, ok in normalize_paths([Path(p) for p in args.paths]):
+        print(message)
+        failed += not ok
+    return 1 if failed else 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from ..reporters import REPORTERS
+    from ..content_types import TYPES
+
+    parser = argparse.ArgumentParser(
+        prog="gongkai", description="云江市人民政府门户网站发布流水线:检查、构建、审批与审计。")
+    parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
+    parser.add_argument("--root", help="内容仓库根目录(默认:当前目录或其上级中含 content/ 的目录)")
+    sub = parser.add_subparsers(dest="command", metavar="命令")
+
+    check = sub.add_parser("check", help="检查整个内容仓库(合并请求门禁)")
+    check.add_argument("--format", choices=sorted(REPORTERS), default="text", help="报告格式")
+    check.add_argument("--output", "-o", help="把报告写入文件")
+    check.add_argument("--now", help="按此时间检查(默认现在),如 \"2026-03-01 09:30\"")
+    check.set_defaults(func=cmd_check)
+
+    rules = sub.add_parser("rules", help="列出全部规则代码及说明")
+    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.set_defaults(func=cmd_rules)
+
+    new = sub.add_parser("new", help="新建一个条目(带中文注释的模板)")
+    new.add_argument("type", choices=sorted(TYPES), help="条目类型")
+    new.add_argument("--unit", help="发布单位编号")
+    new.add_argument("--title", help="标题")
+    new.add_argument("--now", help=argparse.SUPPRESS)
+    new.set_defaults(func=cmd_new)
+
+    normalize = sub.add_parser("normalize", help="把 GBK/GB18030 编码的文件转换为 UTF-8")
+    normalize.add_argument("paths", nargs="+", metavar="PATH")
+    normalize.set_defaults(func=cmd_normalize)
+
+    for extension in _extensions():
+        extension(sub)
+    return parser
+
+
+def _extensions():
+    """Sub-commands that live beside their subject (build, approvals, register...)."""
+    from .approvals import add_commands as approval_commands
+    from .site import add_commands as build_commands
+
+    return [build_commands, approval_commands]
+
+
+def main(argv=None) -> int:
+    from ..site.search import PagefindMissing
+    from ..site.serve import PreviewError
+    from ..repository import NotARepository
+    from ..schema import SchemaSetError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.func(args)
+    except (UsageError, NotARepository, PreviewError, PagefindMissing) as exc:
+        print(f"gongkai: {exc}", file=sys.stderr)
+        return 2
+    except SchemaSetError as exc:
+        print(f"gongkai: schema 集有误(这是系统问题,请联系维护者):{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 2
+    except Exception:  # a bug, not bad content: show it, and say so
+        import traceback
+
+        traceback.print_exc()
+        print("gongkai: 内部错误(这是系统缺陷,不是内容问题),请把以上信息报告给维护者。", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

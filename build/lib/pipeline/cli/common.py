@@ -1,0 +1,40 @@
+"""What every sub-command shares: the repository root, the moment it acts as of, usage errors, output.
+
+Sub-command modules import from here, never from each other or from the package's `main`, so the
+command-line layer has no import cycle.
+"""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+
+class UsageError(Exception):
+    """Wrong arguments or environment: print the message, exit 2."""
+
+
+def repository_root(args) -> Path:
+    from ..repository import find_root
+
+    return find_root(Path(args.root) if getattr(args, "root", None) else Path.cwd())
+
+
+def moment(args, option: str = "now"):
+    """The moment a command acts as of (`--now`), else the clock."""
+    from ..timeutil import parse_now
+
+    value = getattr(args, option, None)
+    try:
+        return parse_now(value)
+    except ValueError:
+        raise UsageError(f"--{option} 的值「{value}」无法识别,请写成 2026-03-01 或 \"2026-03-01 09:30\"。") from None
+
+
+def emit(text: str, output: str | None) -> None:
+    """Write a report to a file (creating its folder) or to standard output."""
+    if output:
+        path = Path(output)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")

@@ -1,0 +1,60 @@
+"""`gongkai build` and `gongkai serve`."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .common import moment, repository_root
+
+
+def add_commands(sub) -> None:
+    from ..reporters import REPORTERS
+
+    build = sub.add_parser("build", help="检查并构建门户网站到 output/(失败时保留原网站)")
+    build.add_argument("--now", help="按此时间发布(定时发布测试、可重复构建),如 \"2026-03-01 09:30\"")
+    build.add_argument("--output", "-o", help="输出目录(默认 仓库根目录/output)")
+    build.add_argument("--format", choices=sorted(REPORTERS), default="text", help="检查报告格式")
+    build.set_defaults(func=cmd_build)
+
+    serve = sub.add_parser("serve", help="构建并在 127.0.0.1 上预览,内容变化时自动重建")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--now", help=argparse.SUPPRESS)
+    serve.add_argument("--output", "-o", help="输出目录(默认 仓库根目录/output)")
+    serve.set_defaults(func=cmd_serve)
+
+
+def _build(args, root):
+    from ..decide import blocking
+    from ..reporters import render
+    from ..repository import load_repository
+    from ..site.run import BuildError, build_site
+
+    now = moment(args)
+    repo = load_repository(root, now=now)
+    output = Path(args.output) if args.output else root / "output"
+    try:
+        result = build_site(repo, output, now)
+    except BuildError:
+        print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
+        raise
+    fmt = getattr(args, "format", "text")
+    shown = result.diagnostics if fmt != "text" else blocking(result.diagnostics)
+    if shown:
+        sys.stdout.write(render(fmt, shown, checked_files=repo.checked_files))
+    if not result.ok:
+        print("构建已停止:请先修正以上错误。原有网站未被改动。", file=sys.stderr)
+        return 1
+    print(f"已构建 {result.pages} 个页面到 {result.output}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(args) -> int:
+    return _build(args, repository_root(args))
+
+
+def cmd_serve(args) -> int:
+    from ..site.serve import serve
+
+    root = repository_root(args)
+    return serve(root, lambda: _build(args, root), Path(args.output) if args.output else root / "output", args.port)

@@ -1,0 +1,326 @@
+"""The one loader: every file of the content repository is read here, once.
+
+Markdown items carry YAML front matter between `---` lines; data-like items
+and governance data are plain YAML. The loader keeps the source line of every
+key (as a JSON-pointer-like tuple) so that any later diagnostic, from the
+schema check to the audit, can point an editor to `path:line`.
+
+Loading never raises for bad content: a file that cannot be read becomes a
+diagnostic and the scan goes on, so cross-item rules still see the rest.
+"""
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Iterator
+
+import yaml
+
+from .diagnostics import Diagnostic, Severity
+from .content_types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
+
+Pointer = tuple  # path of keys/indices into an item's metadata
+
+# Metadata keys rendered as Markdown besides an item's body (a unit page shows its functions).
+MARKDOWN_KEYS = {"unit": ("functions",)}
+
+ITEM_SUFFIXES = {".md", ".yaml", ".yml"}
+# Files that may sit in content/ beside the folders (documentation for editors).
+ROOT_FILES = {"README.md", ".gitattributes", ".gitkeep"}
+
+# Codes the loader emits (listed by `gongkai rules`).
+LOADER_CODES = {
+    "GK-ENC-001": "文件不是 UTF-8 编码(用 gongkai normalize 转换)",
+    "GK-YAML-001": "YAML 语法错误",
+    "GK-YAML-002": "同一字段重复出现",
+    "GK-YAML-003": "Markdown 文件缺少或未结束 YAML 头信息",
+    "GK-YAML-004": "文件内容不是字段映射",
+}
+
+
+_BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks, ~5x faster
+
+
+class _Loader(_BASE_LOADER):
+    """SafeLoader that keeps dates as the strings the editor typed.
+
+    PyYAML turns 2026-03-01 into a date object; the schemas validate strings,
+    and a string keeps "2026-03-01 09:30" and "2026-03-01" distinguishable.
+    """
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+@dataclass
+class TextField:
+    """A piece of published text with what is needed to find a line inside it."""
+
+    pointer: Pointer
+    text: str
+    line: int
+    block: bool  # a body or a YAML block scalar: one source line per text line
+
+    def line_at(self, offset: int) -> int:
+        if not self.block:
+            return self.line
+        return self.line + self.text.count("\n", 0, offset)
+
+
+@dataclass
+class Item:
+    """One content item or governance record, as parsed from its file."""
+
+    id: str
+    type: str
+    path: str  # repository-relative, forward slashes
+    meta: dict
+    body: str = ""
+    body_line: int = 0
+    key_lines: dict = field(default_factory=dict)  # Pointer -> line of the key (or list entry)
+    value_lines: dict = field(default_factory=dict)  # Pointer -> (line of value, is_block)
+    first_line: int = 1
+    # Source lines of the metadata (the file up to the end of its front matter): what a finding's
+    # column is looked up in, so that no rule reads a source file again.
+    meta_lines: tuple = ()
+
+    def line_of(self, *pointer) -> int:
+        """Line of the deepest key of `pointer` that exists, else the item's first line."""
+        pointer = tuple(pointer)
+        while pointer:
+            if pointer in self.key_lines:
+                return self.key_lines[pointer]
+            pointer = pointer[:-1]
+        return self.first_line
+
+    def get(self, key, default=None):
+        return self.meta.get(key, default)
+
+    @property
+    def title(self) -> str:
+        return str(self.meta.get("title") or self.meta.get("name") or self.id)
+
+    def diagnostic(self, code: str, severity: Severity, message: str, *pointer, line: int | None = None) -> Diagnostic:
+        return Diagnostic(self.path, line if line is not None else self.line_of(*pointer), 0, code, severity, message)
+
+    def text_fields(self) -> Iterator[TextField]:
+        """Every string an item publishes: the body and each string in its metadata."""
+        if self.body.strip():
+            yield TextField(("body",), self.body, self.body_line, True)
+        yield from self._strings(self.meta, ())
+
+    def markdown_fields(self) -> Iterator[TextField]:
+        """The texts of this record that the site renders as Markdown: the body, or a unit's `functions`."""
+        if self.body.strip():
+            yield TextField(("body",), self.body, self.body_line, True)
+        for key in MARKDOWN_KEYS.get(self.type, ()):
+            value = self.meta.get(key)
+            if isinstance(value, str) and value.strip():
+                line, block = self.value_lines.get((key,), (self.line_of(key), False))
+                yield TextField((key,), value, line, block)
+
+    def _strings(self, value, pointer) -> Iterator[TextField]:
+        if isinstance(value, str):
+            line, block = self.value_lines.get(pointer, (self.line_of(*pointer), False))
+            yield TextField(pointer, value, line, block)
+        elif isinstance(value, dict):
+            for key, sub in value.items():
+                yield from self._strings(sub, pointer + (key,))
+        elif isinstance(value, list):
+            for index, sub in enumerate(value):
+                yield from self._strings(sub, pointer + (index,))
+
+
+@dataclass
+class ContentFile:
+    """A file found under content/, classified by where it sits."""
+
+    path: Path  # absolute
+    rel: str  # repository-relative
+    kind: str  # "item", "unit", "governance", "asset", "unknown"
+    type: str | None = None
+
+
+class LoadError(Exception):
+    """Bad content in one file; carries the diagnostic that explains it."""
+
+    def __init__(self, diagnostic: Diagnostic):
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+def rel_path(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+# --- reading bytes ---------------------------------------------------------
+
+def decode_utf8(data: bytes, rel: str) -> str:
+    """UTF-8 (with or without BOM, LF or CRLF) only; anything else is reported, never guessed."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise LoadError(Diagnostic(
+            rel, line, 0, "GK-ENC-001", Severity.ERROR,
+            "文件不是 UTF-8 编码(可能是在 Windows 上按 GBK/GB18030 保存的)。"
+            f"请运行 `gongkai normalize {rel}` 转换为 UTF-8 后重新提交。",
+        )) from None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+# --- YAML with line numbers --------------------------------------------------
+
+def parse_yaml(text: str, rel: str, line_offset: int = 0):
+    """Parse one YAML document; return (data, key_lines, value_lines).
+
+    `line_offset` is the number of source lines before `text` (front matter
+    starts after the opening `---`).
+    """
+    loader = _Loader(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, {}, {}
+        key_lines: dict = {}
+        value_lines: dict = {}
+        _walk(node, (), key_lines, value_lines, line_offset, rel)
+        data = loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
+        col = (mark.column + 1) if mark else 0
+        problem = exc.problem or exc.context or "无法解析"
+        raise LoadError(Diagnostic(
+            rel, line, col, "GK-YAML-001", Severity.ERROR,
+            f"YAML 语法错误:{problem}。请检查缩进、冒号后的空格和引号是否成对。",
+        )) from None
+    except yaml.YAMLError as exc:
+        raise LoadError(Diagnostic(rel, line_offset + 1, 0, "GK-YAML-001", Severity.ERROR,
+                                   f"YAML 语法错误:{exc}")) from None
+    finally:
+        loader.dispose()
+    return data, key_lines, value_lines
+
+
+def _walk(node, pointer, key_lines, value_lines, offset, rel):
+    if isinstance(node, yaml.MappingNode):
+        seen = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            line = key_node.start_mark.line + 1 + offset
+            if key in seen:
+                raise LoadError(Diagnostic(
+                    rel, line, key_node.start_mark.column + 1, "GK-YAML-002", Severity.ERROR,
+                    f"字段「{key}」重复出现(第 {seen[key]} 行已有)。同一字段只能写一次。",
+                ))
+            seen[key] = line
+            key_lines[pointer + (key,)] = line
+            _walk(value_node, pointer + (key,), key_lines, value_lines, offset, rel)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, child in enumerate(node.value):
+            key_lines[pointer + (index,)] = child.start_mark.line + 1 + offset
+            _walk(child, pointer + (index,), key_lines, value_lines, offset, rel)
+    elif isinstance(node, yaml.ScalarNode):
+        block = node.style in ("|", ">")
+        # A block scalar's text starts on the line after its indicator.
+        value_lines[pointer] = (node.start_mark.line + 1 + offset + (1 if block else 0), block)
+
+
+# --- items -------------------------------------------------------------------
+
+FRONT_MATTER_END = re.compile(r"^(---|\.\.\.)[ \t]*$", re.M)
+
+
+def split_front_matter(text: str, rel: str):
+    """Return (yaml_text, yaml_line_offset, body, body_first_line)."""
+    if not text.startswith("---"):
+        raise LoadError(Diagnostic(rel, 1, 0, "GK-YAML-003", Severity.ERROR,
+                                   "Markdown 文件必须以 YAML 头信息开头:第一行写 `---`,写完字段后再写一行 `---`。"))
+    first_newline = text.find("\n")
+    if first_newline < 0 or text[:first_newline].strip() != "---":
+        raise LoadError(Diagnostic(rel, 1, 0, "GK-YAML-003", Severity.ERROR,
+                                   "第一行只能是 `---`(YAML 头信息的开始)。"))
+    end = FRONT_MATTER_END.search(text, first_newline + 1)
+    if not end:
+        raise LoadError(Diagnostic(rel, 1, 0, "GK-YAML-003", Severity.ERROR,
+                                   "YAML 头信息没有结束:请在字段之后单独写一行 `---`。"))
+    yaml_text = text[first_newline + 1:end.start()]
+    body_start = end.end() + 1
+    body_line = text.count("\n", 0, min(body_start, len(text))) + 1
+    return yaml_text, 1, text[body_start:], body_line
+
+
+def parse_item(data: bytes, rel: str, type_name: str) -> Item:
+    """Parse the bytes of one item file. Raises LoadError for unreadable content."""
+    text = decode_utf8(data, rel)
+    stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    if rel.endswith(".md"):
+        yaml_text, offset, body, body_line = split_front_matter(text, rel)
+        first_line = 2
+    else:
+        yaml_text, offset, body, body_line = text, 0, "", 0
+        first_line = 1
+    meta, key_lines, value_lines = parse_yaml(yaml_text, rel, offset)
+    meta_lines = tuple(text[:len(text) - len(body)].split("\n")) if body else tuple(text.split("\n"))
+    if meta is None:
+        meta = {}
+    if not isinstance(meta, dict):
+        raise LoadError(Diagnostic(rel, first_line, 0, "GK-YAML-004", Severity.ERROR,
+                                   "文件内容应是「字段: 值」的形式(YAML 映射),不能是列表或单个值。"))
+    item_id = meta.get("id") if isinstance(meta.get("id"), str) else stem
+    return Item(id=item_id, type=type_name, path=rel, meta=meta, body=body, body_line=body_line,
+                key_lines=key_lines, value_lines=value_lines, first_line=first_line, meta_lines=meta_lines)
+
+
+def classify_path(rel: str) -> tuple[str, str | None]:
+    """(kind, type) of a repository-relative path: where it sits decides what it is.
+
+    Kinds: item, unit, governance, asset, root (a documentation file beside the
+    folders), unknown (under content/ but nothing the pipeline reads), outside
+    (not under content/). Used for files on disk and for paths in Git history alike.
+    """
+    parts = rel.split("/")
+    if parts[0] != "content" or len(parts) < 2:
+        return "outside", None
+    folder = parts[1] if len(parts) > 2 else None
+    suffix = PurePosixPath(rel).suffix.lower()
+    if folder == ASSET_DIR:
+        return "asset", None
+    if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3 \
+            and parts[2].rsplit(".", 1)[0] in GOVERNANCE_FILES:
+        return "governance", parts[2].rsplit(".", 1)[0]
+    if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
+        return "unit", "unit"
+    if folder in TYPES_BY_FOLDER and suffix in ITEM_SUFFIXES:
+        return "item", TYPES_BY_FOLDER[folder].name
+    if len(parts) == 2 and parts[1] in ROOT_FILES:
+        return "root", None
+    return "unknown", None
+
+
+def classify(root: Path, path: Path) -> ContentFile:
+    rel = rel_path(path, root)
+    return ContentFile(path, rel, *classify_path(rel))
+
+
+def scan(root: Path) -> Iterator[ContentFile]:
+    """Every file under content/, in a stable order (deterministic diagnostics and builds)."""
+    content = root / "content"
+    for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            if name.startswith(".") and name not in ROOT_FILES:
+                continue
+            yield classify(root, Path(dirpath) / name)
+        # Symlinked folders are not walked; report them like symlinked files.
+        for name in list(dirnames):
+            if (Path(dirpath) / name).is_symlink():
+                yield ContentFile(Path(dirpath) / name, rel_path(Path(dirpath) / name, root), "symlink")

@@ -1,0 +1,92 @@
+"""Item pages: one per item that has a page (the full item, or the notice of a withdrawn one)."""
+from __future__ import annotations
+
+from functools import partial
+
+from ..links import ITEM_SCHEME, link_targets, split_item_target
+from ..publication import Status
+from ..timeutil import parse_when
+from . import page as dep
+from .page import Page, html_page
+
+
+def search_record(catalogue, entry) -> dict:
+    """What the search index keeps of an item besides its main content: shown
+    metadata, the filters citizens narrow by, and the date to sort by."""
+    meta = entry.meta
+    labels = catalogue.repo.schemas.category_short_labels
+    shown = [("unit", entry.unit.name), ("date", entry.day), ("type", entry.type_label)]
+    if isinstance(meta.get("doc_number"), str):
+        shown.append(("doc_number", meta["doc_number"]))
+    filters = [("单位", entry.unit.name), ("类型", entry.type_label), ("年份", f"{entry.when.year}年")]
+    if meta.get("disclosure_category") in labels:
+        filters.append(("公开类别", labels[meta["disclosure_category"]]))
+    if isinstance(meta.get("validity"), str):
+        filters.append(("有效性", meta["validity"]))
+    return {"meta": shown, "filters": filters, "sort": [("date", entry.pubdate)]}
+
+
+def survey_state(catalogue, entry) -> str:
+    start, end = parse_when(entry.meta.get("start")), parse_when(entry.meta.get("end"))
+    if start and catalogue.now < start:
+        return "未开始"
+    if end and catalogue.now.date() <= end.date():
+        return "进行中"
+    return "已结束,结果已公布" if entry.meta.get("result") else "已结束,结果整理中"
+
+
+def _withdrawn_context(entry) -> dict:
+    return {"title": entry.title, "entry": entry, "withdrawn": entry.meta.get("withdrawn")}
+
+
+def _context(catalogue, entry) -> dict:
+    context = {"title": entry.title, "entry": entry, "search": search_record(catalogue, entry)}
+    if entry.type == "policy":
+        context["interpretations"] = catalogue.interpretations.get(entry.id, [])
+        context["revisions"] = catalogue.history.for_path(entry.item.path)
+        context["replaced_by"] = catalogue.linked([entry.meta.get("replaced_by")])
+        context["replaces"] = catalogue.replacing(entry.id)
+        context["categories"] = catalogue.repo.schemas.category_labels
+    elif entry.type == "interpretation":
+        context["policies"] = catalogue.linked(entry.meta.get("interprets"))
+    elif entry.type == "service":
+        context["policies"] = catalogue.linked(entry.meta.get("related_policies"))
+        context["online_url"] = catalogue.online_url(entry)
+        context["complaint_phone"] = catalogue.complaint_phone(entry)
+    elif entry.type == "letter":
+        context["reply_unit"] = catalogue.unit_info(entry.meta.get("reply_unit"))
+    elif entry.type == "survey":
+        context["survey_state"] = survey_state(catalogue, entry)
+    return context
+
+
+def linked_ids(text: str) -> set[str]:
+    return {split_item_target(link.target)[0] for link in link_targets(text) if link.target.startswith(ITEM_SCHEME)}
+
+
+def _related(catalogue, entry) -> set[str]:
+    """Items whose titles or addresses this item's page shows."""
+    meta = entry.meta
+    ids = set()
+    for key in ("interprets", "related_policies"):
+        ids |= {i for i in meta.get(key) or [] if isinstance(i, str)} if isinstance(meta.get(key), list) else set()
+    if isinstance(meta.get("replaced_by"), str):
+        ids.add(meta["replaced_by"])
+    ids |= linked_ids(entry.item.body)  # a by-id link shows the target's address only while it is live
+    out = {dep.item(i) for i in ids}
+    if entry.type == "policy":
+        out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
+        out.add(f"history:{entry.item.path}")
+    return out
+
+
+def item_pages(catalogue) -> list[Page]:
+    pages = []
+    for entry in sorted(catalogue.entries.values(), key=lambda e: e.url):
+        if entry.status is Status.WITHDRAWN:
+            pages.append(html_page(entry.url, "withdrawn.html", partial(_withdrawn_context, entry),
+                                   {dep.item(entry.id)}))
+            continue
+        depends = {dep.item(entry.id), *_related(catalogue, entry)}
+        pages.append(html_page(entry.url, f"{entry.type}.html", partial(_context, catalogue, entry), depends))
+    return pages

@@ -1,0 +1,90 @@
+"""The home page, column listings and the government information disclosure section."""
+from __future__ import annotations
+
+from collections import defaultdict
+from functools import partial
+
+from ..addresses import DISCLOSURE, HOME, category_url, column_url, feed_url
+from . import page as dep
+from .page import Page, html_page, paginate
+
+HOME_BLOCK = 6
+# Home page blocks, in the order an official portal shows them: (title, column ids, "more" URL).
+HOME_BLOCKS = (
+    ("要闻动态", ("ywdt", "bmdt", "xqdt"), column_url("ywdt")),
+    ("通知公告", ("tzgg",), column_url("tzgg")),
+    ("政策文件", ("zcwj",), "/policies/"),
+    ("政策解读", ("zcjd",), column_url("zcjd")),
+    ("回应关切", ("hygq",), column_url("hygq")),
+)
+
+
+def theme_links(catalogue) -> list[dict]:
+    from .services import THEME_SLUGS
+    from ..addresses import service_group_url
+
+    services = catalogue.listed_of("service")
+    return [{"name": t, "url": service_group_url("theme", slug), "count": sum(1 for e in services if e.meta.get("theme") == t)}
+            for t, slug in THEME_SLUGS.items()]
+
+
+def _home(catalogue) -> dict:
+    blocks = [{"title": title, "more": more if catalogue.has_column(more) else None,
+               "entries": catalogue.in_columns(*cols)[:HOME_BLOCK]}
+              for title, cols, more in HOME_BLOCKS]
+    return {
+        "title": "首页", "blocks": blocks, "reports_column": catalogue.column_for_type("report"),
+        "services": catalogue.listed_of("service")[:HOME_BLOCK], "themes": theme_links(catalogue),
+        "interaction": catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK],
+    }
+
+
+def home(catalogue) -> list[Page]:
+    shown = set()
+    for _, cols, _ in HOME_BLOCKS:
+        shown |= dep.shown(catalogue.in_columns(*cols)[:HOME_BLOCK])
+    shown |= dep.shown(catalogue.listed_of("service")[:HOME_BLOCK])
+    shown |= dep.shown(catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK])
+    return [html_page(HOME, "index.html", partial(_home, catalogue), shown | {dep.listing("home"), dep.listing("services")})]
+
+
+def column_pages(catalogue) -> list[Page]:
+    pages = []
+    for column_id, column in catalogue.columns.items():
+        entries = catalogue.in_columns(column_id)
+        for page_url, chunk, pager in paginate(column_url(column_id), entries):
+            context = {"title": column["name"], "entries": chunk, "pager": pager, "column": column,
+                       "feed": feed_url(column_id)}
+            pages.append(html_page(page_url, "listing.html", partial(dict, context),
+                                   dep.shown(chunk) | {dep.listing(f"column:{column_id}")}))
+    return pages
+
+
+def _disclosure_index(catalogue, categories, pages_by_kind) -> dict:
+    return {"title": "政府信息公开", "categories": categories, "guides": pages_by_kind.get("公开指南", []),
+            "rules": pages_by_kind.get("公开制度", []), "reports": catalogue.listed_of("report"),
+            "units": [catalogue.unit_info(u) for u in catalogue.units]}
+
+
+def disclosure_pages(catalogue) -> list[Page]:
+    labels = catalogue.repo.schemas.category_labels
+    by_category = defaultdict(list)
+    for e in catalogue.listed:
+        category = e.meta.get("disclosure_category")
+        if category in labels:
+            by_category[category].append(e)
+    pages_by_kind = defaultdict(list)
+    for e in catalogue.listed_of("page"):
+        pages_by_kind[e.meta.get("page_kind")].append(e)
+    categories = [{"id": c, "name": name, "url": category_url(c), "count": len(by_category[c])}
+                  for c, name in labels.items()]
+    index_shows = dep.shown(catalogue.listed_of("page")) | dep.shown(catalogue.listed_of("report"))
+    pages = [html_page(DISCLOSURE, "disclosure.html", partial(_disclosure_index, catalogue, categories, pages_by_kind),
+                       index_shows | {dep.listing("disclosure")})]
+    for category in categories:
+        for page_url, chunk, pager in paginate(category["url"], by_category[category["id"]]):
+            context = {"title": f"法定主动公开内容:{category['name']}", "entries": chunk, "pager": pager,
+                       "parent": {"name": "政府信息公开", "url": DISCLOSURE}}
+            pages.append(html_page(page_url, "listing.html", partial(dict, context),
+                                   dep.shown(chunk) | {dep.listing(f"category:{category['id']}")}))
+    return pages

@@ -1,0 +1,74 @@
+"""One page of the site: address, template, dependencies, and its context computed on demand."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+# Dependency keys: what a page's bytes are made from. A change to any of them may change the page.
+SITE = "governance:site"
+COLUMNS = "governance:columns"
+UNITS = "units"  # the set of units and their names (navigation, unit lists, the footer's host)
+
+
+def item(item_id: str) -> str:
+    return f"item:{item_id}"
+
+
+def unit(unit_id: str) -> str:
+    return f"unit:{unit_id}"
+
+
+def listing(key: str) -> str:
+    """Membership and order of a listing (which items it holds), beyond the items it shows on this page."""
+    return f"listing:{key}"
+
+
+def template(name: str) -> str:
+    return f"template:{name}"
+
+
+def shown(entries: Iterable) -> set[str]:
+    return {item(e.id) for e in entries}
+
+
+@dataclass(frozen=True)
+class Page:
+    url: str
+    template: str | None  # a theme template, or None for a file written as text (feeds, sitemap.xml)
+    depends: frozenset[str]
+    make: Callable[[], object] = field(compare=False, repr=False)  # the template context (dict) or the text
+
+    def context(self) -> dict:
+        assert self.template is not None
+        return self.make()
+
+    def text(self) -> str:
+        assert self.template is None
+        return self.make()
+
+
+def html_page(url: str, template_name: str, make: Callable[[], dict], depends: Iterable[str] = ()) -> Page:
+    """A page rendered with a theme template; every such page shows the site's identity and navigation."""
+    common = {SITE, COLUMNS, UNITS, template(template_name), template("base.html"), template("_macros.html")}
+    return Page(url, template_name, frozenset(common | set(depends)), make)
+
+
+def text_file(url: str, make: Callable[[], str], depends: Iterable[str] = ()) -> Page:
+    return Page(url, None, frozenset({SITE, *depends}), make)
+
+
+PER_PAGE = 20
+
+
+def paginate(url: str, entries: list, per_page: int = PER_PAGE):
+    """Yield (page_url, page_entries, pager) for a listing split into pages."""
+    from ..addresses import listing_page_url
+
+    total = max(1, -(-len(entries) // per_page))
+    for number in range(1, total + 1):
+        pager = {
+            "number": number, "total": total,
+            "prev": listing_page_url(url, number - 1) if number > 1 else None,
+            "next": listing_page_url(url, number + 1) if number < total else None,
+        }
+        yield listing_page_url(url, number), entries[(number - 1) * per_page:number * per_page], pager

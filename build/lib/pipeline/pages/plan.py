@@ -1,0 +1,34 @@
+"""All pages of the site, in the order they are written."""
+from __future__ import annotations
+
+from ..addresses import output_name
+from .feeds import machine_files
+from .fixed import fixed_pages
+from .interaction import interaction_pages
+from .items import item_pages
+from .listings import column_pages, disclosure_pages, home
+from .page import Page
+from .policies import policy_library
+from .redirects import redirect_pages
+from .services import service_pages
+from .units import unit_pages
+
+FAMILIES = (home, item_pages, column_pages, policy_library, disclosure_pages, service_pages, interaction_pages,
+            unit_pages, fixed_pages, machine_files)
+
+
+def content_pages(catalogue) -> list[Page]:
+    """Every page except the redirects of former addresses."""
+    pages: list[Page] = []
+    for family in FAMILIES:
+        pages += family(catalogue)
+    return pages
+
+
+def page_names(pages) -> set[str]:
+    return {output_name(p.url) for p in pages}
+
+
+def site_pages(catalogue) -> list[Page]:
+    pages = content_pages(catalogue)
+    return pages + redirect_pages(catalogue, page_names(pages))

@@ -1,0 +1,33 @@
+"""Services (办事服务, Art. 16-17): by audience and by theme."""
+from __future__ import annotations
+
+from functools import partial
+
+from ..addresses import SERVICES, service_group_url
+from . import page as dep
+from .page import Page, html_page
+
+AUDIENCE_SLUGS = {"个人": "personal", "法人": "legal"}
+THEME_SLUGS = {
+    "教育": "education", "医疗": "medical", "社会保障": "social-security", "就业": "employment",
+    "住房": "housing", "交通": "transport", "证件办理": "certificates", "企业开办": "business-startup",
+    "资质认证": "qualification", "婚育收养": "marriage-adoption", "经营纳税": "tax", "公用事业": "utilities",
+}
+
+
+def service_pages(catalogue) -> list[Page]:
+    from .listings import theme_links
+
+    services = sorted(catalogue.listed_of("service"), key=lambda e: e.id)
+    audiences = [{"name": a, "url": service_group_url("audience", slug),
+                  "entries": [e for e in services if a in (e.meta.get("audience") or [])]}
+                 for a, slug in AUDIENCE_SLUGS.items()]
+    themes = [{**t, "entries": [e for e in services if e.meta.get("theme") == t["name"]]} for t in theme_links(catalogue)]
+    depends = dep.shown(services) | {dep.listing("services")}
+    pages = [html_page(SERVICES, "services.html", partial(dict, {
+        "title": "办事服务", "audiences": audiences, "themes": themes}), depends)]
+    for group in audiences + themes:
+        pages.append(html_page(group["url"], "services.html", partial(dict, {
+            "title": f"办事服务:{group['name']}", "group": group, "audiences": audiences, "themes": themes}),
+            depends))
+    return pages

@@ -1,0 +1,46 @@
+"""Reporters: turn a decided list of diagnostics into one output format.
+
+They only see diagnostics (STYLE.md, practice 4): no reporter filters, and the
+only re-ordering is sorting by (path, line, col, code). Output is deterministic
+(no timestamps, no host names), so the same input renders to the same bytes.
+
+    render("text", diagnostics, checked_files=120)
+    render("markdown", diagnostics, checked_files=120, rules={"GK-SCH-001": "必填字段"})
+"""
+from __future__ import annotations
+
+from pipeline.diagnostics import Diagnostic
+
+from .base import Reporter
+from .codequality import CodeQualityReporter
+from .github import GithubReporter
+from .json_report import JsonReporter
+from .junit import JunitReporter
+from .markdown import MarkdownReporter
+from .text import TextReporter
+
+REPORTERS: dict[str, type[Reporter]] = {
+    "text": TextReporter,
+    "json": JsonReporter,
+    "junit": JunitReporter,
+    "codequality": CodeQualityReporter,
+    "github": GithubReporter,
+    "markdown": MarkdownReporter,
+}
+
+
+class UnknownFormat(ValueError):
+    """Raised by `render` for a format name not in REPORTERS (a user error: the CLI reports it)."""
+
+
+def render(format_name: str, diagnostics: list[Diagnostic], *, checked_files: int,
+           rules: dict[str, str] | None = None) -> str:
+    try:
+        reporter = REPORTERS[format_name]()
+    except KeyError:
+        known = ", ".join(REPORTERS)
+        raise UnknownFormat(f"未知的报告格式「{format_name}」,可用的格式:{known}。") from None
+    return reporter.render(list(diagnostics), checked_files, rules)
+
+
+__all__ = ["REPORTERS", "Reporter", "UnknownFormat", "render"]

@@ -1,0 +1,190 @@
+"""The whole content repository, loaded once and shared by check, build and audit."""
+from __future__ import annotations
+
+import copy
+from datetime import datetime
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+import yaml
+
+from .content import ContentFile, Item, LoadError, parse_item, scan
+from .diagnostics import Diagnostic, Severity
+from .schema import SchemaSet
+from .timeutil import TZ
+from .content_types import GOVERNANCE_FILES, REQUIRED_GOVERNANCE, TYPES
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+GOVERNANCE_CODES = {"GK-GOV-001": "缺少治理数据文件(site.yaml、columns.yaml)或其内容无效"}
+
+
+class NotARepository(Exception):
+    """The directory given is not a content repository (a usage error, exit 2)."""
+
+
+@dataclass
+class Repository:
+    root: Path
+    schemas: SchemaSet
+    files: list[ContentFile] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)  # content items, in path order
+    units: dict[str, Item] = field(default_factory=dict)  # first record of each unit id
+    unit_records: list[Item] = field(default_factory=list)  # every unit file, duplicates included
+    governance: dict[str, Item] = field(default_factory=dict)
+    assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
+    load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    settings: dict = field(default_factory=dict)
+    now: datetime = field(default_factory=lambda: datetime.now(TZ))  # injectable: --now
+
+    @cached_property
+    def by_id(self) -> dict[str, Item]:
+        """First item with each id (duplicates are reported by GK-ID-001)."""
+        out: dict[str, Item] = {}
+        for item in self.items:
+            out.setdefault(item.id, item)
+        return out
+
+    def of_type(self, type_name: str) -> list[Item]:
+        return [item for item in self.items if item.type == type_name]
+
+    @property
+    def site(self) -> dict:
+        return self.governance["site"].meta if "site" in self.governance else {}
+
+    @property
+    def columns(self) -> list[dict]:
+        meta = self.governance["columns"].meta if "columns" in self.governance else {}
+        columns = meta.get("columns") if isinstance(meta, dict) else None
+        return [c for c in as_list(columns) if isinstance(c, dict)]
+
+    @property
+    def wording(self) -> list[dict]:
+        meta = self.governance["wording"].meta if "wording" in self.governance else {}
+        entries = meta.get("entries") if isinstance(meta, dict) else None
+        return [e for e in as_list(entries) if isinstance(e, dict)]
+
+    @property
+    def checked_files(self) -> int:
+        return len(self.files)
+
+
+def as_list(value) -> list:
+    """A list from metadata, or empty: values of the wrong shape are the schema check's to report."""
+    return value if isinstance(value, list) else []
+
+
+def find_root(start: Path) -> Path:
+    """The repository root: `start` itself or the nearest parent with a content/ folder."""
+    start = start.resolve()
+    for candidate in (start, *start.parents):
+        if (candidate / "content").is_dir():
+            return candidate
+    raise NotARepository(f"{start} 不是内容仓库:找不到 content/ 目录。请在仓库根目录运行,或用 --root 指定。")
+
+
+def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime | None = None) -> Repository:
+    root = root.resolve()
+    if not (root / "content").is_dir():
+        raise NotARepository(f"{root} 不是内容仓库:找不到 content/ 目录。")
+    repo = Repository(root=root, schemas=schemas or SchemaSet())
+    if now is not None:
+        repo.now = now
+    defaults = default_settings()
+    repo.settings = copy.deepcopy(defaults)
+    repo.files = list(scan(root))
+    # Governance first: settings.yaml may change the limits the other files are read under.
+    governance = [cf for cf in repo.files if cf.kind == "governance"]
+    for cf in governance:
+        _load_one(repo, cf)
+    _apply_settings(repo, defaults)
+    for cf in repo.files:
+        if cf.kind != "governance":
+            _load_one(repo, cf)
+    return repo
+
+
+def _load_one(repo: Repository, cf: ContentFile) -> None:
+    if cf.kind in ("unknown", "root", "symlink") or cf.path.is_symlink():
+        return  # reported by the path rules; nothing is read through a link
+    if cf.kind == "asset":
+        repo.assets[cf.rel.split("/", 1)[1]] = cf
+        return
+    if cf.path.stat().st_size > item_size_limit(repo.settings):
+        return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
+    try:
+        item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
+    except LoadError as exc:
+        repo.load_diagnostics.append(exc.diagnostic)
+        return
+    if cf.kind == "unit":
+        repo.unit_records.append(item)
+        repo.units.setdefault(item.id, item)
+    elif cf.kind == "governance":
+        repo.governance[cf.type] = item
+    else:
+        repo.items.append(item)
+
+
+def default_settings() -> dict:
+    """The settings every repository starts from (pipeline/defaults.yaml, shipped in the package)."""
+    return yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
+
+
+def merge_settings(defaults: dict, own) -> dict:
+    """A repository's settings.yaml over the defaults (one level deep); `own` of the wrong shape changes nothing."""
+    merged = copy.deepcopy(defaults)
+    if not isinstance(own, dict):
+        return merged
+    for key, value in own.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = {**merged[key], **value}
+        else:
+            merged[key] = value
+    return merged
+
+
+def item_size_limit(settings: dict) -> int:
+    """The largest item file that is parsed (bytes); larger ones are reported by GK-PATH-002, not read.
+
+    Shared by the loader and by approvals reading items from Git objects, so both skip the same files.
+    """
+    limits = settings.get("limits") if isinstance(settings, dict) else None
+    value = limits.get("item_max_bytes") if isinstance(limits, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+        return value
+    return default_settings()["limits"]["item_max_bytes"]
+
+
+def _apply_settings(repo: Repository, defaults: dict) -> None:
+    """Merge content/governance/settings.yaml over the defaults; invalid settings leave the defaults in force."""
+    own = repo.governance.get("settings")
+    if own is None or not isinstance(own.meta, dict):
+        return
+    merged = merge_settings(defaults, own.meta)
+    problems = list(repo.schemas.validator("settings").iter_errors(merged))
+    if problems:
+        return  # GK-GOV-001 reports it; the defaults stay in force
+    repo.settings = merged
+
+
+def governance_diagnostics(repo: Repository) -> list[Diagnostic]:
+    """Schema problems in governance data and units, and missing governance files."""
+    out = []
+    for name in REQUIRED_GOVERNANCE:
+        if name not in repo.governance and not any(d.path.endswith(f"governance/{name}.yaml") for d in repo.load_diagnostics):
+            out.append(Diagnostic(f"content/governance/{name}.yaml", 0, 0, "GK-GOV-001", Severity.ERROR,
+                                  f"缺少治理数据文件 content/governance/{name}.yaml。"))
+    for name, item in repo.governance.items():
+        out.extend(repo.schemas.validate(item, GOVERNANCE_FILES[name]))
+    for unit in repo.units.values():
+        out.extend(repo.schemas.validate(unit, "unit"))
+    return out
+
+
+def item_diagnostics(repo: Repository) -> list[Diagnostic]:
+    out = []
+    for item in repo.items:
+        if item.type in TYPES:
+            out.extend(repo.schemas.validate(item))
+    return out

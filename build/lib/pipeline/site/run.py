@@ -1,0 +1,123 @@
+"""`gongkai build`: check, then Pelican, then an atomic swap into output/.
+
+A failed check, a failed render or a broken internal link leaves the
+previous output/ untouched: Pelican writes into a temporary sibling directory
+that is link-checked and replaces output/ only when everything succeeded.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from ..check import check_repository
+from ..diagnostics import Diagnostic, has_errors
+from ..repository import Repository
+from ..resources import pelican_settings, plugin_dir, theme_dir
+from .build_plan import plan_site
+from .search import PagefindMissing, SearchIndexError, index_site
+from .linkcheck import check_links
+
+PELICANCONF = pelican_settings()
+THEME_DIR = theme_dir()
+PLUGIN_DIR = plugin_dir()
+
+
+class BuildError(Exception):
+    """Rendering failed after a clean check: a bug in the theme or plugins, not in content."""
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: Path | None = None
+    pages: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
+
+
+def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
+    diagnostics = check_repository(repo)
+    result = BuildResult(diagnostics=diagnostics)
+    if has_errors(diagnostics):
+        return result
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    try:
+        try:
+            result.pages = run_pelican(repo, staging, now)
+        except Exception as exc:
+            raise BuildError(f"渲染网站失败:{exc}") from exc
+        try:
+            index_site(staging, repo.root)
+        except PagefindMissing:
+            raise  # a set-up problem the command reports as such
+        except SearchIndexError as exc:
+            raise BuildError(str(exc)) from exc
+        broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
+        result.diagnostics = result.diagnostics + broken
+        if has_errors(broken):
+            shutil.rmtree(staging, ignore_errors=True)
+            return result
+        _swap(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.output = output
+    return result
+
+
+def _own_hosts(repo: Repository) -> list[str]:
+    domain = repo.site.get("domain")
+    return [domain] if isinstance(domain, str) and domain else []
+
+
+def _display_prefix(repo: Repository, output: Path) -> str:
+    """How diagnostics name a page of the new site: as it will sit in output/, relative to the repository when inside it."""
+    try:
+        return output.relative_to(repo.root).as_posix() + "/"
+    except ValueError:
+        return output.as_posix() + "/"
+
+
+def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+    build = plan_site(repo, now)
+    settings = read_settings(str(PELICANCONF), override={
+        "PATH": str(repo.root / "content"),
+        "OUTPUT_PATH": str(destination),
+        "THEME": str(THEME_DIR),
+        "PLUGIN_PATHS": [str(PLUGIN_DIR)],
+    })
+    pelican = Pelican(settings)
+    pelican.gongkai_build = build  # the plugin's one input (plugins/gongkai_portal)
+    with contextlib.redirect_stdout(io.StringIO()):  # Pelican's article/page summary means nothing here
+        pelican.run()
+    return build.pages_written
+
+
+def _swap(staging: Path, output: Path) -> None:
+    os.chmod(staging, 0o755)
+    if output.exists():
+        retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")  # unique like the staging dir
+        os.rename(output, retired)
+        try:
+            os.rename(staging, output)
+        except BaseException:
+            os.rename(retired, output)  # put the previous site back
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, output)

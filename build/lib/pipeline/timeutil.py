@@ -1,0 +1,39 @@
+"""Explicit time: every date is Asia/Shanghai, and every "now" can be injected."""
+from __future__ import annotations
+
+from datetime import date, datetime, time
+from zoneinfo import ZoneInfo
+
+TZ = ZoneInfo("Asia/Shanghai")
+
+
+def parse_when(value: str) -> datetime | None:
+    """Parse 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM[:SS]' as Beijing time; None if not a real moment."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip().replace("T", " ")
+    for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
+        try:
+            return datetime.strptime(text, fmt).replace(tzinfo=TZ)
+        except ValueError:
+            continue
+    return None
+
+
+def parse_day(value: str) -> date | None:
+    moment = parse_when(value)
+    return moment.date() if moment else None
+
+
+def parse_now(value: str | None) -> datetime:
+    """The moment a command acts as of: the given one, else the clock."""
+    if value:
+        moment = parse_when(value)
+        if moment is None:
+            raise ValueError(value)
+        return moment
+    return datetime.now(TZ)
+
+
+def end_of_day(day: date) -> datetime:
+    return datetime.combine(day, time(23, 59, 59), TZ)
