@@ -7,6 +7,7 @@ from functools import partial
 from ..addresses import DISCLOSURE, HOME, category_url, column_url, feed_url
 from . import page as dep
 from .page import Page, html_page, paginate
+from .services import theme_links
 
 HOME_BLOCK = 6
 # Home page blocks, in the order an official portal shows them: (title, column ids, "more" URL).
@@ -17,15 +18,6 @@ HOME_BLOCKS = (
     ("政策解读", ("zcjd",), column_url("zcjd")),
     ("回应关切", ("hygq",), column_url("hygq")),
 )
-
-
-def theme_links(catalogue) -> list[dict]:
-    from .services import THEME_SLUGS
-    from ..addresses import service_group_url
-
-    services = catalogue.listed_of("service")
-    return [{"name": t, "url": service_group_url("theme", slug), "count": sum(1 for e in services if e.meta.get("theme") == t)}
-            for t, slug in THEME_SLUGS.items()]
 
 
 def _home(catalogue) -> dict:

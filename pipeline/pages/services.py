@@ -15,9 +15,14 @@ THEME_SLUGS = {
 }
 
 
-def service_pages(catalogue) -> list[Page]:
-    from .listings import theme_links
+def theme_links(catalogue) -> list[dict]:
+    """The twelve service themes of Art. 17, each with its address and number of live guides."""
+    services = catalogue.listed_of("service")
+    return [{"name": t, "url": service_group_url("theme", slug), "count": sum(1 for e in services if e.meta.get("theme") == t)}
+            for t, slug in THEME_SLUGS.items()]
 
+
+def service_pages(catalogue) -> list[Page]:
     services = sorted(catalogue.listed_of("service"), key=lambda e: e.id)
     audiences = [{"name": a, "url": service_group_url("audience", slug),
                   "entries": [e for e in services if a in (e.meta.get("audience") or [])]}
