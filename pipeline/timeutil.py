@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 TZ = ZoneInfo("Asia/Shanghai")
@@ -11,6 +12,12 @@ def parse_when(value: str) -> datetime | None:
     """Parse 'YYYY-MM-DD' or 'YYYY-MM-DD HH:MM[:SS]' as Beijing time; None if not a real moment."""
     if not isinstance(value, str):
         return None
+    return _parse_when(value)
+
+
+@lru_cache(maxsize=1 << 16)
+def _parse_when(value: str) -> datetime | None:
+    # Statuses, screens, listings and the audit all ask for the same few dates: strptime is slow.
     text = value.strip().replace("T", " ")
     for fmt in ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d"):
         try:

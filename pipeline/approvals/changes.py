@@ -237,6 +237,10 @@ class TreeSnapshot:
                 break
         return item_size_limit(merge_settings(default_settings(), own))
 
+    def read(self, blob, path: str) -> Item | None:
+        """An item from a blob of this commit (or of a diff against it), under this commit's size limit."""
+        return read_item(blob, path, self.item_max_bytes)
+
     def item_at(self, path: str) -> Item | None:
         if path not in self._items:
             self._items[path] = read_item(self.blob(path), path, self.item_max_bytes)
@@ -338,9 +342,9 @@ def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot,
         old_kind = classify_path(change.old_path)[0] if change.old_path else kind
         entry = Assessed(change, kind if change.status != "D" else old_kind)
         if change.old_path and change.old_blob is not None:
-            entry.old_item = read_item(change.old_blob, change.old_path) if old_kind == "item" else None
+            entry.old_item = old.read(change.old_blob, change.old_path) if old_kind == "item" else None
         if change.status != "D" and change.new_blob is not None:
-            entry.new_item = read_item(change.new_blob, change.path) if kind == "item" else None
+            entry.new_item = new.read(change.new_blob, change.path) if kind == "item" else None
         needs: list[Need] = []
         if entry.old_item is not None:
             needs.append(policy.need_for_item(entry.old_item, old.item))

@@ -30,7 +30,7 @@ import git
 from ..addresses import item_path
 from ..content import classify_path
 from ..content_types import TYPES
-from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, read_item, when
+from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
 from .roster import Roster
 from .tiers import ApprovalPolicy
 from .trailers import parse_trailers
@@ -117,8 +117,8 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
         contributors = unit.authors
         submitted = [roster.describe(a) for a in contributors]
         for change in changes:
-            old_item = read_item(change.old_blob, change.old_path) if change.old_path else None
-            new_item = read_item(change.new_blob, change.path) if change.status != "D" else None
+            old_item = old.read(change.old_blob, change.old_path) if change.old_path else None
+            new_item = new.read(change.new_blob, change.path) if change.status != "D" else None
             item, revision = (new_item, new) if new_item is not None else (old_item, old)
             if item is None:
                 continue  # unreadable in both versions: GK-YAML reports it; nothing to register
