@@ -192,8 +192,12 @@ class Catalogue:
 
     @cached_property
     def unit_html(self) -> dict[str, str]:
-        return {uid: self.render(u.meta.get("functions") or "").html if isinstance(u.meta.get("functions"), str)
-                else self.render("").html for uid, u in self.units.items()}
+        """Each unit page's functions (机构职能), rendered like a body."""
+        out = {}
+        for uid, unit in self.units.items():
+            functions = unit.meta.get("functions")
+            out[uid] = self.render(functions if isinstance(functions, str) else "").html
+        return out
 
     def unit_info(self, unit_id) -> UnitRef:
         unit = self.units.get(unit_id)

@@ -69,7 +69,8 @@ def _related(catalogue, entry) -> set[str]:
     meta = entry.meta
     ids = set()
     for key in ("interprets", "related_policies"):
-        ids |= {i for i in meta.get(key) or [] if isinstance(i, str)} if isinstance(meta.get(key), list) else set()
+        if isinstance(meta.get(key), list):
+            ids |= {i for i in meta[key] if isinstance(i, str)}
     if isinstance(meta.get("replaced_by"), str):
         ids.add(meta["replaced_by"])
     ids |= linked_ids(entry.item.body)  # a by-id link shows the target's address only while it is live

@@ -1,0 +1,43 @@
+"""Pages declare what they depend on, truthfully: when one item changes, every page whose bytes change
+says it depends on that item (or on a listing it belongs to). An incremental build will trust these
+declarations to decide what to rewrite, so a page that forgets one would go stale silently."""
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from pipeline.addresses import output_name
+from pipeline.catalogue import Catalogue
+from pipeline.pages import site_pages
+from pipeline.repository import load_repository
+
+from .conftest import DEMO_NOW, build, tree_hash, when
+
+CHANGES = [  # (item, what is edited in its file)
+    ("xw-2026-0318", ("title:", "title: 【更新】")),
+    ("yjzf-2026-3", ("title:", "title: 【修订】")),  # a policy: its interpretations and facets show it
+]
+
+
+def _path(root, item_id):
+    return next((root / "content").glob(f"*/{item_id}.*"))
+
+
+@pytest.mark.parametrize("item_id, edit", CHANGES, ids=[c[0] for c in CHANGES])
+def test_pages_that_change_declare_the_changed_item(demo, demo_root, tmp_path, item_id, edit):
+    root = tmp_path / "repo"
+    shutil.copytree(demo_root / "content", root / "content")
+    path = _path(root, item_id)
+    path.write_text(path.read_text(encoding="utf-8").replace(*edit, 1), encoding="utf-8")
+    changed = build(root, tmp_path / "out", DEMO_NOW)
+    assert changed.result.ok
+    before, after = tree_hash(demo.output), tree_hash(changed.output)
+    differing = {name for name in before.keys() | after.keys()
+                 if before.get(name) != after.get(name) and not name.startswith("pagefind/")}
+    assert differing, "the edit changed nothing: the test would prove nothing"
+    moment = when(DEMO_NOW)
+    pages = {output_name(p.url): p for p in site_pages(Catalogue(load_repository(root, now=moment), moment))}
+    for name in sorted(differing):
+        page = pages[name]
+        assert f"item:{item_id}" in page.depends, f"{name} changed but does not declare item:{item_id}"
