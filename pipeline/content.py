@@ -36,7 +36,11 @@ LOADER_CODES = {
     "GK-YAML-001": "YAML 语法错误",
     "GK-YAML-002": "同一字段重复出现",
     "GK-YAML-003": "Markdown 文件缺少或未结束 YAML 头信息",
-    "GK-YAML-004": "文件内容不是字段映射",
+    "GK-YAML-004": "文件内容不是字段映射,或字段名不是文字",
+    "GK-YAML-005": "使用了 YAML 锚点或别名(& 和 *)",
+    "GK-YAML-006": "YAML 嵌套过深",
+    "GK-YAML-007": "一个文件中的字段和列表项过多",
+    "GK-YAML-008": "一个字段的值过长",
 }
 
 
@@ -178,12 +182,68 @@ def decode_utf8(data: bytes, rel: str) -> str:
 
 # --- YAML with line numbers --------------------------------------------------
 
-def parse_yaml(text: str, rel: str, line_offset: int = 0):
+@dataclass(frozen=True)
+class YamlLimits:
+    """What one file's YAML may cost (settings `limits`): editors' items never come near these."""
+
+    max_depth: int = 20  # nesting of mappings and lists
+    max_nodes: int = 5000  # keys, list entries and values in one file
+    max_scalar_chars: int = 100_000  # one text value (a body is not YAML and has only the file limit)
+
+    @classmethod
+    def from_settings(cls, settings: dict | None) -> "YamlLimits":
+        limits = settings.get("limits") if isinstance(settings, dict) else None
+        limits = limits if isinstance(limits, dict) else {}
+        values = {}
+        for name, key in (("max_depth", "yaml_max_depth"), ("max_nodes", "yaml_max_nodes"),
+                          ("max_scalar_chars", "yaml_max_scalar_chars")):
+            value = limits.get(key)
+            if isinstance(value, int) and not isinstance(value, bool) and value > 0:
+                values[name] = value
+        return cls(**values)
+
+
+_BRACKETS = re.compile(r"[^\[\]{}]+")
+
+
+def _flow_too_deep(text: str, limit: int) -> bool:
+    """Whether flow collections ([…], {…}) may nest deeper than `limit`, read without parsing.
+
+    libyaml's composer recurses in C: a few hundred thousand nested brackets crash the process, so
+    they are counted before parsing. Brackets inside quotes count too; they only make this stricter.
+    """
+    if text.count("[") + text.count("{") <= limit:
+        return False  # nearly every item: too few brackets to nest that deep
+    depth = 0
+    for char in _BRACKETS.sub("", text):
+        if char in "[{":
+            depth += 1
+            if depth > limit:
+                return True
+        elif depth:
+            depth -= 1
+    return False
+
+
+def parse_yaml(text: str, rel: str, line_offset: int = 0, limits: YamlLimits | None = None):
     """Parse one YAML document; return (data, key_lines, value_lines).
 
     `line_offset` is the number of source lines before `text` (front matter
-    starts after the opening `---`).
+    starts after the opening `---`). Parsing is bounded (`YamlLimits`): anchors
+    and aliases, deep nesting, too many entries and overlong values are
+    diagnostics, found before anything is expanded, so one hostile file costs
+    a fraction of a second and a few MB.
     """
+    limits = limits or YamlLimits()
+
+    def refuse(code: str, line: int, message: str) -> LoadError:
+        return LoadError(Diagnostic(rel, line, 0, code, Severity.ERROR, message))
+
+    if _flow_too_deep(text, limits.max_depth):
+        raise refuse("GK-YAML-006", line_offset + 1,
+                     f"YAML 嵌套超过 {limits.max_depth} 层([ ] 或 {{ }} 套得太深),不是正常的条目内容。请检查是否误粘贴了数据。")
+    if text.count("\n") + text.count(",") > limits.max_nodes:
+        _count_nodes(text, rel, line_offset, limits)  # before building thousands of nodes
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
@@ -191,7 +251,7 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0):
             return None, {}, {}
         key_lines: dict = {}
         value_lines: dict = {}
-        _walk(node, (), key_lines, value_lines, line_offset, rel)
+        _walk(node, key_lines, value_lines, line_offset, rel, limits)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -205,33 +265,91 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0):
     except yaml.YAMLError as exc:
         raise LoadError(Diagnostic(rel, line_offset + 1, 0, "GK-YAML-001", Severity.ERROR,
                                    f"YAML 语法错误:{exc}")) from None
+    except (RecursionError, MemoryError):
+        # The bounds above should make this unreachable; if not, the file is still only a diagnostic.
+        raise refuse("GK-YAML-006", line_offset + 1, "YAML 结构过深或过大,无法读取。请检查是否误粘贴了数据。") from None
     finally:
         loader.dispose()
     return data, key_lines, value_lines
 
 
-def _walk(node, pointer, key_lines, value_lines, offset, rel):
-    if isinstance(node, yaml.MappingNode):
-        seen = {}
-        for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
-            line = key_node.start_mark.line + 1 + offset
-            if key in seen:
+def _count_nodes(text: str, rel: str, offset: int, limits: YamlLimits) -> None:
+    """Refuse a document with more entries than the limit, reading parser events only as far as the limit."""
+    loader = _Loader(text)
+    count = 0
+    try:
+        while loader.check_event():
+            event = loader.get_event()
+            if isinstance(event, (yaml.ScalarEvent, yaml.AliasEvent, yaml.CollectionStartEvent)):
+                count += 1
+                if count > 2 * limits.max_nodes:  # keys are scalar events too
+                    raise LoadError(Diagnostic(
+                        rel, event.start_mark.line + 1 + offset, 0, "GK-YAML-007", Severity.ERROR,
+                        f"文件中的字段和列表项超过 {limits.max_nodes} 个,不是正常的条目内容。"
+                        "请拆分,或检查是否误粘贴了数据。"))
+    except yaml.YAMLError:
+        return  # the real parse reports it with its position
+    finally:
+        loader.dispose()
+
+
+def _walk(root, key_lines, value_lines, offset, rel, limits: YamlLimits):
+    """Record the line of every key and value, checking the bounds; iterative, so depth cannot overflow."""
+    seen_nodes: set[int] = set()
+    count = 0
+    stack = [(root, (), 0, root.start_mark.line + 1 + offset)]
+    while stack:
+        node, pointer, depth, at = stack.pop()
+        if id(node) in seen_nodes:
+            # The composer hands an alias back as the anchored node itself: a node met twice is an alias.
+            raise LoadError(Diagnostic(
+                rel, at, 0, "GK-YAML-005", Severity.ERROR,
+                "不允许使用 YAML 锚点和别名(& 和 *):每个字段请直接写出它的值。"))
+        seen_nodes.add(id(node))
+        count += 1
+        if count > limits.max_nodes:
+            raise LoadError(Diagnostic(
+                rel, at, 0, "GK-YAML-007", Severity.ERROR,
+                f"文件中的字段和列表项超过 {limits.max_nodes} 个,不是正常的条目内容。请拆分,或检查是否误粘贴了数据。"))
+        if depth > limits.max_depth:
+            raise LoadError(Diagnostic(
+                rel, at, 0, "GK-YAML-006", Severity.ERROR,
+                f"YAML 嵌套超过 {limits.max_depth} 层,不是正常的条目内容。请检查缩进。"))
+        if isinstance(node, yaml.MappingNode):
+            seen = {}
+            children = []
+            for key_node, value_node in node.value:
+                line = key_node.start_mark.line + 1 + offset
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise LoadError(Diagnostic(rel, line, key_node.start_mark.column + 1, "GK-YAML-004",
+                                               Severity.ERROR, "字段名必须是简单的文字,不能是列表或映射。"))
+                key = key_node.value
+                if key in seen:
+                    raise LoadError(Diagnostic(
+                        rel, line, key_node.start_mark.column + 1, "GK-YAML-002", Severity.ERROR,
+                        f"字段「{key}」重复出现(第 {seen[key]} 行已有)。同一字段只能写一次。",
+                    ))
+                seen[key] = line
+                key_lines[pointer + (key,)] = line
+                children.append((value_node, pointer + (key,), depth + 1, line))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.SequenceNode):
+            children = []
+            for index, child in enumerate(node.value):
+                line = child.start_mark.line + 1 + offset
+                key_lines[pointer + (index,)] = line
+                # An alias's own position is lost in composition: a problem is reported at the list's line.
+                children.append((child, pointer + (index,), depth + 1, at))
+            stack.extend(reversed(children))
+        elif isinstance(node, yaml.ScalarNode):
+            if len(node.value) > limits.max_scalar_chars:
                 raise LoadError(Diagnostic(
-                    rel, line, key_node.start_mark.column + 1, "GK-YAML-002", Severity.ERROR,
-                    f"字段「{key}」重复出现(第 {seen[key]} 行已有)。同一字段只能写一次。",
-                ))
-            seen[key] = line
-            key_lines[pointer + (key,)] = line
-            _walk(value_node, pointer + (key,), key_lines, value_lines, offset, rel)
-    elif isinstance(node, yaml.SequenceNode):
-        for index, child in enumerate(node.value):
-            key_lines[pointer + (index,)] = child.start_mark.line + 1 + offset
-            _walk(child, pointer + (index,), key_lines, value_lines, offset, rel)
-    elif isinstance(node, yaml.ScalarNode):
-        block = node.style in ("|", ">")
-        # A block scalar's text starts on the line after its indicator.
-        value_lines[pointer] = (node.start_mark.line + 1 + offset + (1 if block else 0), block)
+                    rel, at, 0, "GK-YAML-008", Severity.ERROR,
+                    f"一个字段的值有 {len(node.value)} 个字符,超过上限 {limits.max_scalar_chars}。"
+                    "长篇内容请写在正文中,或检查是否误粘贴了数据。"))
+            block = node.style in ("|", ">")
+            # A block scalar's text starts on the line after its indicator.
+            value_lines[pointer] = (node.start_mark.line + 1 + offset + (1 if block else 0), block)
 
 
 # --- items -------------------------------------------------------------------
@@ -258,7 +376,7 @@ def split_front_matter(text: str, rel: str):
     return yaml_text, 1, text[body_start:], body_line
 
 
-def parse_item(data: bytes, rel: str, type_name: str) -> Item:
+def parse_item(data: bytes, rel: str, type_name: str, limits: YamlLimits | None = None) -> Item:
     """Parse the bytes of one item file. Raises LoadError for unreadable content."""
     text = decode_utf8(data, rel)
     stem = rel.rsplit("/", 1)[-1].rsplit(".", 1)[0]
@@ -268,7 +386,7 @@ def parse_item(data: bytes, rel: str, type_name: str) -> Item:
     else:
         yaml_text, offset, body, body_line = text, 0, "", 0
         first_line = 1
-    meta, key_lines, value_lines = parse_yaml(yaml_text, rel, offset)
+    meta, key_lines, value_lines = parse_yaml(yaml_text, rel, offset, limits)
     meta_lines = tuple(text[:len(text) - len(body)].split("\n")) if body else tuple(text.split("\n"))
     if meta is None:
         meta = {}

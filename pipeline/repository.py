@@ -9,7 +9,7 @@ from pathlib import Path
 
 import yaml
 
-from .content import ContentFile, Item, LoadError, parse_item, scan
+from .content import ContentFile, Item, LoadError, YamlLimits, parse_item, scan
 from .diagnostics import Diagnostic, Severity
 from .schema import SchemaSet
 from .timeutil import TZ
@@ -96,15 +96,16 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
     # Governance first: settings.yaml may change the limits the other files are read under.
     governance = [cf for cf in repo.files if cf.kind == "governance"]
     for cf in governance:
-        _load_one(repo, cf)
+        _load_one(repo, cf, YamlLimits.from_settings(defaults))
     _apply_settings(repo, defaults)
+    limits = YamlLimits.from_settings(repo.settings)
     for cf in repo.files:
         if cf.kind != "governance":
-            _load_one(repo, cf)
+            _load_one(repo, cf, limits)
     return repo
 
 
-def _load_one(repo: Repository, cf: ContentFile) -> None:
+def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits) -> None:
     if cf.kind in ("unknown", "root", "symlink") or cf.path.is_symlink():
         return  # reported by the path rules; nothing is read through a link
     if cf.kind == "asset":
@@ -113,7 +114,7 @@ def _load_one(repo: Repository, cf: ContentFile) -> None:
     if cf.path.stat().st_size > item_size_limit(repo.settings):
         return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
     try:
-        item = parse_item(cf.path.read_bytes(), cf.rel, cf.type)
+        item = parse_item(cf.path.read_bytes(), cf.rel, cf.type, limits)
     except LoadError as exc:
         repo.load_diagnostics.append(exc.diagnostic)
         return

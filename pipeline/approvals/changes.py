@@ -20,7 +20,7 @@ import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
 from ..addresses import item_url
-from ..content import Item, LoadError, classify_path, parse_item
+from ..content import Item, LoadError, YamlLimits, classify_path, parse_item
 from ..files import files_used
 from ..repository import default_settings, item_size_limit, merge_settings
 from ..timeutil import TZ
@@ -191,19 +191,20 @@ def content_prefix(repo: git.Repo, root) -> str:
 
 # --- items in a revision ----------------------------------------------------------------
 
-def read_item(blob, path: str, max_bytes: int | None = None) -> Item | None:
+def read_item(blob, path: str, settings: dict | None = None) -> Item | None:
     """The item, unit or governance record in `blob`, or None (not such a file, too large, unreadable).
 
-    `max_bytes` is the repository's item size limit (`item_size_limit`); a larger file is not parsed,
-    exactly as the loader skips it on disk.
+    `settings` are the repository's (default: the defaults): a file over the item size limit is not
+    parsed and YAML is read under the same bounds, exactly as the loader does on disk.
     """
     kind, type_name = classify_path(path)
     if blob is None or kind not in ("item", "unit", "governance"):
         return None
-    if blob.size > (max_bytes if max_bytes is not None else item_size_limit(default_settings())):
+    settings = settings if settings is not None else default_settings()
+    if blob.size > item_size_limit(settings):
         return None
     try:
-        return parse_item(blob.data_stream.read(), path, type_name)
+        return parse_item(blob.data_stream.read(), path, type_name, YamlLimits.from_settings(settings))
     except LoadError:
         return None
 
@@ -226,8 +227,8 @@ class TreeSnapshot:
             return None
 
     @cached_property
-    def item_max_bytes(self) -> int:
-        """The item size limit in force in this commit (its settings.yaml over the defaults)."""
+    def settings(self) -> dict:
+        """The settings in force in this commit (its settings.yaml over the defaults)."""
         own = None
         for suffix in (".yaml", ".yml"):
             record = read_item(self.blob(f"content/{GOVERNANCE_DIR}/settings{suffix}"),
@@ -235,15 +236,15 @@ class TreeSnapshot:
             if record is not None:
                 own = record.meta
                 break
-        return item_size_limit(merge_settings(default_settings(), own))
+        return merge_settings(default_settings(), own)
 
     def read(self, blob, path: str) -> Item | None:
-        """An item from a blob of this commit (or of a diff against it), under this commit's size limit."""
-        return read_item(blob, path, self.item_max_bytes)
+        """An item from a blob of this commit (or of a diff against it), under this commit's limits."""
+        return read_item(blob, path, self.settings)
 
     def item_at(self, path: str) -> Item | None:
         if path not in self._items:
-            self._items[path] = read_item(self.blob(path), path, self.item_max_bytes)
+            self._items[path] = self.read(self.blob(path), path)
         return self._items[path]
 
     def item(self, item_id: str) -> Item | None:
