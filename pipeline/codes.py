@@ -5,10 +5,22 @@ governance data, the rule registry (via pipeline.check) and the build's link che
 """
 from __future__ import annotations
 
+import inspect
+
 from .check import check_codes
+from .content import LOADER_DOCS
+from .rules import load_rules
 from .site.linkcheck import CODES as LINK_CODES
 
 
 def all_codes() -> dict[str, str]:
     codes = {**check_codes(), **{code: f"{text}(构建时检查)" for code, text in LINK_CODES.items()}}
     return dict(sorted(codes.items()))
+
+
+def code_documentation(code: str) -> str | None:
+    """The documentation of a code, with its failing and passing examples: the rule's docstring."""
+    for rule in load_rules():
+        if code in rule.codes and rule.__doc__:
+            return inspect.cleandoc(rule.__doc__)
+    return LOADER_DOCS.get(code)

@@ -43,6 +43,39 @@ LOADER_CODES = {
     "GK-YAML-008": "一个字段的值过长",
 }
 
+# What `gongkai rules CODE` shows for the loader's bounds (settings `limits`), with examples.
+LOADER_DOCS = {
+    "GK-YAML-005": """不允许 YAML 锚点和别名(& 和 *)。条目从不需要它们,而几行别名就能展开成
+上亿个值,拖垮检查所在的 CI 机器。
+
+FAIL::
+
+    a: &a [甲, 乙]
+    b: [*a, *a]
+
+PASS::
+
+    a: [甲, 乙]
+    b: [甲, 乙, 甲, 乙]""",
+    "GK-YAML-006": """YAML 嵌套不超过 limits.yaml_max_depth 层(默认 20)。[ ] 和 { } 的层数在解析前就数好,
+再深的括号也只花几毫秒。
+
+FAIL: `extra: [[[[[[[[[[[[[[[[[[[[[[1]]]]]]]]]]]]]]]]]]]]]`
+
+PASS: `materials: [{name: 申请表, copies: 1}]`""",
+    "GK-YAML-007": """一个文件中的字段和列表项不超过 limits.yaml_max_nodes 个(默认 5000),在建立这些值之前
+就从解析事件中数出。
+
+FAIL: 一个头信息里粘贴了三万行 `k1: v` 这样的数据。
+
+PASS: 正常的办事指南(几十到几百项)。""",
+    "GK-YAML-008": """一个字段的值不超过 limits.yaml_max_scalar_chars 个字符(默认 100000);长篇内容写在正文中。
+
+FAIL: `summary:` 后面粘贴了整篇文件。
+
+PASS: 一两句话的摘要,正文写在 `---` 之后。""",
+}
+
 
 _BASE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: same marks, ~5x faster
 

@@ -15,6 +15,9 @@ from .content_types import TYPES
 
 # Keys printed first, in this order; the rest follow the schema's order.
 LEADING = ("id", "title", "unit", "date")
+# The body `gongkai new` writes: a hint to replace, never to publish (rule GK-WORD-002 refuses it).
+BODY_HINT = "（在此写正文,使用 Markdown。链接到其他条目时,链接地址写成 item: 加条目编号。）"
+TEMPLATE_TEXTS = (BODY_HINT,)
 
 
 def fresh_id(root: Path, type_name: str, now: datetime) -> str:
@@ -42,7 +45,7 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     lines = ["---", f"# {TYPES[type_name].label}:{schema.get('title')}。带 * 的字段必填;填好后运行 gongkai check。"]
     for key in keys:
         lines += _key_lines(schemas, key, props.get(key, {}), values, now, indent="")
-    lines += ["---", "", "（在此写正文,使用 Markdown。链接到其他条目时,链接地址写成 item: 加条目编号。）", ""]
+    lines += ["---", "", BODY_HINT, ""]
     path.write_text("\n".join(lines), encoding="utf-8")
     return path
 

@@ -24,7 +24,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..timeutil import TZ
+from ..timeutil import parse_instant
 from .roster import Actor
 
 TIMEOUT = 30
@@ -57,16 +57,8 @@ def token_from_env(forge: str) -> str | None:
 
 
 def parse_time(value) -> datetime | None:
-    if not isinstance(value, str) or not value:
-        return None
-    text = value.strip().replace("Z", "+00:00")
-    try:
-        moment = datetime.fromisoformat(text)
-    except ValueError:
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=TZ)
-    return moment.astimezone(TZ)
+    """A forge API time stamp (ISO 8601) in Asia/Shanghai: the one parser every time input uses."""
+    return parse_instant(value)
 
 
 class _Client:

@@ -27,16 +27,24 @@ def cmd_check(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from ..codes import all_codes
+    from ..codes import all_codes, code_documentation
 
     codes = all_codes()
+    if args.codes:
+        unknown = [c for c in args.codes if c not in codes]
+        if unknown:
+            raise UsageError(f"没有规则代码 {'、'.join(unknown)}。运行 gongkai rules 查看全部代码。")
+        emit("\n\n".join(f"{c}  {codes[c]}\n\n{code_documentation(c) or '(无更多说明)'}" for c in args.codes), None)
+        return 0
     if args.format == "json":
         import json
 
-        emit(json.dumps([{"code": c, "description": d} for c, d in codes.items()], ensure_ascii=False, indent=2), None)
+        emit(json.dumps([{"code": c, "description": d, "documentation": code_documentation(c)}
+                         for c, d in codes.items()], ensure_ascii=False, indent=2), None)
     else:
         width = max(len(c) for c in codes)
-        emit("\n".join(f"{c.ljust(width)}  {d}" for c, d in codes.items()), None)
+        emit("\n".join(f"{c.ljust(width)}  {d}" for c, d in codes.items())
+             + "\n\n说明和示例:gongkai rules 代码(如 gongkai rules GK-PRIV-001)", None)
     return 0
 
 
@@ -74,7 +82,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--now", help="按此时间检查(默认现在),如 \"2026-03-01 09:30\"")
     check.set_defaults(func=cmd_check)
 
-    rules = sub.add_parser("rules", help="列出全部规则代码及说明")
+    rules = sub.add_parser("rules", help="列出全部规则代码及说明;给出代码时显示该规则的说明和正反示例")
+    rules.add_argument("codes", nargs="*", metavar="CODE", help="规则代码,如 GK-PRIV-001")
     rules.add_argument("--format", choices=["text", "json"], default="text")
     rules.set_defaults(func=cmd_rules)
 

@@ -27,7 +27,8 @@ def moment(args, option: str = "now"):
     try:
         return parse_now(value)
     except ValueError:
-        raise UsageError(f"--{option} 的值「{value}」无法识别,请写成 2026-03-01 或 \"2026-03-01 09:30\"。") from None
+        raise UsageError(f"--{option} 的值「{value}」无法识别,请写成 2026-03-01、\"2026-03-01 09:30\" "
+                         "或带时区的 ISO 8601 时间(如 2026-03-01T09:30:00+08:00、2026-03-01T01:30:00Z)。") from None
 
 
 def emit(text: str, output: str | None) -> None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import unicodedata
 from typing import Iterator
 
 from stdnum import luhn
@@ -22,29 +23,60 @@ from . import Rule, register
 ID_CODE = "GK-PRIV-001"
 MOBILE_CODE = "GK-PRIV-002"
 CARD_CODE = "GK-PRIV-003"
+MISTYPED_CODE = "GK-PRIV-004"
 
-# Editors typing with a Chinese input method often produce full-width digits;
-# one character for one, so offsets stay valid.
-_FULL_WIDTH = str.maketrans("０１２３４５６７８９Ｘｘ＋－（）　", "0123456789Xx+-() ")
-_FULL_WIDTH_DIGIT = re.compile("[０-９]")
-# Every identifier below has 11 digits in a row or a 3-4-4 grouped run: one
-# cheap search lets almost every text skip the four patterns (speed at 10,000 items).
-_CANDIDATE = re.compile(r"[0-9](?:[0-9]{10}|[0-9]{2}[ -][0-9]{4}[ -][0-9]{4})")
+# The screen reads digits as a reader sees them (NFKC): full-width digits from a Chinese input method,
+# mathematical digits, odd spaces and dashes count as what they look like. These map one character to
+# one, so offsets stay valid; zero-width characters are removed with an index map (`_display_form`).
+def _one_to_one_table() -> dict[int, str]:
+    table = {}
+    for start, end in ((0x00A0, 0x00A0), (0x2000, 0x200A), (0x202F, 0x202F), (0x205F, 0x205F), (0x3000, 0x3000),
+                       (0xFF01, 0xFF5E), (0x1D7CE, 0x1D7FF)):
+        for code in range(start, end + 1):
+            shown = unicodedata.normalize("NFKC", chr(code))
+            if len(shown) == 1 and shown in "0123456789Xx+-(). ":
+                table[code] = shown
+    for dash in "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63":
+        table[ord(dash)] = "-"
+    return table
+
+
+_SHOWN_AS = _one_to_one_table()
+_NEEDS_MAPPING = re.compile("[" + "".join(re.escape(chr(c)) for c in sorted(_SHOWN_AS)) + "]")
+_ZERO_WIDTH = re.compile("[\u00ad\u200b-\u200d\u2060\ufeff]")
+# Every identifier below has 11 digits, possibly with single separators between them (spaces, dots,
+# hyphens, as people group numbers): one cheap search lets almost every text skip the patterns.
+_CANDIDATE = re.compile(r"[0-9](?:[ .-]?[0-9]){10}")
+
+
+def _display_form(text: str) -> tuple[str, list[int] | None]:
+    """`text` as its digits display, and the original index of each character when some were removed."""
+    if _NEEDS_MAPPING.search(text):
+        text = text.translate(_SHOWN_AS)
+    if not _ZERO_WIDTH.search(text):
+        return text, None
+    kept = [i for i, ch in enumerate(text) if not _ZERO_WIDTH.match(ch)]
+    return "".join(text[i] for i in kept), kept
+
 
 # 18-character ID: 17 digits and a digit or X, not part of a longer run of
 # digits or Latin letters (an index number such as 11450100MB1536210X is not).
 _ID18 = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
+# The same 18 characters written in groups (110101 19900307 4573, 110101-1990-0307-4573): separators
+# between digits, and no more digit groups glued on either side.
+_ID18_GROUPED = re.compile(
+    r"(?<![0-9A-Za-z])(?<![0-9][ .-])[0-9](?:[ .-]?[0-9]){16}[ .-]?[0-9Xx](?![0-9A-Za-z])(?![ .-][0-9])")
 # First-generation 15-digit ID (no check digit): only next to a word that says
 # it is an ID number, otherwise any 15-digit number with a date inside would hit.
 _ID15 = re.compile(r"(?:身份证|证件号|身份号码)[^0-9\n]{0,8}(?<![0-9A-Za-z])([0-9]{15})(?![0-9A-Za-z])")
 # Mobile: 1[3-9] and nine digits, optionally +86/0086/(+86) and 3-4-4 groups.
 _MOBILE = re.compile(
     r"(?<![0-9+])(?:(?:\+|00)86[ -]?|\(\+?86\) ?)?"
-    r"(1[3-9][0-9])([ -]?)([0-9]{4})\2([0-9]{4})(?![0-9])"
+    r"(1[3-9][0-9])([ .-]?)([0-9]{4})\2([0-9]{4})(?![0-9])"
 )
 # Card: 16-19 digits in one run, or groups of 4 split by one kind of separator.
 _CARD = re.compile(
-    r"(?<![0-9A-Za-z])(?:[0-9]{16,19}|[0-9]{4}([ -])[0-9]{4}\1[0-9]{4}\1[0-9]{4}(?:\1[0-9]{1,3})?)(?![0-9A-Za-z])"
+    r"(?<![0-9A-Za-z])(?:[0-9]{16,19}|[0-9]{4}([ .-])[0-9]{4}\1[0-9]{4}\1[0-9]{4}(?:\1[0-9]{1,3})?)(?![0-9A-Za-z])"
 )
 # Issuer digits of cards in use in China: 3 (JCB/Amex), 4 (Visa), 5 (Mastercard),
 # 6 (UnionPay 62, others), 9 (old domestic 95xx cards). Runs starting with
@@ -145,12 +177,18 @@ class PrivacyScreen(Rule):
     公开信件都在内;`public` 不为 true 的信件不上网,不检查;已经撤回的条目只
     检查仍会显示的标题和撤回说明。
 
+    检查前先把文字换成读者看到的样子:全角数字、数学数字、各种空格和连字符按其显示
+    的样子识别(Unicode NFKC),零宽字符去掉;报告的行列仍指向原文。
+
     - GK-PRIV-001 身份证号码:18 位(末位可为 X),出生日期有效且 GB 11643
-      校验码正确(不核对行政区划代码:新设或未收录的县区也算);15 位旧号码
-      只在前面写明“身份证”“证件号”时才检查。校验码不对的不报。
+      校验码正确(不核对行政区划代码:新设或未收录的县区也算);可以分组书写
+      (110101 19900307 4573、110101-1990-0307-4573);15 位旧号码只在前面写明
+      “身份证”“证件号”时才检查。
+    - GK-PRIV-004 疑似身份证号码(警告):行政区划代码存在、出生日期有效,只有校验位
+      不对,多半是输错一位的真实号码,仍属个人信息。
     - GK-PRIV-002 手机号码:1[3-9] 开头的 11 位,可带 +86,可写成
-      138-1234-5678 或 138 1234 5678。任一单位 `public_numbers` 中列出的号码不报。
-    - GK-PRIV-003 银行卡号:16 至 19 位(可每 4 位用空格或连字符分组),
+      138-1234-5678、138 1234 5678 或 138.1234.5678。任一单位 `public_numbers` 中列出的号码不报。
+    - GK-PRIV-003 银行卡号:16 至 19 位(可每 4 位用空格、点或连字符分组),
       通过 Luhn 校验,首位为 3、4、5、6、9;不是身份证号、统一社会信用代码
       或单位公开号码。
 
@@ -171,6 +209,7 @@ class PrivacyScreen(Rule):
         ID_CODE: "公开内容含居民身份证号码(GB 11643 校验通过)",
         MOBILE_CODE: "公开内容含未打码的个人手机号码",
         CARD_CODE: "公开内容含银行卡号(Luhn 校验通过)",
+        MISTYPED_CODE: "公开内容含疑似身份证号码,校验位不符(警告)",
     }
 
     def check(self, repo) -> Iterator[Diagnostic]:
@@ -182,7 +221,8 @@ class PrivacyScreen(Rule):
                 for start, end, code, masked in findings(text_field.text, allowed, today):
                     line, col = source_position(item, text_field, start, end)
                     message = MESSAGES[code].format(masked=masked, line=line) + hint
-                    yield Diagnostic(item.path, line, col, code, Severity.ERROR, message)
+                    severity = Severity.WARNING if code == MISTYPED_CODE else Severity.ERROR
+                    yield Diagnostic(item.path, line, col, code, severity, message)
 
 
 MESSAGES = {
@@ -190,33 +230,68 @@ MESSAGES = {
              "请删除,确需保留时打码,写成 {masked}(只保留前 2 位和后 3 位)。",
     MOBILE_CODE: "发现疑似手机号码 {masked}(第 {line} 行)。公开内容中的个人手机号必须打码,"
                  "写成 {masked};单位对外公开的号码请列入该单位的 public_numbers。",
+    MISTYPED_CODE: "发现疑似居民身份证号码 {masked}(第 {line} 行),校验位不符:可能是输错了一位的真实号码,仍属个人信息。"
+                   "请删除或打码写成 {masked};若确是其他编号(如订单号),可在 settings.yaml 的 ignore 中按路径忽略此警告。",
     CARD_CODE: "发现疑似银行卡号 {masked}(第 {line} 行)。公开内容中不得出现个人银行卡号:"
                "请删除,确需保留时打码,写成 {masked};单位对外公开的收款账号请列入该单位的 public_numbers。",
 }
 
 
+def classify_id(number: str, today: datetime.date) -> str | None:
+    """ID_CODE for a resident ID (check digit and birth date right), MISTYPED_CODE for one that only
+    its check digit betrays (a real county code and birth date: most likely somebody's number with a
+    typing error), None for anything else."""
+    number = number.upper()
+    if id_birth_date(number, today) is not None:
+        return ID_CODE
+    try:
+        born = ric.get_birth_date(number)
+        ric.get_birth_place(number)  # the county code must exist (stdnum's table), for the birth year
+    except (ValidationError, ValueError, KeyError):
+        return None
+    return MISTYPED_CODE if _plausible_birth(born, today) else None
+
+
 def findings(text: str, allowed: frozenset[str] | set[str], today: datetime.date) -> Iterator[tuple[int, int, str, str]]:
-    """(start, end, code, masked form) of every identifier in `text`.
+    """(start, end, code, masked form) of every identifier in `text`, with offsets into `text` itself.
 
-    `allowed` holds public numbers' digits; `today` bounds plausible birth dates (the check's `now`).
+    The patterns run on the display form (`_display_form`: NFKC digits, zero-width characters gone),
+    so a number is found however it was pasted. `allowed` holds public numbers' digits; `today`
+    bounds plausible birth dates (the check's `now`).
     """
-    if _FULL_WIDTH_DIGIT.search(text):
-        text = text.translate(_FULL_WIDTH)
-    if not _CANDIDATE.search(text):
+    shown, kept = _display_form(text)
+    if not _CANDIDATE.search(shown):
         return
-    ids: list[tuple[int, int]] = []  # spans taken by ID numbers, never also cards
+    for start, end, code, masked in _findings(shown, allowed, today):
+        if kept is not None:
+            start, end = kept[start], kept[end - 1] + 1
+        yield start, end, code, masked
 
-    for match in _ID18.finditer(text):
-        if id_birth_date(match.group(), today) is not None:
-            ids.append(match.span())
-            yield *match.span(), ID_CODE, mask_id(match.group().upper())
+
+def _findings(text: str, allowed, today: datetime.date) -> Iterator[tuple[int, int, str, str]]:
+    ids: list[tuple[int, int]] = []  # spans taken by ID numbers, never also cards or mobiles
+
+    for pattern in (_ID18, _ID18_GROUPED):
+        for match in pattern.finditer(text):
+            number = _digits_and_x(match.group())
+            if pattern is _ID18_GROUPED and number == match.group():
+                continue  # no separator: _ID18 has it
+            code = classify_id(number, today)
+            if code is not None:
+                ids.append(match.span())
+                yield *match.span(), code, mask_id(number.upper())
     for match in _ID15.finditer(text):
         if _id15_birth_ok(match.group(1), today):
             ids.append(match.span(1))
             yield *match.span(1), ID_CODE, mask_id(match.group(1))
 
+    def inside_id(start: int, end: int) -> bool:
+        return any(start < id_end and id_start < end for id_start, id_end in ids)
+
     for match in _MOBILE.finditer(text):
         if match.group(2) and _inside_grouped_run(text, match.start(), match.end()):
+            continue
+        if inside_id(*match.span()):
             continue
         digits = match.group(1) + match.group(3) + match.group(4)
         if digits not in allowed:
@@ -224,7 +299,7 @@ def findings(text: str, allowed: frozenset[str] | set[str], today: datetime.date
 
     for match in _CARD.finditer(text):
         start, end = match.span()
-        if any(start < id_end and id_start < end for id_start, id_end in ids):
+        if inside_id(start, end):
             continue
         if (match.group(1) and _inside_grouped_run(text, start, end)) or _amount_like(text, start, end):
             continue
@@ -236,12 +311,16 @@ def findings(text: str, allowed: frozenset[str] | set[str], today: datetime.date
         yield start, end, CARD_CODE, mask_card(digits)
 
 
+def _digits_and_x(value: str) -> str:
+    return "".join(ch for ch in value if ch in "0123456789Xx")
+
+
 def _inside_grouped_run(text: str, start: int, end: int) -> bool:
     """A grouped number glued to more digit groups ("1381 2345 6789 0123 4") is part of something longer."""
     before = text[max(0, start - 2):start]
     after = text[end:end + 2]
-    return (len(before) == 2 and before[0] in _DIGITS and before[1] in " -") or \
-        (len(after) == 2 and after[0] in " -" and after[1] in _DIGITS)
+    return (len(before) == 2 and before[0] in _DIGITS and before[1] in " .-") or \
+        (len(after) == 2 and after[0] in " .-" and after[1] in _DIGITS)
 
 
 def _amount_like(text: str, start: int, end: int) -> bool:

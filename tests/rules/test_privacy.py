@@ -84,9 +84,15 @@ def test_message_quotes_only_the_masked_number(tmp_path):
     assert ID_NUMBER[:2] + "*" * 13 + ID_NUMBER[-3:] in diags[0].message
 
 
-def test_wrong_check_digit_masked_ids_and_index_numbers_pass(tmp_path):
+def test_wrong_check_digit_is_a_warning_not_silence(tmp_path):
+    """Issue 9: a real county code and birth date with a wrong check digit is most likely a mistyped real number."""
+    diags = diagnostics(tmp_path, {NEWS_PATH: news(f"号码 {ID_WRONG_CHECK}。\n")}, "GK-PRIV-004")
+    assert [(d.line, d.severity.value) for d in diags] == [(BODY_FIRST_LINE, "warning")]
+    assert "校验位不符" in diags[0].message and ID_WRONG_CHECK not in diags[0].message
+
+
+def test_masked_ids_and_index_numbers_pass(tmp_path):
     body = f"""
-        号码 {ID_WRONG_CHECK}。
         身份证 35*************123,另一人 450103********1234。
         索引号 11450100MB1536210X/2026-00031。
         编号 {ID_NUMBER}12 与 A{ID_NUMBER} 都是更长编号的一部分。
@@ -245,3 +251,48 @@ def test_public_account_passes(tmp_path):
         'public_numbers: ["13877770000"]', f'public_numbers: ["{CARD_19}"]')
     assert check(tmp_path, {NEWS_PATH: news(f"捐款账号 {CARD_19}。\n"), "content/units/jyj.yaml": unit},
                  CARD_CODE) == set()
+
+
+# --- issue 9: the screen sees what a reader sees -------------------------------------------------
+
+def test_id_number_written_in_groups_is_reported(tmp_path):
+    grouped = f"{ID_NUMBER[:6]} {ID_NUMBER[6:14]} {ID_NUMBER[14:]}"
+    dashed = f"{ID_NUMBER[:6]}-{ID_NUMBER[6:10]}-{ID_NUMBER[10:14]}-{ID_NUMBER[14:]}"
+    body = f"""
+        身份证号 {grouped}。
+        证件号码 {dashed}。
+        """
+    diags = diagnostics(tmp_path, {NEWS_PATH: news(body)}, ID_CODE)
+    assert [(d.line, d.col) for d in diags] == [(BODY_FIRST_LINE, 6), (BODY_FIRST_LINE + 1, 6)]
+
+
+def test_invisible_character_inside_a_number_does_not_hide_it(tmp_path):
+    body = f"""
+        身份证号 {ID_NUMBER[:9]}\u200b{ID_NUMBER[9:]},手机 139\u20601234\u200d5678。
+        """
+    found_codes = sorted((d.code, d.line) for d in run_check(make_repo(tmp_path, {NEWS_PATH: news(body)}))
+                         if d.code.startswith("GK-PRIV"))
+    assert found_codes == [(ID_CODE, BODY_FIRST_LINE), (MOBILE_CODE, BODY_FIRST_LINE)]
+
+
+def test_full_width_and_dotted_mobile_numbers_are_reported(tmp_path):
+    body = """
+        手机 １３９１２３４５６７８。
+        手机 139.1234.5678。
+        """
+    assert check(tmp_path, {NEWS_PATH: news(body)}, MOBILE_CODE) == {
+        (MOBILE_CODE, NEWS_PATH, BODY_FIRST_LINE), (MOBILE_CODE, NEWS_PATH, BODY_FIRST_LINE + 1)}
+
+
+def test_grouped_numbers_that_are_not_personal_pass(tmp_path):
+    body = """
+        电话 0771-5612345、0771-5612346;发文 2026-03-01 09:30,索引号 11450100MB1536210X/2026-00031。
+        项目编号 2026 0301 0930 1234 56。
+        """
+    assert {d for d in check(tmp_path, {NEWS_PATH: news(body)}) if d[0].startswith("GK-PRIV")} == set()
+
+
+def test_the_finding_points_at_the_original_text_after_removed_characters():
+    text = f"甲\u200b乙 {ID_NUMBER}"
+    ((start, end, code, _),) = list(findings(text, set(), TODAY))
+    assert code == ID_CODE and text[start:end] == ID_NUMBER
