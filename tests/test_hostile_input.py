@@ -63,3 +63,42 @@ def test_hostile_yaml_costs_little_memory(tmp_path):
     assert done.returncode == 1
     peak_kib = int(done.stdout.strip().splitlines()[-1])
     assert peak_kib < 300 * 1024, peak_kib
+
+
+def _news(title: str = "测试新闻", body: str = "教育局召开会议。") -> str:
+    return NEWS.replace("title: 测试新闻", f"title: {title}").replace("教育局召开会议。", body)
+
+
+ID = "45010319900307123"
+from stdnum.cn import ric  # noqa: E402
+
+ID += ric.calc_check_digit(ID + "0")
+
+CONTENT_CASES = [  # (name, text, code, line): what an editor pastes, refused with exit 1 at file:line
+    ("id-in-groups", _news(body=f"身份证号 {ID[:6]} {ID[6:14]} {ID[14:]}"), "GK-PRIV-001", 7),
+    ("id-with-zero-width-space", _news(body=f"身份证号 {ID[:9]}\u200b{ID[9:]}"), "GK-PRIV-001", 7),
+    ("nul-in-body", _news(body="会议\x00通知"), "GK-TEXT-001", 7),
+    ("control-character-in-body", _news(body="会议\x01通知"), "GK-TEXT-001", 7),
+    ("bidi-override-in-title", _news(title="会议\u202e通知"), "GK-TEXT-002", 3),
+    ("template-body-left-in", _news(body="（在此写正文,使用 Markdown。链接到其他条目时,链接地址写成 item: 加条目编号。）"),
+     "GK-WORD-002", 7),
+    ("todo-marker", _news(body="会议时间:TODO"), "GK-WORD-002", 7),
+    ("placeholder-in-title", _news(title="关于XXX的通知"), "GK-WORD-002", 3),
+]
+
+
+@pytest.mark.parametrize("name, text, code, line", CONTENT_CASES, ids=[c[0] for c in CONTENT_CASES])
+def test_careless_input_is_refused_at_its_line(tmp_path, name, text, code, line):
+    root = make_repo(tmp_path, {"content/news/xw-1.md": text})
+    result = gongkai("--root", root, "check")
+    assert result.returncode == 1, result.stdout[-2000:]
+    no_traceback(result)
+    assert f"content/news/xw-1.md:{line}:" in result.stdout and code in result.stdout, result.stdout[-2000:]
+
+
+def test_mistyped_real_id_is_a_warning_at_its_line(tmp_path):
+    wrong = ID[:-1] + ("0" if ID[-1] != "0" else "1")
+    result = gongkai("--root", make_repo(tmp_path, {"content/news/xw-1.md": _news(body=f"号码 {wrong}")}), "check")
+    assert result.returncode == 0
+    assert "content/news/xw-1.md:7:" in result.stdout and "警告 GK-PRIV-004" in result.stdout
+    no_traceback(result)
