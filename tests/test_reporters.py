@@ -115,17 +115,26 @@ def _suite(xml_text):
     return root, suites[0]
 
 
-def test_junit_one_testcase_per_file_and_counts_match():
+def test_junit_one_testcase_per_diagnostic_and_counts_match():
     root, suite = _suite(out("junit"))
     cases = suite.findall("testcase")
-    assert [c.get("classname") for c in cases] == [
-        "<仓库>", "content/news/c.md", "content/policies/a.md", "content/policies/b.md"]
+    assert [c.get("name") for c in cases] == [
+        "<仓库> GK-GOV-001", "content/news/c.md GK-SCH-003", "content/policies/a.md:4:7 GK-LNK-001",
+        "content/policies/b.md:2 GK-SCH-002", "content/policies/b.md:12:3 GK-SCH-001"]
+    assert [c.get("classname") for c in cases][-2:] == ["content/policies/b.md"] * 2
     failing = [c for c in cases if c.find("failure") is not None]
-    assert [c.get("classname") for c in failing] == ["content/policies/a.md", "content/policies/b.md"]
+    assert len(failing) == len(ERRORS)
     for element in (root, suite):
         assert element.get("tests") == str(len(cases))
         assert element.get("failures") == str(len(failing))
-    assert all(len(c.findall("failure")) <= 1 for c in cases)  # what GitLab's parser expects
+    assert all(len(c.findall("failure")) <= 1 for c in cases)  # what GitLab's parser reads
+
+
+def test_junit_two_errors_in_one_file_are_two_failures():
+    """Issue 10: they used to be merged into one failure."""
+    _, suite = _suite(out("junit"))
+    b = suite.findall("testcase[@classname='content/policies/b.md']/failure")
+    assert [f.get("type") for f in b] == ["GK-SCH-002", "GK-SCH-001"]
 
 
 def test_junit_every_error_is_in_a_failure_and_warnings_do_not_fail():
@@ -136,13 +145,23 @@ def test_junit_every_error_is_in_a_failure_and_warnings_do_not_fail():
         assert d.code in failure_text
     # The multi-line message survives XML escaping and parsing.
     assert "链接 a|b, 目标: 不存在\n    请检查地址" in failure_text
-    b = suite.find("testcase[@classname='content/policies/b.md']/failure")
-    assert b.get("type") == "GK-SCH-002 GK-SCH-001"
     a = suite.find("testcase[@classname='content/policies/a.md']/failure")
     assert a.get("message") == "GK-LNK-001 链接 a|b, 目标: 不存在"
     warned = suite.find("testcase[@classname='content/news/c.md']")
     assert warned.find("failure") is None
     assert "GK-SCH-003" in warned.find("system-out").text
+
+
+@pytest.mark.parametrize("diagnostics", [DIAGNOSTICS, [], [Diagnostic("content/x.md", 1, 1, "GK-X-001", E, "控制字符\x01")]],
+                         ids=["mixed", "empty", "control-character"])
+def test_junit_validates_against_the_jenkins_xunit_schema(diagnostics):
+    from pathlib import Path
+
+    from lxml import etree
+
+    schema = etree.XMLSchema(etree.parse(str(Path(__file__).with_name("vendor") / "junit-10.xsd")))
+    document = etree.fromstring(out("junit", diagnostics).encode("utf-8"))
+    assert schema.validate(document), schema.error_log
 
 
 def test_junit_survives_characters_xml_cannot_carry():

@@ -1,21 +1,18 @@
-"""JUnit XML, for GitLab's test report widget (`artifacts:reports:junit`) and other CI.
+"""JUnit XML, for GitLab's test report widget (`artifacts:reports:junit`), Jenkins and other CI.
 
-One `<testsuite name="gongkai check">` holding one `<testcase>` per file that
-has diagnostics (classname and name = the path). A file with errors fails: its
-single `<failure>` lists every error in that file (type = the codes, message =
-the one error or the count). Warnings and 提示 go to `<system-out>` and do not
-fail the test case. With no diagnostics at all there is one passing test case
-named "gongkai check", so CI still shows that the check ran.
-
-One `<failure>` per test case, not one per error: GitLab's parser reads a test
-case's `failure` as a single element, and the JUnit schema allows at most one.
-So the suite's `failures` counts files with errors, and `tests` counts test cases.
+One `<testsuite name="gongkai check">` with one `<testcase>` per diagnostic, so that no finding is
+merged into another or dropped by a consumer that reads one `<failure>` per test case (GitLab does):
+classname = the file, name = `path:line:col CODE`. An error fails its test case (`<failure>` with
+type = the code, message = the first line, text = the whole diagnostic); a warning or 提示 passes and
+carries its text in `<system-out>`. With no diagnostics at all there is one passing test case named
+"gongkai check", so CI still shows that the check ran. The output validates against the Jenkins xunit
+plugin's junit-10.xsd (vendored under tests/vendor/): no attributes beyond it (no `file`, which that
+schema rejects on `testcase`).
 """
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from itertools import groupby
 
 from pipeline.diagnostics import Diagnostic, Severity, format_location
 
@@ -33,10 +30,6 @@ def _xml_text(value: str) -> str:
     return _NOT_XML.sub("\ufffd", value)
 
 
-def _unique_codes(diagnostics: list[Diagnostic]) -> list[str]:
-    return list(dict.fromkeys(d.code for d in diagnostics))
-
-
 class JunitReporter(Reporter):
     name = "junit"
 
@@ -48,28 +41,20 @@ class JunitReporter(Reporter):
         ET.SubElement(properties, "property", name="checked_files", value=str(checked_files))
 
         tests = failures = 0
-        for path, group in groupby(sort_diagnostics(diagnostics), key=lambda d: d.path):
-            found = list(group)
-            errors = [d for d in found if d.severity is Severity.ERROR]
-            others = [d for d in found if d.severity is not Severity.ERROR]
-            where = _xml_text(format_location(path))
-            case = ET.SubElement(suite, "testcase", classname=where, name=where, time="0")
-            if path:
-                case.set("file", _xml_text(path))
+        for diagnostic in sort_diagnostics(diagnostics):
+            where = _xml_text(format_location(diagnostic.path))
+            name = _xml_text(f"{format_location(diagnostic.path, diagnostic.line, diagnostic.col)} {diagnostic.code}")
+            case = ET.SubElement(suite, "testcase", classname=where, name=name, time="0")
             tests += 1
-            if errors:
+            text = _xml_text(format_diagnostic(diagnostic))
+            if diagnostic.severity is Severity.ERROR:
                 failures += 1
-                if len(errors) == 1:
-                    first_line = (errors[0].message.splitlines() or [""])[0]
-                    message = f"{errors[0].code} {first_line}"
-                else:
-                    message = f"{len(errors)} 个{Severity.ERROR.label}"
-                failure = ET.SubElement(case, "failure", type=" ".join(_unique_codes(errors)),
-                                        message=_xml_text(message.strip()))
-                failure.text = _xml_text("\n".join(format_diagnostic(d) for d in errors))
-            if others:
-                ET.SubElement(case, "system-out").text = _xml_text(
-                    "\n".join(format_diagnostic(d) for d in others))
+                first_line = (diagnostic.message.splitlines() or [""])[0]
+                failure = ET.SubElement(case, "failure", type=diagnostic.code,
+                                        message=_xml_text(f"{diagnostic.code} {first_line}".strip()))
+                failure.text = text
+            else:
+                ET.SubElement(case, "system-out").text = text
 
         if tests == 0:
             ET.SubElement(suite, "testcase", classname="gongkai", name=SUITE_NAME, time="0")
