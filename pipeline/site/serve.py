@@ -7,6 +7,7 @@ import threading
 import time
 from pathlib import Path
 
+from ..addresses import NOT_FOUND, output_name
 from ..resources import theme_dir
 
 
@@ -18,6 +19,22 @@ class Quiet(http.server.SimpleHTTPRequestHandler):
 
     def log_message(self, *args):
         pass
+
+
+class Preview(Quiet):
+    """Answers a missing address with the site's own 404 page, as the portal's web server does."""
+
+    def send_error(self, code, message=None, explain=None):
+        page = Path(self.directory) / output_name(NOT_FOUND)
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
 
 
 def _fingerprint(root: Path) -> tuple:
@@ -37,14 +54,16 @@ class PreviewError(Exception):
 
 
 def serve(root: Path, rebuild, output: Path, port: int) -> int:
-    code = rebuild()
-    if code != 0 and not output.exists():
-        return code
-    handler = functools.partial(Quiet, directory=str(output))
+    # The port first: a busy port is reported at once, not after a build of the whole site.
+    handler = functools.partial(Preview, directory=str(output))
     try:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise PreviewError(f"无法在 127.0.0.1:{port} 上启动预览({exc.strerror});请用 --port 换一个端口。") from None
+    code = rebuild()
+    if code != 0 and not output.exists():
+        server.server_close()
+        return code
     threading.Thread(target=server.serve_forever, daemon=True).start()
     print(f"预览地址:http://127.0.0.1:{port}/  (按 Ctrl+C 停止;修改内容后会自动重建)", flush=True)
     seen = _fingerprint(root)

@@ -5,6 +5,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -64,3 +65,34 @@ def test_serve_on_a_busy_port_is_a_clear_error(tmp_path):
                               capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2
     assert "无法在 127.0.0.1" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_serve_answers_a_missing_address_with_the_sites_404_page(tmp_path):
+    root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS})
+    port = free_port()
+    proc = subprocess.Popen([str(GONGKAI), "--root", str(root), "serve", "--port", str(port),
+                             "--now", "2026-03-02 09:00"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        assert wait_for(lambda: "测试新闻" in fetch(f"http://127.0.0.1:{port}/news/xw-1/"))
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/no/such/page/", timeout=5)
+        except urllib.error.HTTPError as error:
+            assert error.code == 404
+            page = error.read().decode("utf-8")
+        else:
+            raise AssertionError("a missing page was served")
+        assert "页面不存在" in page and 'lang="zh-CN"' in page
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+
+
+def test_serve_on_a_busy_port_fails_before_building(tmp_path):
+    root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS})
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        proc = subprocess.run([str(GONGKAI), "--root", str(root), "serve", "--port", str(port)],
+                              capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and not (root / "output").exists()
