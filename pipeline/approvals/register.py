@@ -34,7 +34,7 @@ from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, w
 from .roster import Roster
 from .tiers import ApprovalPolicy
 from .trailers import parse_trailers
-from .verify import evaluate, evidence_from_trailers
+from .verify import evaluate, evidence_from_trailers, forge_committers, merge_trailers, trailer_evidence_refusal
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 
@@ -113,7 +113,9 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
             rosters[roster_key] = Roster.from_meta(roster_revision.roster_meta())
         roster = rosters[roster_key]
         trailers = parse_trailers(commit.message)
-        evidence = evidence_from_trailers(trailers, roster, policy)
+        # The same evidence rule as `approvals verify`: trailers only from a merge the forge wrote.
+        refused = trailer_evidence_refusal(unit, forge_committers(new))
+        evidence = [] if refused else evidence_from_trailers(merge_trailers(unit), roster, policy)
         contributors = unit.authors
         submitted = [roster.describe(a) for a in contributors]
         for change in changes:

@@ -91,6 +91,35 @@ def evidence_from_trailers(trailers: list[Trailer], roster: Roster, policy: Appr
     return list(out.values())
 
 
+def trailer_evidence_refusal(unit: MergeUnit, forge_committers=()) -> str | None:
+    """Why the trailers of `unit.commit` are no evidence of approval, or None when they are.
+
+    Trailers count only on a commit the forge wrote when it merged: a merge commit (two parents)
+    whose committer is none of the authors of the changes it brings, and, when settings list the
+    forge's committer identities (`approvals.forge_committers`), one of those. A single-parent commit
+    (a fast-forward, a rebase merge, a direct push, a squash) carries whatever its author wrote.
+    """
+    commit = unit.commit
+    committer = Actor(name=commit.committer.name or "", email=commit.committer.email or "")
+    if not unit.is_merge:
+        return ("这不是代码平台写入的合并提交(只有一个父提交:快进合并、变基合并、压缩合并或直接推送),"
+                "提交说明中的 Approved-by 由提交人自己写成,不能作为审批证据")
+    if committer.email.lower() in {a.email.lower() for a in unit.authors if a.email}:
+        return f"合并提交的提交者 {committer.display} 也是所合并修改的作者:自己写入的 Approved-by 不能作为审批证据"
+    allowed = {str(e).lower() for e in forge_committers if isinstance(e, str)}
+    if allowed and committer.email.lower() not in allowed:
+        return (f"合并提交的提交者 {committer.display} 不是设置中 approvals.forge_committers 列出的代码平台身份,"
+                "其中的 Approved-by 不能作为审批证据")
+    return None
+
+
+def merge_trailers(unit: MergeUnit) -> list[Trailer]:
+    """The merge commit's trailers, less any its authors wrote themselves in the commits it brings
+    (a template that copies commit messages or the description must not launder them)."""
+    written_by_authors = {str(t) for c in unit.contributed if c != unit.commit for t in parse_trailers(c.message)}
+    return [t for t in parse_trailers(unit.commit.message) if str(t) not in written_by_authors]
+
+
 def evidence_from_api(record: ApiRecord, roster: Roster) -> list[Evidence]:
     grouped: dict[str, Evidence] = {}
     for approval in record.approvals:
@@ -232,6 +261,11 @@ def needs_of(entries: list[Assessed], policy: ApprovalPolicy) -> dict[tuple, tup
 
 # --- the command -------------------------------------------------------------------------
 
+def forge_committers(snapshot: TreeSnapshot) -> list:
+    approvals = snapshot.settings.get("approvals")
+    return list(approvals.get("forge_committers") or []) if isinstance(approvals, dict) else []
+
+
 def verify_commit(repo: git.Repo, commit: git.Commit, policy: ApprovalPolicy, root,
                   api_record: ApiRecord | None = None) -> Verdict:
     prefix = content_prefix(repo, root)
@@ -251,7 +285,10 @@ def verify_commit(repo: git.Repo, commit: git.Commit, policy: ApprovalPolicy, ro
         evidence = evidence_from_api(api_record, roster)
         reference, ordered = f"{'GitLab' if api_record.forge == 'gitlab' else 'GitHub'} {api_record.reference} 的审批记录", True
     else:
-        evidence = evidence_from_trailers(parse_trailers(commit.message), roster, policy)
+        refusal = trailer_evidence_refusal(unit, forge_committers(new))
+        evidence = [] if refusal else evidence_from_trailers(merge_trailers(unit), roster, policy)
+        if refusal:
+            problems.append(refusal + "。请用 --forge-api gitlab|github 从代码平台读取审批记录(见 ci/APPROVALS.md)。")
         reference, ordered = "合并提交中的 Approved-by / Reviewed-by", False
     groups = evaluate(needs_of(entries, policy), evidence, authors, roster, policy, ordered,
                       unit_name=lambda u: new.unit_name(u) if new.unit_name(u) != u else old.unit_name(u))
