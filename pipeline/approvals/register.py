@@ -10,7 +10,8 @@ detection on every first-parent diff), so an item keeps one history when its fil
 One row per item ever published:
 - 提交人 / 审核人 / 审批人 / 合并提交 / 合并时间: of the merge that put the current version online
   (Art. 15: whoever provides, reviews, publishes the content online now is accountable for it);
-- 首次发布: when the item first went online; 最近修改: when its current content was written (the
+- 首次发布: when the item first went online: the item's own publication time (its date, a letter's
+  reply time) or the merge that made it public, whichever is later (JSON: and that merge); 最近修改: when its current content was written (the
   author time of the last commit that changed it, which may be earlier than the merge);
 - 状态: 已发布, 已撤回 (`withdrawn` in the item) or 已删除; 撤回日期 from the item.
 The JSON and HTML forms carry the full history of every item. The HTML page is for the office only;
@@ -30,6 +31,7 @@ import git
 from ..addresses import item_path
 from ..content import classify_path
 from ..content_types import TYPES
+from ..publication import meant_for_publication, publication_time
 from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
 from .roster import Roster
 from .tiers import ApprovalPolicy
@@ -51,9 +53,16 @@ class Event:
     approved_by: list[str]
     approved: bool  # the tier's steps were all satisfied by the trailers
     trailers: list[str]
+    published_at: datetime | None = None  # the item's own publication time in this version (None: never public)
+
+    @property
+    def online_from(self) -> datetime | None:
+        """When this version could first be seen: merged, and its publication time reached."""
+        return max(self.merged_at, self.published_at) if self.published_at is not None else None
 
     def as_dict(self) -> dict:
         return {"action": self.action, "commit": self.commit, "merged_at": _iso(self.merged_at),
+                "published_at": _iso(self.published_at),
                 "changed_at": _iso(self.changed_at), "path": self.path, "submitted_by": self.submitted_by,
                 "reviewed_by": self.reviewed_by, "approved_by": self.approved_by, "approved": self.approved,
                 "trailers": self.trailers}
@@ -70,6 +79,7 @@ class Record:
     tier: str = ""
     withdrawn: str = ""
     deleted: bool = False
+    public: bool = True  # False for a letter not marked public (Art. 21): registered, never online
     former_ids: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -83,9 +93,16 @@ class Record:
         return self.events[0] if self.events else None
 
     @property
+    def first_publication(self) -> Event | None:
+        """The merge that first made the item public (its `online_from` is the 首次发布 time)."""
+        return next((e for e in self.events if e.online_from is not None and e.action != "删除"), None)
+
+    @property
     def status(self) -> str:
         if self.deleted:
             return "已删除"
+        if not self.public:
+            return "不公开"
         return "已撤回" if self.withdrawn else "已发布"
 
     @property
@@ -133,7 +150,8 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
                 action={"A": "新增", "M": "修改", "R": "改名", "D": "删除"}[change.status],
                 commit=commit.hexsha, merged_at=when(commit), changed_at=max(authored(c) for c in touching),
                 path=change.path, submitted_by=submitted, reviewed_by=reviewed, approved_by=approved,
-                approved=group.ok, trailers=[str(t) for t in trailers])
+                approved=group.ok, trailers=[str(t) for t in trailers],
+                published_at=publication_time(item) if meant_for_publication(item) else None)
             record = records.pop(change.old_path, None) if change.old_path else None
             if record is None:
                 record = records.pop(change.path, None) or Record(id=item.id, path=change.path)
@@ -144,6 +162,7 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
             record.unit = str(item.meta.get("unit") or "")
             record.unit_name = revision.unit_name(record.unit) if record.unit else ""
             record.tier = policy.tier(need.tier_id).label
+            record.public = meant_for_publication(item)
             withdrawn = item.meta.get("withdrawn")
             record.withdrawn = str(withdrawn.get("date", "")) if isinstance(withdrawn, dict) else ""
             record.events.append(event)
@@ -187,12 +206,12 @@ COLUMNS = ["编号", "标题", "类型", "发布单位", "审批层级", "提交
 def rows(records: list[Record]) -> list[list[str]]:
     out = []
     for r in records:
-        cur, first = r.current, r.first
+        cur, first = r.current, r.first_publication
         out.append([
             r.id, r.title, TYPES[r.type].label if r.type in TYPES else r.type, r.unit_name or r.unit, r.tier,
             "、".join(cur.submitted_by) if cur else "", "、".join(cur.reviewed_by) if cur else "",
             "、".join(cur.approved_by) if cur else "", ("是" if cur.approved else "否") if cur else "",
-            cur.commit[:12] if cur else "", _iso(cur.merged_at) if cur else "", _iso(first.merged_at) if first else "",
+            cur.commit[:12] if cur else "", _iso(cur.merged_at) if cur else "", _iso(first.online_from) if first else "",
             _iso(cur.changed_at) if cur else "", str(len(r.events)), r.status, r.withdrawn, r.path, r.url,
         ])
     return out
@@ -217,7 +236,8 @@ def render_json(records: list[Record]) -> str:
         "approved": r.current.approved if r.current else False,
         "merge_commit": r.current.commit if r.current else None,
         "merged_at": _iso(r.current.merged_at) if r.current else None,
-        "first_published": _iso(r.first.merged_at) if r.first else None,
+        "first_published": _iso(r.first_publication.online_from) if r.first_publication else None,
+        "first_published_by": r.first_publication.commit if r.first_publication else None,
         "last_changed": _iso(r.current.changed_at) if r.current else None,
         "history": [e.as_dict() for e in r.events],
     } for r in records]
@@ -230,6 +250,6 @@ def render_html(records: list[Record], *, site_name: str = "", generated_from: s
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("register.html")
-    counts = {status: sum(1 for r in records if r.status == status) for status in ("已发布", "已撤回", "已删除")}
+    counts = {status: sum(1 for r in records if r.status == status) for status in ("已发布", "已撤回", "不公开", "已删除")}
     return template.render(records=records, columns=COLUMNS, rows=rows(records), site_name=site_name,
                            generated_from=generated_from, counts=counts, iso=_iso)

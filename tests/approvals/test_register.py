@@ -88,11 +88,20 @@ def test_register_lists_every_demo_item_with_its_approvers(replayed, capsys):
     assert len(expected) == len(content.demo.items)
     for item_id, (submitter, approvers) in expected.items():
         record = records[item_id]
-        assert record["status"] in ("已发布", "已撤回")
+        private_letter = content.demo.by_id[item_id].type == "letter" and \
+            content.demo.by_id[item_id].meta.get("public") is not True
+        assert record["status"] == "不公开" if private_letter else record["status"] in ("已发布", "已撤回")
         assert record["submitted_by"] == [submitter]
         assert record["reviewed_by"] + record["approved_by"] == approvers, item_id
         assert record["approved"] is True
-        assert record["merge_commit"] and record["first_published"] == record["merged_at"]
+        assert record["merge_commit"]
+        # First publication: the later of the merge and the item's own date (issue 10), never before either.
+        own = content.demo.by_id[item_id]
+        if own.type == "letter" and own.meta.get("public") is not True:
+            assert record["first_published"] is None  # a letter not marked public never went online
+            continue
+        own_time = (own.meta.get("replied") if own.type == "letter" else own.meta.get("date"))
+        assert record["first_published"] == max(record["history"][0]["merged_at"], _minutes(own_time)), item_id
 
 
 def test_register_follows_renames_and_records_withdrawals(replayed, capsys):
@@ -118,7 +127,7 @@ def test_register_follows_renames_and_records_withdrawals(replayed, capsys):
     assert jyj_news.id not in records
     assert moved["former_ids"] == [jyj_news.id]
     assert [e["action"] for e in moved["history"]] == ["新增", "改名"]
-    assert moved["first_published"] == moved["history"][0]["merged_at"] != moved["merged_at"]
+    assert moved["first_published_by"] == moved["history"][0]["commit"] != moved["merge_commit"]
     assert moved["reviewed_by"] + moved["approved_by"] == [section.ident, leader.ident] == expected[jyj_news.id][1]
     assert all(e["approved"] for e in moved["history"])
     assert moved["submitted_by"] == ["jyj编辑 <editor@jyj.example.cn>"]
@@ -153,3 +162,9 @@ def test_register_of_a_repository_without_commits_is_a_usage_error(tmp_path, cap
     git.Repo.init(root)
     assert main(["--root", str(root), "register"]) == 2
     assert "找不到版本「HEAD」" in capsys.readouterr().err
+
+
+def _minutes(value: str) -> str:
+    """A content time as the register writes it (YYYY-MM-DD HH:MM); a date alone is its midnight."""
+    value = str(value).strip()
+    return value[:16] if len(value) > 10 else value + " 00:00"
