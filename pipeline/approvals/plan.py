@@ -25,6 +25,10 @@ class PlanGroup:
     unit_name: str
     paths: list[str]
     steps: list[tuple[str, str, list[Person]]]  # (label, kind, eligible people)
+    warnings: list[str] = None  # steps nobody but the authors (or nobody at all) can do, and what to add
+
+    def __post_init__(self):
+        self.warnings = self.warnings or []
 
     @property
     def title(self) -> str:
@@ -58,8 +62,36 @@ def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: Appro
         name = new.unit_name(need.unit) if need.unit else ""
         steps = [(step.label, step.kind, policy.eligible(need, step, roster)) for step in tier.steps]
         groups.append(PlanGroup(need, tier, name, sorted(paths), steps))
-    return Plan(fork.hexsha, head.hexsha, entries, groups, authors(branch_commits(repo, fork, head)),
-                roster_meta is not None)
+    submitters = authors(branch_commits(repo, fork, head))
+    for group in groups:
+        group.warnings = unfillable_steps(group, roster, submitters)
+    return Plan(fork.hexsha, head.hexsha, entries, groups, submitters, roster_meta is not None)
+
+
+def _roster_place(role: str, unit: str) -> str:
+    scope, _, name = role.partition(".")
+    return f"units.{unit}.{name}" if scope == "unit" else f"office.{name}"
+
+
+def unfillable_steps(group: PlanGroup, roster: Roster, submitters: list[Actor]) -> list[str]:
+    """Before merging: the steps that only an author of the change, or nobody, could do (Art. 15: nobody
+    approves their own work), and the roster entry that would make the route possible."""
+    own = {p.id for p in (roster.identify(a) for a in submitters) if p is not None}
+    out = []
+    available: set[str] = set()
+    for (label, _kind, people), step in zip(group.steps, group.tier.steps):
+        others = [p for p in people if p.id not in own]
+        available |= {p.id for p in others}
+        if others:
+            continue
+        where = "、".join(_roster_place(r, group.need.unit) for r in step.roles)
+        who = "只有提交人本人" if people else "名册中无人"
+        out.append(f"「{label}」{who}能担任,合并后核验必然失败:请在 content/governance/roster.yaml 的 {where} "
+                   "中再加一位不是本次提交人的人员(名册修改须另行合并,本合并请求中的修改不算)。")
+    if not out and len(available) < len(group.steps):
+        out.append(f"本层级需要 {len(group.steps)} 个不同的人,除提交人外只有 {len(available)} 人可以担任:"
+                   "请在名册中为其中一个步骤再加一人。")
+    return out
 
 
 def _mention(person: Person, forge: str | None) -> str:
@@ -101,6 +133,8 @@ def render_markdown(plan: Plan, forge: str | None = None, preview_url: str | Non
             names = "、".join(_mention(p, forge) for p in people) or "**名册中无人担任此角色**"
             lines.append(f"{index}. {label}:{names}")
         lines.append("")
+        for warning in group.warnings:
+            lines += [f"> ⚠ {warning}", ""]
     if plan.groups:
         lines.append("各步骤须由不同的人完成,提交人不能审批自己的变更;合并后由 `gongkai approvals verify` 核验。")
     return "\n".join(lines) + "\n"
@@ -141,6 +175,7 @@ def render_json(plan: Plan, forge: str | None = None, preview_url: str | None = 
             **group_json(g),
             "steps": [{"label": label, "kind": kind, "people": [person(p) for p in people]}
                       for label, kind, people in g.steps],
+            "warnings": g.warnings,
         } for g in plan.groups],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

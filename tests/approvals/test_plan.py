@@ -85,3 +85,24 @@ def test_a_branch_editing_the_roster_does_not_choose_its_own_approvers(content, 
 def test_unknown_base_is_a_usage_error(content, capsys):
     assert main(["--root", str(content.root), "approvals", "plan", "--base", "origin/nope"]) == 2
     assert "找不到版本「origin/nope」" in capsys.readouterr().err
+
+
+def test_plan_warns_when_only_the_author_could_review(content, capsys):
+    """Issue 10: the author is jyj's only section reviewer: say so before merging, and what to add."""
+    from tests.approvals.gitrepo import ZHOU
+
+    branch = content.branch({"content/news/xw-1.md": news("xw-1", "jyj")}, ZHOU)
+    content.repo.git.checkout("-q", branch)
+    data = plan_json(content, capsys)
+    (group,) = data["approvals"]
+    assert len(group["warnings"]) == 1
+    assert "只有提交人本人" in group["warnings"][0] and "units.jyj.section" in group["warnings"][0]
+    assert main(["--root", str(content.root), "approvals", "plan", "--base", "main"]) == 0
+    assert "> ⚠" in capsys.readouterr().out
+
+
+def test_plan_has_no_warning_when_others_can_approve(content, capsys):
+    branch = content.branch({"content/news/xw-1.md": news("xw-1", "jyj")}, CHEN)
+    content.repo.git.checkout("-q", branch)
+    (group,) = plan_json(content, capsys)["approvals"]
+    assert group["warnings"] == []
