@@ -244,6 +244,21 @@ def render_json(records: list[Record]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
+def summary(records: list[Record]) -> dict:
+    """What an inspector asks first: items by unit and by tier, and which lack complete approvals."""
+    def count(key):
+        table: dict[str, dict[str, int]] = {}
+        for r in records:
+            row = table.setdefault(key(r) or "—", {"items": 0, "missing": 0})
+            row["items"] += 1
+            row["missing"] += bool(r.current and not r.current.approved and not r.deleted)
+        return sorted(table.items(), key=lambda kv: (-kv[1]["items"], kv[0]))
+
+    missing = [r for r in records if r.current and not r.current.approved and not r.deleted]
+    return {"by_unit": count(lambda r: r.unit_name or r.unit), "by_tier": count(lambda r: r.tier),
+            "missing": missing}
+
+
 def render_html(records: list[Record], *, site_name: str = "", generated_from: str = "") -> str:
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
@@ -252,4 +267,4 @@ def render_html(records: list[Record], *, site_name: str = "", generated_from: s
     template = env.get_template("register.html")
     counts = {status: sum(1 for r in records if r.status == status) for status in ("已发布", "已撤回", "不公开", "已删除")}
     return template.render(records=records, columns=COLUMNS, rows=rows(records), site_name=site_name,
-                           generated_from=generated_from, counts=counts, iso=_iso)
+                           generated_from=generated_from, counts=counts, iso=_iso, summary=summary(records))
