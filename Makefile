@@ -23,10 +23,11 @@ demo: install
 check: install
 	$(GONGKAI) check
 
-# Browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts.
+# Browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts, and serve the
+# portal through Debian's nginx with the configuration in ci/nginx/.
 browser:
-	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk >/dev/null)
+	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] && [ -x /usr/sbin/nginx ] || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null)
 
 test: install browser
 	$(PY) -m pytest

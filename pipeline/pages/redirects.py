@@ -15,12 +15,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import partial
+from urllib.parse import unquote
 
 from ..addresses import ASSET_FOLDERS, UnsafeURL, item_url, output_name
 from ..content import Item
 from ..publication import Status, status
 from . import page as dep
-from .page import Page, html_page
+from .page import Page, html_page, text_file
 
 UNSAFE = "unsafe"  # not a path of this site
 PAGE = "page"  # a page of the site has this address
@@ -68,12 +69,47 @@ def former_address_claims(catalogue, page_names: set[str]) -> list[Claim]:
     return out
 
 
-def redirect_pages(catalogue, page_names: set[str]) -> list[Page]:
-    """A redirect page for each holding claim of an item that has a page now."""
-    pages = []
+# The web server's 301 rules for the same redirects, written with the site (ci/nginx/ includes it).
+NGINX_REDIRECTS = "/_server/nginx-redirects.conf"
+
+
+def redirects(catalogue, page_names: set[str]) -> list[tuple[str, object]]:
+    """(former address, entry) for each holding claim of an item that has a page now."""
+    out = []
     for claim in former_address_claims(catalogue, page_names):
         entry = catalogue.entries.get(claim.item.id)
         if claim.problem is None and entry is not None and entry.item is claim.item:
-            pages.append(html_page(claim.url, "redirect.html",
-                                   partial(dict, {"title": entry.title, "target": entry.url}), {dep.item(entry.id)}))
+            out.append((claim.url, entry))
+    return out
+
+
+def _nginx_string(value: str) -> str:
+    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def nginx_redirects(moved: list[tuple[str, object]]) -> str:
+    """`location = … { return 301 …; }` for every redirect, for each form a browser may ask for.
+
+    nginx matches the decoded path, so a percent-escaped former address is written decoded; an
+    address of a folder is matched with and without its slash and as its index.html.
+    """
+    lines = ["# 由 gongkai build 根据各条目的 former_urls 生成,请勿手工修改。ci/nginx/ 的配置 include 本文件。"]
+    for url, entry in moved:
+        path = unquote(url)
+        forms = [path]
+        if path.endswith("/") and len(path) > 1:
+            forms += [path.rstrip("/"), path + "index.html"]
+        elif "." not in path.rsplit("/", 1)[-1]:
+            forms += [path + "/", path + "/index.html"]
+        for form in forms:
+            lines.append(f"location = {_nginx_string(form)} {{ return 301 {entry.url}; }}")
+    return "\n".join(lines) + "\n"
+
+
+def redirect_pages(catalogue, page_names: set[str]) -> list[Page]:
+    """A redirect page for each holding claim (for any static host), and the web server's 301 rules."""
+    moved = redirects(catalogue, page_names)
+    pages = [html_page(url, "redirect.html", partial(dict, {"title": entry.title, "target": entry.url}),
+                       {dep.item(entry.id)}) for url, entry in moved]
+    pages.append(text_file(NGINX_REDIRECTS, partial(nginx_redirects, moved), {dep.item(e.id) for _, e in moved}))
     return pages
