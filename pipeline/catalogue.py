@@ -122,7 +122,8 @@ class Entry:
 
     def files(self, key: str) -> list[FileLink]:
         """The entries of a file list (`attachments`, `forms`, `media`) with their addresses."""
-        assert key in {k for k, _ in FILE_KEYS}
+        if key not in {k for k, _ in FILE_KEYS}:
+            raise KeyError(f"{key} is not a file list (files.FILE_KEYS)")
         out = []
         for entry in self.meta.get(key) or []:
             if isinstance(entry, dict) and isinstance(entry.get("file"), str):

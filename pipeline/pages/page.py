@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
+from ..addresses import listing_page_url
+
 # Dependency keys: what a page's bytes are made from. A change to any of them may change the page.
 SITE = "governance:site"
 COLUMNS = "governance:columns"
@@ -62,8 +64,6 @@ PER_PAGE = 20
 
 def paginate(url: str, entries: list, per_page: int = PER_PAGE):
     """Yield (page_url, page_entries, pager) for a listing split into pages."""
-    from ..addresses import listing_page_url
-
     total = max(1, -(-len(entries) // per_page))
     for number in range(1, total + 1):
         pager = {
