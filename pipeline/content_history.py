@@ -56,18 +56,37 @@ class ContentHistory:
                 return
             top = Path(repo.working_tree_dir).resolve()
             self._prefix = "" if top == self.root else self.root.relative_to(top).as_posix() + "/"
-            log = repo.git.log(f"--format={RECORD}%H{FIELD}%ct{FIELD}%s", "--name-only", "--no-renames",
+            log = repo.git.log(f"--format={RECORD}%H{FIELD}%ct{FIELD}%s", "--name-status", "-M",
                                "-z", "--", self._prefix + pathspec)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError, git.GitCommandError, ValueError):
             return  # not a repository, no commit yet, or root outside the work tree
+        # The log runs newest first, so when a rename shows up every older commit of its old path
+        # belongs to the file under its newest name. A pure rename (R100: moving an item into its
+        # unit's folder) changes nothing a reader sees and is not a revision; an edit with it is.
+        newest_name: dict[str, str] = {}
         for record in log.split(RECORD)[1:]:
             header, _, names = record.partition("\0")
             commit, stamp, subject = header.split(FIELD, 2)
             when = datetime.fromtimestamp(int(stamp), TZ)
-            if now is not None and when > now:
-                continue  # a build "as of" a moment shows the history up to it
+            fields = [f.strip() for f in names.split("\0")]
             revision = FileCommit(commit, when, subject.strip())
-            for name in names.split("\0"):
-                name = name.strip()
-                if name:
-                    self._by_path.setdefault(name, []).append(revision)
+            shown = now is None or when <= now  # a build "as of" a moment shows the history up to it
+            index = 0
+            while index < len(fields):
+                status = fields[index]
+                if not status:
+                    index += 1
+                    continue
+                if status[0] in "RC":
+                    old, new = fields[index + 1], fields[index + 2]
+                    index += 3
+                    target = newest_name.get(new, new)
+                    if status[0] == "R":
+                        newest_name[old] = target
+                    if status == "R100":
+                        continue
+                else:
+                    target = newest_name.get(fields[index + 1], fields[index + 1])
+                    index += 2
+                if shown:
+                    self._by_path.setdefault(target, []).append(revision)

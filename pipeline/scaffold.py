@@ -10,8 +10,9 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from .schema import SchemaSet
 from .content_types import TYPES
+from .locations import attachment_folder, item_home
+from .schema import SchemaSet
 
 # Keys printed first, in this order; the rest follow the schema's order.
 LEADING = ("id", "title", "unit", "date")
@@ -34,15 +35,18 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     schemas = SchemaSet()
     schema = schemas.schemas[type_name]
     item_id = fresh_id(root, type_name, now)
-    folder = root / "content" / TYPES[type_name].folder
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{item_id}.md"
+    # In the unit's own folder, which CODEOWNERS routes to its reviewers (pipeline.locations).
+    path = root / (item_home(type_name, unit, item_id) if unit else f"content/{TYPES[type_name].folder}/{item_id}.md")
+    path.parent.mkdir(parents=True, exist_ok=True)
     required = list(schema.get("required", []))
     keys = [k for k in LEADING if k in required] + [k for k in required if k not in LEADING]
     props = schemas.compiled(type_name)["properties"]  # common keys merged, shared definitions inlined
     values = {"id": item_id, "unit": unit or "", "title": title or "",
               "date": now.strftime("%Y-%m-%d %H:%M")}
     lines = ["---", f"# {TYPES[type_name].label}:{schema.get('title')}。带 * 的字段必填;填好后运行 gongkai check。"]
+    if unit:
+        folder = attachment_folder(unit, now.year, item_id)
+        lines.append(f"# 附件和图片放在 content/{folder} 下,引用时写 {folder}文件名。")
     for key in keys:
         lines += _key_lines(schemas, key, props.get(key, {}), values, now, indent="")
     lines += ["---", "", BODY_HINT, ""]

@@ -329,7 +329,7 @@ def test_new_writes_a_template_with_every_required_key_and_only_values_to_fill(t
 def test_new_with_unit_and_title_fills_them(tmp_path):
     root = make_repo(tmp_path)
     assert gongkai("--root", root, "new", "news", "--unit", "jyj", "--title", "标题: 含冒号", "--now", NOW).returncode == 0
-    (written,) = list((root / "content/news").iterdir())
+    (written,) = list((root / "content/news/jyj").iterdir())  # the unit's own folder
     item = parse_item(written.read_bytes(), "content/news/x.md", "news")
     assert (item.meta["unit"], item.meta["title"]) == ("jyj", "标题: 含冒号")
 

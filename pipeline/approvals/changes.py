@@ -248,13 +248,37 @@ class TreeSnapshot:
         return self._items[path]
 
     def item(self, item_id: str) -> Item | None:
-        """The item with this id: files are named after their id, in their type's folder."""
+        """The item with this id: files are named after their id, in their type's folder or in a
+        unit's folder inside it (content/news/gjj/<id>.md)."""
         for content_type in TYPES.values():
             for suffix in (".md", ".yaml", ".yml"):
                 found = self.item_at(f"content/{content_type.folder}/{item_id}{suffix}")
                 if found is not None:
                     return found
-        return None
+        return self._by_id.get(item_id)
+
+    @cached_property
+    def _by_id(self) -> dict[str, Item]:
+        out: dict[str, Item] = {}
+        for item in self.all_items:
+            out.setdefault(item.id, item)
+        return out
+
+    def content_paths(self) -> list[tuple[str, str]]:
+        """(path, kind) of every file under content/ in this commit, in path order."""
+        top = self.blob("content")
+        if top is None:
+            return []
+        out = []
+        for obj in top.traverse():
+            if obj.type == "blob":
+                path = _strip(obj.path, self.prefix) if self.prefix else obj.path
+                if path:
+                    out.append((path, classify_path(path)[0]))
+        return sorted(out)
+
+    def unit_ids(self) -> list[str]:
+        return sorted({PurePosixPath(path).stem for path, kind in self.content_paths() if kind == "unit"})
 
     def unit_name(self, unit_id: str) -> str:
         for suffix in (".yaml", ".yml"):
@@ -315,6 +339,7 @@ class Assessed:
     new_item: Item | None = None
     needs: list[Need] = field(default_factory=list)
     users: list[str] = field(default_factory=list)  # for attachments: ids of the items that use them
+    generated: bool = False  # a CODEOWNERS file exactly as generated from the new tree
 
     @property
     def item(self) -> Item | None:
@@ -347,6 +372,10 @@ def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot,
         if change.status != "D" and change.new_blob is not None:
             entry.new_item = new.read(change.new_blob, change.path) if kind == "item" else None
         needs: list[Need] = []
+        if change.status != "D" and is_regenerated(change, new, policy):
+            entry.generated = True
+            out.append(entry)  # it says what the roster and units already say: no tier of its own
+            continue
         if entry.old_item is not None:
             needs.append(policy.need_for_item(entry.old_item, old.item))
         if entry.new_item is not None:
@@ -372,6 +401,28 @@ def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot,
         entry.needs = _unique(needs)
         out.append(entry)
     return out
+
+
+def is_regenerated(change: FileChange, tree: TreeSnapshot, policy: ApprovalPolicy) -> bool:
+    """Whether a changed CODEOWNERS file is exactly what the generator makes of the new tree.
+
+    Such a change follows from the roster or the units, whose own changes bring their tier; a
+    CODEOWNERS edited by hand (or left stale) brings the city government office's tier.
+    """
+    from .codeowners import TARGETS, Inputs, generate
+    from .roster import Roster
+
+    forge = next((f for f, rel in TARGETS.items() if rel == change.path), None)
+    if forge is None or change.new_blob is None:
+        return False
+    try:
+        committed = change.new_blob.data_stream.read().decode("utf-8").replace("\r\n", "\n")
+    except (UnicodeDecodeError, ValueError):
+        return False
+    roster_meta = tree.roster_meta()
+    if roster_meta is None:
+        return False
+    return committed == generate(Inputs.of_tree(tree), forge, Roster.from_meta(roster_meta), policy)
 
 
 def _unique(needs: list[Need]) -> list[Need]:

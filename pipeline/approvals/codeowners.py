@@ -1,15 +1,22 @@
-"""CODEOWNERS for GitLab and GitHub, generated from the roster, the tiers and the content.
+"""CODEOWNERS for GitLab and GitHub, generated from the roster, the tiers and the units.
 
-Content is organised by type folder (content/policies/, content/news/...), not by unit, so a unit's
-files cannot be matched with one pattern: every item file (and every attachment, under the items that
-use it) is listed explicitly in the section of the tier and unit it needs. Governance data and the
-publishing configuration are matched by folder, under the city government office.
+Each unit's files live in its own folder of every type folder (`pipeline.locations`), so one pattern
+per unit, `/content/*/gjj/`, routes every item and attachment of 公积金中心 to its reviewers: adding,
+renaming or deleting an item never changes CODEOWNERS. The section of a unit folder is the tier of a
+routine item of that unit (a department's own tier; the city government office for 市人民政府 and
+its office). Governance data and the publishing configuration are matched by folder, under the city
+government office. Items and attachments outside any unit folder (the older layout) are listed one
+by one in the section their tier needs.
+
+A higher tier that depends on what an item says (an emergency, a document in the city government's
+name, an interpretation of a city policy) cannot be a path pattern: the approval plan names it on
+the merge request and `gongkai approvals verify` enforces it before publication.
 
 GitLab: one section per (tier, unit), `[名称][N] @owners`, N = the number of steps of the tier (two
-different people). A file listed in two sections needs both (an attachment shared by two units).
-GitHub has no sections or counts: each path lists every person who may approve it, and branch
-protection's "Require review from Code Owners" asks for one of them; `gongkai approvals verify`
-enforces the rest (both roles, two people, not the author, in order) before publishing.
+different people). A file matched in two sections needs both. GitHub has no sections or counts: each
+path lists every person who may approve it, and branch protection's "Require review from Code Owners"
+asks for one of them; `gongkai approvals verify` enforces the rest (both roles, two people, not the
+author, in order) before publishing.
 
 The files are committed (`.gitlab/CODEOWNERS`, `.github/CODEOWNERS`); rule GK-OWN-001 fails
 `gongkai check` when they no longer match what this module generates.
@@ -17,22 +24,29 @@ The files are committed (`.gitlab/CODEOWNERS`, `.github/CODEOWNERS`); rule GK-OW
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from types import SimpleNamespace
+from typing import TYPE_CHECKING, Callable
 
+from ..content import Item
+from ..locations import codeowners_pattern, unit_folder_of
 from .changes import items_referencing
 from .roster import Person, Roster
 from .tiers import Need, ApprovalPolicy, load_policy
 
 if TYPE_CHECKING:
     from ..repository import Repository
+    from .changes import TreeSnapshot
 
 TARGETS = {"gitlab": ".gitlab/CODEOWNERS", "github": ".github/CODEOWNERS"}
 
 HEADER = """\
 # 本文件由 `gongkai approvals codeowners --forge {forge} --write` 根据
 # content/governance/roster.yaml(审核审批人员名册)、pipeline/approvals/tiers.yaml(审批层级)
-# 和各条目的发布单位生成,请勿手工修改;名册或条目变化后重新生成并一并提交(否则 GK-OWN-001)。
-# 审批层级依据《云江市人民政府门户网站管理办法》第二十八条。
+# 和责任单位(content/units/)生成,请勿手工修改;名册或单位变化后重新生成并一并提交(否则 GK-OWN-001)。
+# 每个单位的条目和附件放在各类型目录下以单位编号命名的子目录中(如 content/news/gjj/、
+# content/files/gjj/),新增、改名、删除条目都不需要重新生成本文件。
+# 按内容决定的更高层级(重大突发事件、以市人民政府名义发布等)不能按路径表示:由审批计划在合并请求中
+# 列出,由 `gongkai approvals verify` 在发布前核验。审批层级依据《云江市人民政府门户网站管理办法》第二十八条。
 """
 
 GITLAB_NOTE = """\
@@ -55,9 +69,36 @@ class Section:
     paths: list[str] = field(default_factory=list)
 
 
-def sections(repo: "Repository", roster: Roster, policy: ApprovalPolicy | None = None) -> list[Section]:
+@dataclass
+class Inputs:
+    """What CODEOWNERS is generated from: the same for the working tree and for a commit's tree."""
+
+    items: list[Item]
+    unit_names: dict[str, str]  # unit id -> name, in the order sections are written
+    paths: list[tuple[str, str]]  # (repository-relative path, kind) of every file under content/
+    lookup: Callable[[str], Item | None]
+
+    @classmethod
+    def of_repository(cls, repo: "Repository") -> "Inputs":
+        names = {unit: str(repo.units[unit].meta.get("name") or unit) for unit in sorted(repo.units)}
+        return cls(repo.items, names, [(cf.rel, cf.kind) for cf in repo.files], repo.by_id.get)
+
+    @classmethod
+    def of_tree(cls, tree: "TreeSnapshot") -> "Inputs":
+        units = tree.unit_ids()
+        return cls(tree.all_items, {unit: tree.unit_name(unit) for unit in sorted(units)},
+                   tree.content_paths(), tree.item)
+
+
+def unit_folder_need(policy: ApprovalPolicy, unit: str) -> Need:
+    """The tier of a routine item of `unit` (no emergency, not in anyone else's name)."""
+    return policy.need_for_item(SimpleNamespace(type="", meta={"unit": unit}, id=""))
+
+
+def sections(source: "Repository | Inputs", roster: Roster, policy: ApprovalPolicy | None = None) -> list[Section]:
     policy = policy or load_policy()
-    lookup = repo.by_id.get
+    inputs = source if isinstance(source, Inputs) else Inputs.of_repository(source)
+    units = inputs.unit_names
     by_key: dict[tuple, Section] = {}
 
     def section_for(need: Need) -> Section:
@@ -68,8 +109,7 @@ def sections(repo: "Repository", roster: Roster, policy: ApprovalPolicy | None =
                 for person in policy.eligible(need, step, roster):
                     if person not in owners:
                         owners.append(person)
-            unit = repo.units.get(need.unit)
-            unit_name = str(unit.meta.get("name")) if unit is not None else need.unit
+            unit_name = units.get(need.unit, need.unit)
             name = tier.section.replace("{unit}", unit_name) if need.unit else tier.section
             by_key[need.key] = Section(need, name, len(tier.steps), owners)
         return by_key[need.key]
@@ -77,25 +117,29 @@ def sections(repo: "Repository", roster: Roster, policy: ApprovalPolicy | None =
     for rule in policy.paths:
         if rule.codeowners:
             section_for(Need(rule.tier, "")).paths.append(rule.codeowners_pattern)
+    for unit in units:
+        section_for(unit_folder_need(policy, unit)).paths.append(codeowners_pattern(unit))
 
-    items_by_path = {item.path: item for item in repo.items}
-    for cf in repo.files:
+    items_by_path = {item.path: item for item in inputs.items}
+    for rel, kind in inputs.paths:
+        if unit_folder_of(rel, units) is not None:
+            continue  # the unit's folder pattern covers it
         needs: list[Need] = []
-        if cf.kind == "item" and cf.rel in items_by_path:
-            needs.append(policy.need_for_item(items_by_path[cf.rel], lookup))
-        elif cf.kind == "asset":
-            needs += [policy.need_for_item(user, lookup)
-                      for user in items_referencing(cf.rel, repo.items, lookup)]
+        if kind == "item" and rel in items_by_path:
+            needs.append(policy.need_for_item(items_by_path[rel], inputs.lookup))
+        elif kind == "asset":
+            needs += [policy.need_for_item(user, inputs.lookup)
+                      for user in items_referencing(rel, inputs.items, inputs.lookup)]
         if not needs:
-            fallback = policy.need_for_path(cf.rel)
-            if fallback is not None and not _covered(cf.rel, policy):
+            fallback = policy.need_for_path(rel)
+            if fallback is not None and not _covered(rel, policy):
                 needs.append(fallback)
         for need in {n.key: n for n in needs}.values():
-            section_for(need).paths.append("/" + cf.rel)
+            section_for(need).paths.append("/" + rel)
 
     order = {tier.id: index for index, tier in enumerate(policy.tiers)}
-    unit_order = {unit: index for index, unit in enumerate(sorted(repo.units))}
-    out = sorted(by_key.values(),
+    unit_order = {unit: index for index, unit in enumerate(units)}
+    out = sorted((s for s in by_key.values() if s.paths),
                  key=lambda s: (order.get(s.need.tier_id, 99), unit_order.get(s.need.unit, -1), s.need.unit))
     for section in out:
         section.paths = _ordered(section.paths)
@@ -109,9 +153,13 @@ def _covered(path: str, policy: ApprovalPolicy) -> bool:
 
 
 def _ordered(paths: list[str]) -> list[str]:
-    folders = [p for p in dict.fromkeys(paths) if p.endswith("/") or not p.startswith("/content/")]
+    folders = [p for p in dict.fromkeys(paths) if _is_pattern(p)]
     files = sorted(p for p in dict.fromkeys(paths) if p not in folders)
     return folders + files
+
+
+def _is_pattern(path: str) -> bool:
+    return path.endswith("/") or not path.startswith("/content/")
 
 
 def escape(path: str) -> str:
@@ -144,14 +192,16 @@ def render_github(found: list[Section]) -> str:
                 if person.github and f"@{person.github}" not in owners_of[path]:
                     owners_of[path].append(f"@{person.github}")
     lines = [HEADER.format(forge="github").rstrip("\n"), GITHUB_NOTE.rstrip("\n"), ""]
-    folders = [p for p in order if p.endswith("/") or not p.startswith("/content/")]
+    folders = [p for p in order if _is_pattern(p)]
     files = sorted(p for p in order if p not in folders)
     for path in folders + files:
         lines.append(f"{escape(path)} {' '.join(owners_of[path])}".rstrip())
     return "\n".join(lines) + "\n"
 
 
-def generate(repo: "Repository", forge: str, roster: Roster | None = None, policy: ApprovalPolicy | None = None) -> str:
-    roster = roster or Roster.from_repository(repo) or Roster()
+def generate(repo: "Repository | Inputs", forge: str, roster: Roster | None = None,
+             policy: ApprovalPolicy | None = None) -> str:
+    if roster is None:
+        roster = (Roster.from_repository(repo) if not isinstance(repo, Inputs) else None) or Roster()
     found = sections(repo, roster, policy)
     return render_gitlab(found) if forge == "gitlab" else render_github(found)

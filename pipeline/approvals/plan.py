@@ -112,8 +112,10 @@ def render_markdown(plan: Plan, forge: str | None = None, preview_url: str | Non
         lines += ["提交人(不能审批本次变更):" + "、".join(a.display for a in plan.authors), ""]
     lines += ["| 文件 | 变更 | 条目 | 审批层级 | 依据 | 预览 |", "|---|---|---|---|---|---|"]
     for entry in plan.entries:
-        tiers = "<br>".join(_need_label(plan, need) for need in entry.needs) or "不在审批范围"
-        reasons = "<br>".join(need.reason for need in entry.needs if need.reason) or "—"
+        tiers = "<br>".join(_need_label(plan, need) for need in entry.needs) or (
+            "无单独审批层级" if entry.generated else "不在审批范围")
+        reasons = "<br>".join(need.reason for need in entry.needs if need.reason) or (
+            "按名册和责任单位重新生成,与生成结果一致" if entry.generated else "—")
         path = entry.change.path if entry.change.status != "R" else f"{entry.change.old_path} → {entry.change.path}"
         item = f"{entry.item_id} {_md(entry.title)}".strip() if entry.item else (
             "附件,用于 " + "、".join(entry.users) if entry.users else "—")

@@ -70,3 +70,89 @@ def _first_difference(committed: str, expected: str) -> int:
         if left != right:
             return index
     return min(len(a), len(b)) + (0 if len(a) == len(b) else 1)
+
+
+@register
+class UnitFolders(Rule):
+    """GK-OWN-003: an item in a unit's folder belongs to that unit.
+
+    CODEOWNERS routes `content/<type>/<unit>/` to that unit's reviewers (pipeline.locations), so an
+    item of another unit filed there would be sent to the wrong people for approval.
+
+    FAIL: content/news/jyj/xw-1.md says `unit: wjw`.
+    PASS: content/news/wjw/xw-1.md says `unit: wjw` (or the file sits directly in content/news/).
+    """
+
+    codes = {"GK-OWN-003": "条目放在了其他单位的目录中"}
+
+    def check(self, repo):
+        from ..locations import item_home, unit_folder_of
+
+        for item in repo.items:
+            folder = unit_folder_of(item.path, repo.units)
+            unit = item.meta.get("unit")
+            if folder is None or not isinstance(unit, str) or unit == folder:
+                continue
+            home = item_home(item.type, unit, item.id, "." + item.path.rsplit(".", 1)[-1]) if unit in repo.units else ""
+            where = f"请把文件移到 {home}(用 git mv,保留修改记录)" if home else "请改正发布单位"
+            yield item.diagnostic("GK-OWN-003", Severity.ERROR,
+                                  f"本条目的发布单位是「{unit}」,文件却在单位「{folder}」的目录中:"
+                                  f"合并请求会请「{folder}」的审核人审批。{where}。", "unit")
+
+
+@register
+class RosterCoversTiers(Rule):
+    """GK-OWN-004: every approval tier can be completed with the people in the roster.
+
+    Each step of a tier must be done by a different person holding its role; a tier whose steps
+    cannot all be filled is only discovered when a merge request waits for approvers who do not
+    exist. Checked for each unit's own tier and for the office tiers.
+
+    FAIL: `units: {jyj: {section: [zhoujing], leader: []}}`, or `egov_leader: []`.
+    PASS: every unit has a section reviewer and a different leader; every office role has someone.
+    """
+
+    codes = {"GK-OWN-004": "名册无法完成某个审批层级"}
+
+    def check(self, repo):
+        from .codeowners import unit_folder_need
+        from .roster import Roster
+        from .tiers import Need, load_policy
+
+        item = repo.governance.get("roster")
+        if item is None:
+            return
+        roster, policy = Roster.from_meta(item.meta), load_policy()
+        needs = [Need(tier.id, "") for tier in policy.tiers if not tier.per_unit]
+        needs += [unit_folder_need(policy, unit) for unit in sorted(repo.units) if roster.has_unit(unit)]
+        for need in {n.key: n for n in needs}.values():
+            tier = policy.tier(need.tier_id)
+            eligible = [policy.eligible(need, step, roster) for step in tier.steps]
+            if _assignable(eligible):
+                continue
+            empty = [step for step, people in zip(tier.steps, eligible) if not people]
+            step = empty[0] if empty else tier.steps[-1]
+            roles = "、".join(_roster_key(role, need.unit) for role in step.roles)
+            whose = f"单位「{need.unit}」的" if need.unit else ""
+            if empty:
+                problem = f"「{step.label}」没有人可以担任"
+            else:
+                names = "、".join(p.name for p in {p: None for ps in eligible for p in ps})
+                problem = f"{len(tier.steps)} 个步骤须由 {len(tier.steps)} 个不同的人完成,名册中只有 {names} 可以担任"
+            pointer = ("units", need.unit) if need.unit else ("office",)
+            yield item.diagnostic("GK-OWN-004", Severity.WARNING,
+                                  f"{whose}审批层级「{tier.label}」无法完成:{problem}。"
+                                  f"请在名册的 {roles} 中增加人员。", *pointer)
+
+
+def _assignable(eligible: list[list]) -> bool:
+    """Whether each step can get its own person (a matching; tiers have two or three steps)."""
+    def place(index: int, used: frozenset) -> bool:
+        return index == len(eligible) or any(
+            person not in used and place(index + 1, used | {person}) for person in eligible[index])
+    return place(0, frozenset())
+
+
+def _roster_key(role: str, unit: str) -> str:
+    scope, _, name = role.partition(".")
+    return f"units.{unit}.{name}" if scope == "unit" else f"office.{name}"

@@ -49,9 +49,16 @@ def cmd_rules(args) -> int:
 
 
 def cmd_new(args) -> int:
+    from ..repository import load_repository
     from ..scaffold import new_item
 
-    path = new_item(repository_root(args), args.type, unit=args.unit, title=args.title, now=moment(args))
+    root = repository_root(args)
+    if args.unit:
+        units = load_repository(root).units
+        if args.unit not in units:
+            known = "、".join(f"{unit}({units[unit].meta.get('name') or unit})" for unit in sorted(units))
+            raise UsageError(f"没有编号为「{args.unit}」的责任单位(content/units/ 下没有它)。已有的单位:{known or '无'}。")
+    path = new_item(root, args.type, unit=args.unit, title=args.title, now=moment(args))
     print(f"已新建 {path}:请按注释填写每个字段,然后运行 gongkai check。")
     return 0
 

@@ -1,6 +1,8 @@
-"""CODEOWNERS generation, GK-OWN-001 (committed file out of date) and GK-OWN-002 (roster references)."""
+"""CODEOWNERS generation, GK-OWN-001 (committed file out of date), GK-OWN-002 (roster references),
+GK-OWN-003 (an item in another unit's folder) and GK-OWN-004 (a tier the roster cannot complete)."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -8,7 +10,7 @@ import pytest
 from pipeline.approvals.codeowners import generate
 from pipeline.cli import main
 from pipeline.repository import load_repository
-from pipeline.approvals.rules import CodeownersUpToDate, RosterReferences
+from pipeline.approvals.rules import CodeownersUpToDate, RosterCoversTiers, RosterReferences
 from tests.approvals.gitrepo import BASE_FILES, ROSTER, emergency_response, news, policy
 from tests.repo_factory import found, make_repo, run_check
 
@@ -16,11 +18,15 @@ REAL_ROOT = Path(__file__).resolve().parents[2]
 
 FILES = {
     **BASE_FILES,
-    "content/news/xw-1.md": news("xw-1", "jyj"),
-    "content/news/xw-2.md": news("xw-2", "wjw"),
-    "content/policies/zc-1.md": policy("zc-1", "jyj", "市人民政府"),
-    "content/responses/hy-1.md": emergency_response("hy-1", "wjw"),
-    "content/files/2026/xw-2/附件 1.pdf": "%PDF-1.4\n",
+    "content/news/jyj/xw-1.md": news("xw-1", "jyj"),
+    "content/news/wjw/xw-2.md": news("xw-2", "wjw"),
+    "content/policies/jyj/zc-1.md": policy("zc-1", "jyj", "市人民政府"),
+    "content/responses/wjw/hy-1.md": emergency_response("hy-1", "wjw"),
+    "content/files/wjw/2026/xw-2/附件 1.pdf": "%PDF-1.4\n",
+    # The older layout, straight in the type folder: listed file by file.
+    "content/news/xw-9.md": news("xw-9", "jyj"),
+    "content/responses/hy-9.md": emergency_response("hy-9", "wjw"),
+    "content/files/2026/xw-9/附件.pdf": "%PDF-1.4\n",
 }
 
 
@@ -35,23 +41,62 @@ def section(text: str, header: str) -> list[str]:
     return out
 
 
+def owners_of(text: str, path: str) -> list[str]:
+    """GitLab's reading of a CODEOWNERS file: in each section the last matching pattern counts
+    (`*` within one folder name, a trailing `/` for everything below)."""
+    out, header, match = [], None, None
+    for line in text.splitlines() + ["[end]"]:
+        if line.startswith("["):
+            if header and match:
+                out.append(header)
+            header, match = line, None
+        elif line and not line.startswith("#") and header:
+            pattern = line.replace("\\ ", " ")
+            regex = re.escape(pattern).replace(r"\*", "[^/]*")
+            regex = regex + ".*" if pattern.endswith("/") else regex
+            if re.fullmatch(regex, "/" + path):
+                match = pattern
+    return out
+
+
 def test_gitlab_sections_per_tier_and_unit(tmp_path):
     text = generate(load_repository(make_repo(tmp_path, FILES)), "gitlab")
-    assert section(text, "[测试市教育局][2] @zhoujing @liangxiuhua") == ["/content/news/xw-1.md"]
-    # The attachment has no reference in xw-2; its folder is named after the item that owns it.
-    assert section(text, "[测试市卫生健康委员会][2] @xieyuqing @suminghui") == [
-        "/content/files/2026/xw-2/附件\\ 1.pdf", "/content/news/xw-2.md"]
-    assert section(text, "[重大突发事件和敏感信息][2] @qinhaibo @liwentao") == ["/content/responses/hy-1.md"]
+    assert section(text, "[测试市教育局][2] @zhoujing @liangxiuhua") == [
+        "/content/*/jyj/", "/content/files/2026/xw-9/附件.pdf", "/content/news/xw-9.md"]
+    assert section(text, "[测试市卫生健康委员会][2] @xieyuqing @suminghui") == ["/content/*/wjw/"]
+    # Only files outside unit folders can carry a content-dependent tier in CODEOWNERS; the rest is
+    # the plan's and verify's (an emergency in wjw's folder is still an emergency there).
+    assert section(text, "[重大突发事件和敏感信息][2] @qinhaibo @liwentao") == ["/content/responses/hy-9.md"]
     office = section(text, "[市人民政府办公室][2] @weixiaoling @luzhenhua @qinhaibo @liwentao")
-    assert office[:2] == ["/content/governance/", "/content/units/"]
-    assert "/content/policies/zc-1.md" in office and "/.gitlab-ci.yml" in office
+    assert office[:2] == ["/content/governance/", "/content/units/"] and "/.gitlab-ci.yml" in office
+    assert "/content/*/yjzfb/" in office  # the city government office's own items
+    assert owners_of(text, "content/news/jyj/xw-1.md") == ["[测试市教育局][2] @zhoujing @liangxiuhua"]
+    assert owners_of(text, "content/files/wjw/2026/xw-2/附件 1.pdf") == ["[测试市卫生健康委员会][2] @xieyuqing @suminghui"]
+    assert owners_of(text, "content/files/2026/xw-9/附件.pdf") == ["[测试市教育局][2] @zhoujing @liangxiuhua"]
 
 
 def test_github_owners_per_path(tmp_path):
     text = generate(load_repository(make_repo(tmp_path, FILES)), "github")
-    assert "/content/news/xw-1.md @gh-zhoujing @gh-liangxiuhua" in text.splitlines()
-    assert "/content/governance/ @gh-weixiaoling @gh-luzhenhua @gh-qinhaibo @gh-liwentao" in text.splitlines()
-    assert "[" not in "".join(l for l in text.splitlines() if not l.startswith("#"))  # no GitLab sections
+    lines = text.splitlines()
+    assert "/content/*/jyj/ @gh-zhoujing @gh-liangxiuhua" in lines
+    assert "/content/news/xw-9.md @gh-zhoujing @gh-liangxiuhua" in lines
+    assert "/content/governance/ @gh-weixiaoling @gh-luzhenhua @gh-qinhaibo @gh-liwentao" in lines
+    assert "[" not in "".join(l for l in lines if not l.startswith("#"))  # no GitLab sections
+
+
+def test_new_renamed_and_deleted_items_need_no_new_codeowners(tmp_path, capsys):
+    root = make_repo(tmp_path, FILES)
+    for forge in ("gitlab", "github"):
+        assert main(["--root", str(root), "approvals", "codeowners", "--forge", forge, "--write"]) == 0
+    capsys.readouterr()
+    assert not found(run_check(root), "GK-OWN-001")
+    (root / "content/news/jyj/xw-3.md").write_text(news("xw-3", "jyj"), encoding="utf-8")
+    (root / "content/files/jyj/2026/xw-3").mkdir(parents=True)
+    (root / "content/files/jyj/2026/xw-3/图1.pdf").write_text("%PDF-1.4\n", encoding="utf-8")
+    (root / "content/news/wjw/xw-2.md").rename(root / "content/news/wjw/xw-20.md")
+    (root / "content/news/wjw/xw-20.md").write_text(news("xw-20", "wjw"), encoding="utf-8")
+    (root / "content/policies/jyj/zc-1.md").unlink()
+    assert not found(run_check(root), "GK-OWN-001")
 
 
 def test_out_of_date_codeowners_fails_the_check(tmp_path, capsys):
@@ -66,11 +111,38 @@ def test_out_of_date_codeowners_fails_the_check(tmp_path, capsys):
         "jyj: {section: [zhoujing], leader: [liangxiuhua]}", "jyj: {section: [zhoujing], leader: [suminghui]}"),
         encoding="utf-8")
     hits = sorted(found(run_check(root), "GK-OWN-001"))
-    assert [(path, line) for _, path, line in hits] == [(".github/CODEOWNERS", 16), (".gitlab/CODEOWNERS", 21)]
-    (root / "content/news/xw-3.md").write_text(news("xw-3", "jyj"), encoding="utf-8")
+    assert [(path, line) for _, path, line in hits] == [(".github/CODEOWNERS", 19), (".gitlab/CODEOWNERS", 24)]
+    # An item in the older layout is listed by name, so adding one makes the file stale.
+    (root / "content/news/xw-8.md").write_text(news("xw-8", "jyj"), encoding="utf-8")
     assert main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab", "--write"]) == 0
     assert main(["--root", str(root), "approvals", "codeowners", "--forge", "github", "--write"]) == 0
     assert not found(run_check(root), "GK-OWN-001")
+
+
+def test_an_item_in_another_units_folder_is_an_error(tmp_path):
+    root = make_repo(tmp_path, {**FILES, "content/news/jyj/xw-5.md": news("xw-5", "wjw")})
+    hits = [d for d in run_check(root) if d.code == "GK-OWN-003"]
+    assert [(d.path, d.line) for d in hits] == [("content/news/jyj/xw-5.md", 4)]
+    assert "content/news/wjw/xw-5.md" in hits[0].message
+    assert not found(run_check(make_repo(tmp_path / "ok", FILES)), "GK-OWN-003")
+
+
+@pytest.mark.parametrize("change, expected", [
+    ("wjw: {section: [xieyuqing], leader: [suminghui]}", "wjw: {section: [xieyuqing], leader: []}"),
+    ("egov_leader: [qinhaibo]", "egov_leader: []"),
+    ("wjw: {section: [xieyuqing], leader: [suminghui]}", "wjw: {section: [suminghui], leader: [suminghui]}"),
+])
+def test_a_tier_the_roster_cannot_complete_is_a_warning(tmp_path, change, expected):
+    root = make_repo(tmp_path, {**FILES, "content/governance/roster.yaml": ROSTER.replace(change, expected)})
+    hits = [d for d in run_check(root) if d.code == "GK-OWN-004"]
+    assert hits and all(d.severity.value == "warning" for d in hits)
+    if "egov_leader" in change:
+        assert "「电子政务中心分管领导审核」没有人可以担任" in hits[0].message and "office.egov_leader" in hits[0].message
+    elif "leader: []" in expected:
+        assert "单位「wjw」" in hits[0].message and "units.wjw.leader" in hits[0].message
+    else:
+        assert "名册中只有 苏明辉 可以担任" in hits[0].message
+    assert not list(RosterCoversTiers().check(load_repository(make_repo(tmp_path / "ok", FILES))))
 
 
 def test_codeowners_without_a_roster_is_a_usage_error(tmp_path, capsys):

@@ -12,11 +12,12 @@ import io
 import json
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
 from pipeline.approvals.changes import open_repo
-from pipeline.approvals.codeowners import sections
+from pipeline.files import files_used
 from pipeline.approvals.roster import Roster
 from pipeline.approvals.tiers import load_policy
 from pipeline.approvals.verify import verify_commit
@@ -47,12 +48,16 @@ def replayed(tmp_path_factory):
     roster = Roster.from_repository(demo)
     expected = {}  # item id -> (submitter, [approvers in step order])
     placed: set[str] = set()
-    for found in sections(demo, roster, policy):
-        files = [p.lstrip("/") for p in found.paths
-                 if not p.endswith("/") and p.startswith("/content/") and p.lstrip("/") not in placed]
-        if not files:
-            continue
-        placed.update(files)
+    groups: dict[tuple, tuple] = {}  # one merge request per tier and unit, as the approval plan groups them
+    for item in demo.items:
+        need = policy.need_for_item(item, demo.by_id.get)
+        group = groups.setdefault(need.key, (need, []))[1]
+        for rel in [item.path] + ["content/" + use.rel for use in files_used(item)]:
+            if rel not in placed and (REAL_ROOT / rel).is_file():
+                placed.add(rel)
+                group.append(rel)
+    for need, files in groups.values():
+        found = SimpleNamespace(need=need, name=need.unit or need.tier_id)
         tier = policy.tier(found.need.tier_id)
         approvers = [policy.eligible(found.need, step, roster)[0] for step in tier.steps]
         unit = found.need.unit or "yjzfb"

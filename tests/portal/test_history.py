@@ -42,6 +42,22 @@ def test_history_lists_commits_touching_the_file_newest_first(git_repo):
     assert History(git_repo).for_path("content/policies/none.md") == []
 
 
+def test_history_follows_the_file_into_its_unit_folder(git_repo):
+    """Moving an item into content/policies/<unit>/ keeps its history; the move itself is no revision."""
+    repo = git.Repo(git_repo)
+    moved = "content/policies/jyj/zc-1.md"
+    (git_repo / moved).parent.mkdir()
+    repo.git.mv(POLICY_PATH, moved)
+    moment = when("2026-03-06 09:00")
+    repo.index.commit("条目移入单位目录", author=ACTOR, committer=ACTOR, author_date=moment, commit_date=moment)
+    (git_repo / moved).write_text((git_repo / moved).read_text(encoding="utf-8") + "\n第九条 本办法自发布之日起施行。\n",
+                                  encoding="utf-8")
+    commit(repo, "补充施行日期", "2026-03-07 10:00", moved)
+    assert [r.subject for r in History(git_repo).for_path(moved)] == [
+        "补充施行日期", "更正办法第一条文字错误", "发布《测试市义务教育招生入学管理办法》"]
+    assert History(git_repo).for_path(POLICY_PATH) == []
+
+
 def test_history_stops_at_the_build_time(git_repo):
     revisions = History(git_repo, now=when("2026-03-04 00:00")).for_path(POLICY_PATH)
     assert [r.subject for r in revisions] == ["发布《测试市义务教育招生入学管理办法》"]
