@@ -13,7 +13,8 @@ One row per item ever published:
 - 首次发布: when the item first went online: the item's own publication time (its date, a letter's
   reply time) or the merge that made it public, whichever is later (JSON: and that merge); 最近修改: when its current content was written (the
   author time of the last commit that changed it, which may be earlier than the merge);
-- 状态: 已发布, 已撤回 (`withdrawn` in the item) or 已删除; 撤回日期 from the item.
+- 状态: what `publication.status` says of the current version at the register's moment (已发布, 待发布,
+  已发布(待撤回), 已撤回, 不公开), or 已删除; 撤回日期 from the item.
 The JSON and HTML forms carry the full history of every item. The HTML page is for the office only;
 it is written outside output/ and never linked from the portal.
 """
@@ -31,7 +32,9 @@ import git
 from ..addresses import item_path
 from ..content import classify_path
 from ..content_types import TYPES
-from ..publication import meant_for_publication, publication_time
+from ..publication import Status, meant_for_publication, publication_time
+from ..publication import status as publication_status
+from ..timeutil import TZ
 from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
 from .roster import Roster
 from .tiers import ApprovalPolicy
@@ -78,6 +81,7 @@ class Record:
     unit_name: str = ""
     tier: str = ""
     withdrawn: str = ""
+    state: Status | None = None  # publication.status of the current version, as of the register's moment
     deleted: bool = False
     public: bool = True  # False for a letter not marked public (Art. 21): registered, never online
     former_ids: list[str] = field(default_factory=list)
@@ -101,9 +105,7 @@ class Record:
     def status(self) -> str:
         if self.deleted:
             return "已删除"
-        if not self.public:
-            return "不公开"
-        return "已撤回" if self.withdrawn else "已发布"
+        return STATE_LABELS[self.state] if self.state is not None else ("已发布" if self.public else "不公开")
 
     @property
     def url(self) -> str:
@@ -112,7 +114,20 @@ class Record:
         return item_path(self.type, self.id)
 
 
-def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, root) -> list[Record]:
+STATE_LABELS = {
+    Status.PUBLISHED: "已发布",
+    Status.SCHEDULED: "待发布",  # its publication time has not come (or a public letter awaits its reply)
+    Status.TO_BE_WITHDRAWN: "已发布(待撤回)",  # online until its withdrawal date
+    Status.WITHDRAWN: "已撤回",
+    Status.NEVER: "不公开",
+}
+
+
+def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, root,
+                   now: datetime | None = None) -> list[Record]:
+    """Every item ever merged, with its events; its status as `publication.status` says at `now`
+    (default: the clock), the same answer the site gives."""
+    now = now or datetime.now(TZ)
     prefix = content_prefix(repo, root)
     records: dict[str, Record] = {}  # key: current path
     finished: list[Record] = []
@@ -165,6 +180,7 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
             record.public = meant_for_publication(item)
             withdrawn = item.meta.get("withdrawn")
             record.withdrawn = str(withdrawn.get("date", "")) if isinstance(withdrawn, dict) else ""
+            record.state = publication_status(item, now)
             record.events.append(event)
             if change.status == "D":
                 record.deleted = True
@@ -265,6 +281,7 @@ def render_html(records: list[Record], *, site_name: str = "", generated_from: s
     env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]),
                       trim_blocks=True, lstrip_blocks=True)
     template = env.get_template("register.html")
-    counts = {status: sum(1 for r in records if r.status == status) for status in ("已发布", "已撤回", "不公开", "已删除")}
+    counts = {status: sum(1 for r in records if r.status == status)
+              for status in (*STATE_LABELS.values(), "已删除")}
     return template.render(records=records, columns=COLUMNS, rows=rows(records), site_name=site_name,
                            generated_from=generated_from, counts=counts, iso=_iso, summary=summary(records))

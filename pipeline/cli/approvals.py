@@ -10,7 +10,7 @@ import os
 import sys
 from pathlib import Path
 
-from .common import UsageError, emit, repository_root
+from .common import UsageError, emit, moment, repository_root
 
 
 def _guarded(function):
@@ -137,7 +137,7 @@ def cmd_register(args) -> int:
     root = repository_root(args)
     repo = open_repo(root)
     head = resolve(repo, args.rev)
-    records = build_register(repo, head, load_policy(), root)
+    records = build_register(repo, head, load_policy(), root, moment(args))
     if args.format == "json":
         text = render_json(records)
     elif args.format == "html":
@@ -207,5 +207,6 @@ def add_commands(subparsers) -> None:
     register = subparsers.add_parser("register", help="由 Git 历史生成信息发布造册登记(CSV / JSON / HTML)")
     register.add_argument("--rev", default="HEAD", help="登记截至的提交(默认 HEAD)")
     register.add_argument("--format", choices=["csv", "json", "html"], default="csv")
+    register.add_argument("--now", help="按此时刻判断状态(待发布、待撤回;默认当前时间,CI 中传流水线时间)")
     register.add_argument("--output", "-o", help="写入文件(HTML 为内部资料,不得写入 output/)")
     register.set_defaults(func=cmd_register)

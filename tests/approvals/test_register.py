@@ -18,6 +18,8 @@ import pytest
 
 from pipeline.approvals.changes import open_repo
 from pipeline.files import files_used
+from pipeline.publication import Status, status
+from pipeline.timeutil import parse_now
 from pipeline.approvals.roster import Roster
 from pipeline.approvals.tiers import load_policy
 from pipeline.approvals.verify import verify_commit
@@ -81,8 +83,11 @@ def replayed(tmp_path_factory):
     return content, expected
 
 
+NOW = parse_now("2026-11-26 09:00")
+
+
 def register_json(content, capsys) -> list[dict]:
-    assert main(["--root", str(content.root), "register", "--format", "json"]) == 0
+    assert main(["--root", str(content.root), "register", "--format", "json", "--now", "2026-11-26 09:00"]) == 0
     return json.loads(capsys.readouterr().out)
 
 
@@ -93,9 +98,10 @@ def test_register_lists_every_demo_item_with_its_approvers(replayed, capsys):
     assert len(expected) == len(content.demo.items)
     for item_id, (submitter, approvers) in expected.items():
         record = records[item_id]
-        private_letter = content.demo.by_id[item_id].type == "letter" and \
-            content.demo.by_id[item_id].meta.get("public") is not True
-        assert record["status"] == "不公开" if private_letter else record["status"] in ("已发布", "已撤回")
+        # The register and the site answer "is it online?" with the same function.
+        shown = {Status.PUBLISHED: "已发布", Status.SCHEDULED: "待发布", Status.TO_BE_WITHDRAWN: "已发布(待撤回)",
+                 Status.WITHDRAWN: "已撤回", Status.NEVER: "不公开"}
+        assert record["status"] == shown[status(content.demo.by_id[item_id], NOW)], item_id
         assert record["submitted_by"] == [submitter]
         assert record["reviewed_by"] + record["approved_by"] == approvers, item_id
         assert record["approved"] is True
@@ -141,6 +147,13 @@ def test_register_follows_renames_and_records_withdrawals(replayed, capsys):
     assert len(gone["history"]) == 2
     # The withdrawal was merged with the section's approval only: the register says so.
     assert gone["approved"] is False and gone["reviewed_by"] == [section.ident] and gone["approved_by"] == []
+    # Status is the publication model's, at the register's moment: before its withdrawal date the
+    # item is still online, and a scheduled item is not yet published.
+    assert main(["--root", str(content.root), "register", "--format", "json", "--now", "2026-03-04 12:00"]) == 0
+    early = {r["id"]: r for r in json.loads(capsys.readouterr().out)}
+    assert early["xw-test-ch"]["status"] == "已发布(待撤回)"
+    assert main(["--root", str(content.root), "register", "--format", "json", "--now", "2026-02-28 12:00"]) == 0
+    assert {r["id"]: r for r in json.loads(capsys.readouterr().out)}["xw-test-ch"]["status"] == "待发布"
 
 
 def test_register_csv_and_internal_html(replayed, capsys, tmp_path):
