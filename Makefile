@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 GONGKAI := $(VENV)/bin/gongkai
 
-.PHONY: install browser demo check test bench clean
+.PHONY: install system-packages demo check test bench clean
 
 install: $(VENV)/.installed
 
@@ -23,17 +23,19 @@ demo: install
 check: install
 	$(GONGKAI) check
 
-# Browser tests drive Debian's Chromium (never a downloaded browser) with CJK fonts, and serve the
-# portal through Debian's nginx with the configuration in ci/nginx/.
-browser:
-	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] && [ -x /usr/sbin/nginx ] || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light >/dev/null)
+# Debian packages the tests use: Chromium (never a downloaded browser) with CJK fonts for the browser
+# tests, nginx to serve the portal with the configuration in ci/nginx/, rsync for gitlab-ci-local
+# (which runs .gitlab-ci.yml in tests/ci/) and for ci/publish.sh.
+system-packages:
+	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] && [ -x /usr/sbin/nginx ] && \
+	  command -v rsync >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light rsync >/dev/null)
 
-test: install browser
+test: install system-packages
 	$(PY) -m pytest
 
 bench: install
 	$(PY) bench/run.py
 
 clean:
-	rm -rf output .cache .pytest_cache
+	rm -rf output .cache .pytest_cache .gitlab-ci-local

@@ -26,7 +26,8 @@ def gitlab_scripts() -> list[str]:
     for name, job in data.items():
         if isinstance(job, dict):
             for key in ("before_script", "script", "after_script"):
-                lines += [str(line) for line in job.get(key) or []]
+                for line in job.get(key) or []:  # GitLab flattens nested lists (YAML anchors)
+                    lines += [str(part) for part in line] if isinstance(line, list) else [str(line)]
     return lines
 
 
@@ -106,6 +107,7 @@ def test_the_pipelines_verify_before_they_publish():
 
 
 def test_helper_scripts_are_valid():
-    compile((ROOT / "ci/post_comment.py").read_text(encoding="utf-8"), "ci/post_comment.py", "exec")
+    for script in ("ci/post_comment.py", "ci/pr_body_trailers.py"):
+        compile((ROOT / script).read_text(encoding="utf-8"), script, "exec")
     subprocess.run(["sh", "-n", str(ROOT / "ci/publish.sh")], check=True)
     assert (ROOT / "ci/README.md").is_file() and (ROOT / "ci/APPROVALS.md").is_file()

@@ -1,0 +1,93 @@
+"""The GitLab pipelines of .gitlab-ci.yml, run by a real GitLab CI interpreter.
+
+gitlab-ci-local (npm, pinned in package-lock.json) reads .gitlab-ci.yml as GitLab does — workflow
+and job rules, needs, artifacts, caches, YAML anchors — and runs every selected job in a shell of its
+own folder (`--force-shell-executor --shell-isolation`: there is no Docker here, so the `image:` is
+not pulled; the jobs get this machine's Python and Node). Each job installs what it needs as on
+GitLab: a virtual environment from requirements.lock, Pagefind with `npm ci`.
+
+The repository is a clone of this project with a bare `origin`; a 公积金中心 editor's branch adds
+a news item. Merge-request pipeline: check (Code Quality report), approval plan, preview. Main
+pipeline on the merge commit: verify-approvals, build, register, publish (PUBLISH_HOST=local: a
+runner on the web server writes into PUBLISH_ROOT). Without the two approvals nothing is published;
+with them the site is.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.ci.pipeline_repo import LEADER, NEWS_ID, NEWS_PATH, ROOT, SECTION, make_pipeline_repo
+
+GITLAB_CI_LOCAL = ROOT / "node_modules/.bin/gitlab-ci-local"
+COMMON = ["--force-shell-executor", "--shell-isolation", "--no-color", "--no-artifacts-to-source"]
+MERGE_REQUEST = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH",
+                 "--variable", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main",
+                 "--variable", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME=mr-1", "--variable", "CI_MERGE_REQUEST_IID=1"]
+
+
+def run_pipeline(repo, *args: str) -> tuple[int, str]:
+    assert GITLAB_CI_LOCAL.is_file(), "gitlab-ci-local is missing: `make install` runs npm ci"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_"))}
+    env.pop("VIRTUAL_ENV", None)
+    done = subprocess.run([str(GITLAB_CI_LOCAL), *COMMON, *args], cwd=repo.root, env=env,
+                          capture_output=True, text=True, timeout=900)
+    return done.returncode, done.stdout + done.stderr
+
+
+def artifact(repo, job: str, rel: str) -> Path:
+    return repo.root / ".gitlab-ci-local/artifacts" / job / rel
+
+
+@pytest.fixture(scope="module")
+def repo(tmp_path_factory):
+    repo = make_pipeline_repo(tmp_path_factory.mktemp("gitlab"))
+    # gitlab-ci-local takes the project's URL from this remote (a path as `origin` has none).
+    repo.git("remote", "add", "gcl-origin", "https://gitlab.example.gov.cn/yunjiang/gongkai.git")
+    repo.editor_branch("mr-1")
+    return repo
+
+
+def test_merge_request_pipeline_reports_on_the_changed_page(repo):
+    repo.git("checkout", "-q", "mr-1")
+    code, log = run_pipeline(repo, *MERGE_REQUEST)
+    assert code == 0, log[-4000:]
+    for job in ("check", "approval-plan", "preview"):
+        assert f"{job} finished" in log or f"{job} " in log
+    quality = json.loads(artifact(repo, "check", "gl-code-quality-report.json").read_text(encoding="utf-8"))
+    assert isinstance(quality, list) and all(d["severity"] != "blocker" for d in quality)
+    plan = artifact(repo, "approval-plan", "approvals-plan.md").read_text(encoding="utf-8")
+    assert NEWS_PATH in plan and "梁志明" in plan and "蒙海燕" in plan
+    assert "市人民政府办公室" not in plan  # a routine department item stays with the department
+    assert json.loads(artifact(repo, "approval-plan", "approvals-plan.json").read_text(encoding="utf-8"))["approvals"]
+    report = artifact(repo, "preview", "preview-report.md").read_text(encoding="utf-8")
+    assert f"/news/{NEWS_ID}/index.html" in report
+    page = artifact(repo, "preview", f"preview/news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
+    assert "线上提取“秒批”服务" in page
+    assert any(artifact(repo, "preview", "preview/pagefind").glob("pagefind*.js"))  # Pagefind ran in the job
+
+
+def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
+    site = tmp_path / "site"
+    publish = ["--variable", "PUBLISH_HOST=local", "--variable", f"PUBLISH_ROOT={site}"]
+
+    repo.forge_merge("mr-1", [f"Approved-by: {SECTION}"])  # the leader has not approved
+    code, log = run_pipeline(repo, *publish)
+    assert code != 0
+    assert "审批不全" in log and not (site / "current").exists(), log[-3000:]
+
+    repo.undo_merge()
+    merge = repo.forge_merge("mr-1", [f"Approved-by: {SECTION}", f"Approved-by: {LEADER}"])
+    code, log = run_pipeline(repo, *publish)
+    assert code == 0, log[-4000:]
+    current = site / "current"
+    assert current.is_symlink() and os.readlink(current) == f"releases/{merge}"
+    assert "线上提取“秒批”服务" in (current / f"news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
+    assert (current / "_server/nginx-redirects.conf").is_file()
+    register = json.loads(artifact(repo, "register", "register/register.json").read_text(encoding="utf-8"))
+    [row] = [r for r in register if r["id"] == NEWS_ID]
+    assert row["approved"] is True and row["approved_by"] == [LEADER] and row["reviewed_by"] == [SECTION]
