@@ -10,6 +10,8 @@
 # 发布到另一台服务器(CI 变量,受保护、隐藏):PUBLISH_HOST(user@host)、PUBLISH_ROOT(服务器上的目录)、
 # PUBLISH_SSH_KEY(私钥内容)、PUBLISH_KNOWN_HOSTS(服务器公钥,ssh-keyscan 的输出)。
 # 运行器就在网站服务器上(shell 执行器)时:PUBLISH_HOST 设为 local,只需要 PUBLISH_ROOT。
+# PUBLISH_RELOAD(可选):切换后在服务器上运行的命令,如 "sudo systemctl reload nginx",
+# 让构建写出的 301 跳转规则(_server/nginx-redirects.conf)生效。
 set -eu
 
 SRC="${1:?用法:ci/publish.sh 目录 链接名}"
@@ -29,6 +31,7 @@ if [ "$PUBLISH_HOST" = "local" ]; then
   mkdir -p "$PUBLISH_ROOT/releases"
   rsync -a --delete --checksum "${SRC%/}/" "$PUBLISH_ROOT/$RELEASE/"
   (cd "$PUBLISH_ROOT" && ln -sfn "$RELEASE" ".$LINK.new" && mv -Tf ".$LINK.new" "$LINK")
+  [ -z "${PUBLISH_RELOAD:-}" ] || sh -c "$PUBLISH_RELOAD"
   echo "已发布 $SRC -> $PUBLISH_ROOT/$LINK ($RELEASE)"
   exit 0
 fi
@@ -44,4 +47,5 @@ SSH="ssh -i $KEYDIR/id -o UserKnownHostsFile=$KEYDIR/known_hosts -o StrictHostKe
 $SSH "$PUBLISH_HOST" "mkdir -p '$PUBLISH_ROOT/releases'"
 rsync -a --delete --checksum -e "$SSH" "${SRC%/}/" "$PUBLISH_HOST:$PUBLISH_ROOT/$RELEASE/"
 $SSH "$PUBLISH_HOST" "cd '$PUBLISH_ROOT' && ln -sfn '$RELEASE' '.$LINK.new' && mv -Tf '.$LINK.new' '$LINK'"
+[ -z "${PUBLISH_RELOAD:-}" ] || $SSH "$PUBLISH_HOST" "$PUBLISH_RELOAD"
 echo "已发布 $SRC -> $PUBLISH_HOST:$PUBLISH_ROOT/$LINK ($RELEASE)"

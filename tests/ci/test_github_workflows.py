@@ -145,7 +145,8 @@ def test_publish_job_needs_both_reviews(repo, github, tmp_path):
     try:
         event = {"head_commit": {"id": merge, "timestamp": "2026-11-30T11:05:00+08:00"}}
         site = tmp_path / "site"
-        secrets = {"GITHUB_TOKEN": "test-token", "PUBLISH_HOST": "local", "PUBLISH_ROOT": str(site)}
+        secrets = {"GITHUB_TOKEN": "test-token", "PUBLISH_HOST": "local", "PUBLISH_ROOT": str(site),
+                   "PUBLISH_RELOAD": f"touch {tmp_path}/reloaded"}
         context = contexts(repo, github, "push", merge)
 
         github.pull_request(1, head, merge, ["yj-liangzhiming"])  # the leader has not approved
@@ -159,7 +160,7 @@ def test_publish_job_needs_both_reviews(repo, github, tmp_path):
                             secrets=secrets, artifacts=tmp_path / "a2")
         assert published.ok, published.log[-4000:]
         current = site / "current"
-        assert os.readlink(current) == f"releases/{merge}"
+        assert os.readlink(current) == f"releases/{merge}" and (tmp_path / "reloaded").is_file()
         assert "线上提取“秒批”服务" in (current / f"news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
         register = json.loads((tmp_path / f"a2/register-{merge}/register.json").read_text(encoding="utf-8"))
         [row] = [r for r in register if r["id"] == NEWS_ID]

@@ -73,7 +73,8 @@ def test_merge_request_pipeline_reports_on_the_changed_page(repo):
 
 def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
     site = tmp_path / "site"
-    publish = ["--variable", "PUBLISH_HOST=local", "--variable", f"PUBLISH_ROOT={site}"]
+    publish = ["--variable", "PUBLISH_HOST=local", "--variable", f"PUBLISH_ROOT={site}",
+               "--variable", f"PUBLISH_RELOAD=touch {tmp_path}/reloaded"]  # stands in for reloading nginx
 
     repo.forge_merge("mr-1", [f"Approved-by: {SECTION}"])  # the leader has not approved
     code, log = run_pipeline(repo, *publish)
@@ -87,7 +88,7 @@ def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
     current = site / "current"
     assert current.is_symlink() and os.readlink(current) == f"releases/{merge}"
     assert "线上提取“秒批”服务" in (current / f"news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
-    assert (current / "_server/nginx-redirects.conf").is_file()
+    assert (current / "_server/nginx-redirects.conf").is_file() and (tmp_path / "reloaded").is_file()
     register = json.loads(artifact(repo, "register", "register/register.json").read_text(encoding="utf-8"))
     [row] = [r for r in register if r["id"] == NEWS_ID]
     assert row["approved"] is True and row["approved_by"] == [LEADER] and row["reviewed_by"] == [SECTION]
