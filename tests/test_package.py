@@ -95,7 +95,7 @@ def test_pre_commit_hook_runs_gongkai_check_as_documented(tmp_path, content_repo
                 cwd=content_repo, env=env)
     assert clean.returncode == 0, clean.stdout[-3000:] + clean.stderr[-2000:]
     assert "gongkai check" in clean.stdout and "Passed" in clean.stdout
-    news = next((content_repo / "content" / "news").glob("*.md"))
+    news = next((content_repo / "content" / "news").rglob("*.md"))
     news.write_text(news.read_text(encoding="utf-8").replace("title:", "title: 联系电话 13912345678 ", 1),
                     encoding="utf-8")
     dirty = run([sys.executable, "-m", "pre_commit", "try-repo", CODE_DIR, "gongkai-check", "--all-files"],

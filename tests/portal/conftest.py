@@ -89,7 +89,7 @@ class ContentItem:
 def content_items(root: Path) -> dict[str, ContentItem]:
     items = {}
     for folder, type_name in FOLDERS.items():
-        for path in sorted((root / "content" / folder).glob("*")):
+        for path in sorted((root / "content" / folder).rglob("*")):  # unit folders inside
             if path.suffix not in (".md", ".yaml", ".yml"):
                 continue
             meta, body = read_meta(path)
