@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import inspect
 
+from .audit.checks import CHECKS as AUDIT_CHECKS
+from .audit.checks import audit_codes
 from .check import check_codes
 from .content import LOADER_DOCS
 from .rules import load_rules
@@ -14,13 +16,14 @@ from .site.linkcheck import CODES as LINK_CODES
 
 
 def all_codes() -> dict[str, str]:
-    codes = {**check_codes(), **{code: f"{text}(构建时检查)" for code, text in LINK_CODES.items()}}
+    codes = {**check_codes(), **{code: f"{text}(构建时检查)" for code, text in LINK_CODES.items()},
+             **{code: f"{text}(每日读网)" for code, text in audit_codes().items()}}
     return dict(sorted(codes.items()))
 
 
 def code_documentation(code: str) -> str | None:
     """The documentation of a code, with its failing and passing examples: the rule's docstring."""
-    for rule in load_rules():
+    for rule in [*load_rules(), *AUDIT_CHECKS]:
         if code in rule.codes and rule.__doc__:
             return inspect.cleandoc(rule.__doc__)
     return LOADER_DOCS.get(code)
