@@ -9,6 +9,7 @@ import inspect
 
 from .audit.checks import CHECKS as AUDIT_CHECKS
 from .audit.checks import audit_codes
+from .audit.linkcheck import CODES as EXTERNAL_LINK_CODES
 from .check import check_codes
 from .content import LOADER_DOCS
 from .rules import load_rules
@@ -17,7 +18,8 @@ from .site.linkcheck import CODES as LINK_CODES
 
 def all_codes() -> dict[str, str]:
     codes = {**check_codes(), **{code: f"{text}(构建时检查)" for code, text in LINK_CODES.items()},
-             **{code: f"{text}(每日读网)" for code, text in audit_codes().items()}}
+             **{code: f"{text}(每日读网)" for code, text in audit_codes().items()},
+             **{code: f"{text}(链接检查)" for code, text in EXTERNAL_LINK_CODES.items()}}
     return dict(sorted(codes.items()))
 
 

@@ -7,6 +7,7 @@ site) see the same set.
 """
 from __future__ import annotations
 
+import posixpath
 from dataclasses import dataclass
 from pathlib import PurePosixPath
 from typing import Iterator
@@ -54,3 +55,16 @@ def unsafe_reason(path: str) -> str | None:
     if ".." in pure.parts:
         return "不能包含 ..(指向仓库之外或其他目录)"
     return None
+
+
+def items_referencing(asset_path: str, items, lookup) -> list[Item]:
+    """Items that use an attachment (`files.files_used`, the build's own list); failing that, the
+    item whose id is the attachment's folder (files/2026/<id>/...)."""
+    rel = asset_path.split("/", 1)[1] if asset_path.startswith("content/") else asset_path
+    out = [item for item in items if any(use.rel == rel for use in files_used(item))]
+    if not out:
+        folder = posixpath.basename(posixpath.dirname(asset_path))
+        owner = lookup(folder) if folder else None
+        if owner is not None:
+            out.append(owner)
+    return out

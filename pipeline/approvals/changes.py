@@ -10,7 +10,6 @@ A modified or renamed item needs the tiers of both its old and its new version: 
 """
 from __future__ import annotations
 
-import posixpath
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -21,7 +20,7 @@ from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchP
 
 from ..addresses import item_url
 from ..content import Item, LoadError, YamlLimits, classify_path, parse_item
-from ..files import files_used
+from ..files import items_referencing
 from ..repository import default_settings, item_size_limit, merge_settings
 from ..timeutil import TZ
 from ..content_types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
@@ -314,19 +313,6 @@ class TreeSnapshot:
 
     def referencing(self, asset_path: str) -> list[Item]:
         return items_referencing(asset_path, self.all_items, self.item)
-
-
-def items_referencing(asset_path: str, items, lookup) -> list[Item]:
-    """Items that use an attachment (`files.files_used`, the build's own list); failing that, the
-    item whose id is the attachment's folder (files/2026/<id>/...)."""
-    rel = asset_path.split("/", 1)[1] if asset_path.startswith("content/") else asset_path
-    out = [item for item in items if any(use.rel == rel for use in files_used(item))]
-    if not out:
-        folder = posixpath.basename(posixpath.dirname(asset_path))
-        owner = lookup(folder) if folder else None
-        if owner is not None:
-            out.append(owner)
-    return out
 
 
 # --- what the changes need ----------------------------------------------------------------

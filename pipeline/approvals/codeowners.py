@@ -28,14 +28,13 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable
 
 from ..content import Item
+from ..files import items_referencing
 from ..locations import codeowners_pattern, unit_folder_of
-from .changes import items_referencing
 from .roster import Person, Roster
 from .tiers import Need, ApprovalPolicy, load_policy
 
 if TYPE_CHECKING:
     from ..repository import Repository
-    from .changes import TreeSnapshot
 
 TARGETS = {"gitlab": ".gitlab/CODEOWNERS", "github": ".github/CODEOWNERS"}
 
@@ -84,7 +83,7 @@ class Inputs:
         return cls(repo.items, names, [(cf.rel, cf.kind) for cf in repo.files], repo.by_id.get)
 
     @classmethod
-    def of_tree(cls, tree: "TreeSnapshot") -> "Inputs":
+    def of_tree(cls, tree) -> "Inputs":  # a changes.TreeSnapshot
         units = tree.unit_ids()
         return cls(tree.all_items, {unit: tree.unit_name(unit) for unit in sorted(units)},
                    tree.content_paths(), tree.item)

@@ -17,7 +17,7 @@ from ..catalogue import Catalogue
 from ..publication import publication_time, status
 from ..timeutil import parse_when
 from .findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
-from .workdays import WorkCalendar, official_calendar
+from .workdays import WorkCalendar
 
 
 @dataclass

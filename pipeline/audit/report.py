@@ -24,16 +24,17 @@ def render_json(findings: list[Finding], as_of: datetime, unit_names: dict[str, 
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 
 
-def render_markdown(findings: list[Finding], as_of: datetime, unit_names: dict[str, str], site_name: str = "") -> str:
+def render_markdown(findings: list[Finding], as_of: datetime, unit_names: dict[str, str], site_name: str = "",
+                    title: str = "每日读网报告") -> str:
     n = counts(findings)
-    lines = [f"# {site_name or '门户网站'}每日读网报告", "",
+    lines = [f"# {site_name or '门户网站'}{title}", "",
              f"截至 {as_of:%Y-%m-%d %H:%M}:单项否决风险 **{n['veto']}** 项,预警 **{n['warning']}** 项,"
              f"待处理 **{n['issue']}** 项。"]
     if not findings:
         lines += ["", "今天没有发现问题。"]
         return "\n".join(lines) + "\n"
     for level, intro in ((Level.VETO, "达到国家网站检查单项否决线的事项,须立即处理:"),
-                         (Level.WARNING, "接近单项否决线的事项,请在检查发现之前处理:")):
+                         (Level.WARNING, "尚未达到单项否决线、请在检查发现之前处理或留意的事项:")):
         chosen = [f for f in findings if f.level is level]
         if chosen:
             lines += ["", f"## {level.label}", "", intro, ""]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 from .common import UsageError, emit, moment, repository_root
 
@@ -36,6 +37,42 @@ def cmd_audit(args) -> int:
     return 1 if any(f.level is Level.VETO for f in findings) else 0
 
 
+def cmd_linkcheck(args) -> int:
+    from ..audit.findings import Level
+    from ..audit.linkcheck import CODES, LinkCache, check_site
+    from ..audit.report import render_json, render_markdown
+    from ..reporters import render
+    from ..repository import load_repository
+
+    now = moment(args)
+    root = repository_root(args)
+    site = Path(args.site) if args.site else root / "output"
+    if not (site / "index.html").is_file():
+        raise UsageError(f"{site} 中没有构建好的网站(没有 index.html):请先运行 gongkai build,或用 --site 指定目录。")
+    repo = load_repository(root, now=now)
+    cache = LinkCache(Path(args.cache) if args.cache else None)
+    prefix = _relative_prefix(root, site)
+    findings = sorted(check_site(repo, site, now, external=args.external, cache=cache, cache_days=args.cache_days,
+                                 prefix=prefix, probe_host=args.dns_probe), key=lambda f: f.key)
+    cache.save()
+    names = {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
+    if args.format == "json":
+        text = render_json(findings, now, names)
+    elif args.format == "junit":
+        text = render("junit", [f.diagnostic for f in findings], checked_files=0, rules=CODES)
+    else:
+        text = render_markdown(findings, now, names, str(repo.site.get("name") or ""), title="链接检查报告")
+    emit(text, args.output)
+    return 1 if any(f.level is not Level.WARNING for f in findings) else 0
+
+
+def _relative_prefix(root: Path, site: Path) -> str:
+    try:
+        return site.resolve().relative_to(root.resolve()).as_posix().rstrip("/") + "/"
+    except ValueError:
+        return site.as_posix().rstrip("/") + "/"
+
+
 def add_commands(sub) -> None:
     audit = sub.add_parser("audit", help="每日读网:栏目更新、信件答复期限、调查结果、回应时效、公开类别和内容质量",
                            description="按《门户网站管理办法》和国家网站检查指标读网,按单位列出须处理的事项。")
@@ -43,3 +80,16 @@ def add_commands(sub) -> None:
     audit.add_argument("--format", choices=FORMATS, default="markdown", help="报告格式(默认 Markdown)")
     audit.add_argument("--output", "-o", help="写入文件")
     audit.set_defaults(func=cmd_audit)
+
+    links = sub.add_parser("linkcheck", help="检查构建好的网站的站内链接和外部链接,按单位报告",
+                           description="站内链接在本机检查;加 --external 时用 LinkChecker 检查外部链接(有缓存)。")
+    links.add_argument("--site", help="构建好的网站目录(默认 output/)")
+    links.add_argument("--external", action="store_true", help="也检查外部链接(需要访问外网)")
+    links.add_argument("--cache", help="外部链接结果缓存文件(JSON);近期检查正常的链接不再访问")
+    links.add_argument("--cache-days", type=int, default=7, help="检查正常的外部链接多少天内不再访问(默认 7)")
+    links.add_argument("--dns-probe", default="www.gov.cn", metavar="HOST",
+                       help="判断本机能否解析域名用的主机名(默认 www.gov.cn;解析不了时不把域名解析失败算作链接失效)")
+    links.add_argument("--format", choices=FORMATS, default="markdown", help="报告格式(默认 Markdown)")
+    links.add_argument("--output", "-o", help="写入文件")
+    links.add_argument("--now", help=argparse.SUPPRESS)
+    links.set_defaults(func=cmd_linkcheck)

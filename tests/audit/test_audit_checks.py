@@ -90,7 +90,7 @@ def test_survey_results_within_a_month(tmp_path, result, expected):
 
 
 def response(kind, event, first=None, severity=None, press=None, casualties=None, date=None):
-    front = [f"id: hy-1", "title: 关于某事件的情况通报", "unit: jyj", f"date: {date or first or event}",
+    front = ["id: hy-1", "title: 关于某事件的情况通报", "unit: jyj", f"date: {date or first or event}",
              f"kind: {kind}", "disclosure_category: emergency", f"event_time: {event}"]
     front += [f"first_release: {first}"] if first else []
     front += [f"severity: {severity}"] if severity else []
@@ -164,3 +164,42 @@ def test_a_year_without_a_holiday_arrangement_stops_the_audit_with_a_clear_messa
     root = make_repo(tmp_path, {"content/letters/yjzfb/xj-1.yaml": letter("咨询", "2031-03-02 10:00")})
     assert main(["--root", str(root), "audit", "--as-of", "2031-03-20 09:00"]) == 2
     assert "pipeline/holidays.yaml" in capsys.readouterr().err
+
+
+SITE_COLUMNS = """\
+columns:
+  - {id: bmdt, name: 部门动态, units: [jyj], cadence_days: 14, types: [news]}
+  - {id: tzgg, name: 通知公告, units: [jyj], cadence_days: 180, types: [notice]}
+  - {id: zcwj, name: 政策文件, units: [yjzfb], cadence_days: 180, types: [policy]}
+  - {id: zxts, name: 咨询投诉, units: [yjzfb], cadence_days: 30, types: [letter]}
+"""
+NOTICE = md("""
+    id: tz-1
+    title: 关于春季学期开学安排的通知
+    unit: jyj
+    column: tzgg
+    date: 2026-03-01 10:00
+    disclosure_category: livelihood
+    """, "各中小学校:春季学期于 3 月 2 日开学。\n")
+LOW_LEVELS = """\
+audit:
+  stale_columns_veto: 2
+  stale_columns_warning: 1
+  unupdated_columns_veto: 3
+  unupdated_columns_warning: 2
+  empty_columns_veto: 2
+  empty_columns_warning: 1
+"""
+
+
+def test_site_wide_counts_against_the_veto_and_warning_levels(tmp_path):
+    files = {"content/governance/columns.yaml": SITE_COLUMNS,
+             "content/news/jyj/xw-1.md": NEWS.replace("unit: jyj", "unit: jyj\ncolumn: bmdt"),
+             "content/notices/jyj/tz-1.md": NOTICE}
+    levels = {**files, "content/governance/settings.yaml": LOW_LEVELS}
+    found = {(f.code, f.level.value) for f in findings(tmp_path, levels) if f.code >= "GK-FRESH-011"}
+    # 2 stale (部门动态 > 2 weeks, 通知公告 > 6 months): the veto level; 2 past their cadence: the
+    # warning level; 2 empty (政策文件, 咨询投诉): the veto level.
+    assert found == {("GK-FRESH-011", "veto"), ("GK-FRESH-012", "warning"), ("GK-FRESH-013", "veto")}
+    # The inspection's own levels (5, 10, 5) are far away for a four-column site.
+    assert not [f for f in findings(tmp_path, files, name="defaults") if f.code >= "GK-FRESH-011"]

@@ -21,7 +21,7 @@ CHANGES = [  # (item, what is edited in its file)
 
 
 def _path(root, item_id):
-    return next((root / "content").glob(f"*/{item_id}.*"))
+    return next((root / "content").rglob(f"{item_id}.*"))
 
 
 @pytest.mark.parametrize("item_id, edit", CHANGES, ids=[c[0] for c in CHANGES])
