@@ -61,6 +61,13 @@ class Finding:
                 "source": self.source, "message": self.message, "path": self.path or None,
                 "line": self.line or None, "due": self.due or None}
 
+    @classmethod
+    def from_dict(cls, data: dict) -> "Finding":
+        """A finding as `as_dict` wrote it (a link report read back by the audit)."""
+        return cls(Level(data["level"]), str(data["code"]), str(data.get("unit") or ""), str(data.get("item") or ""),
+                   str(data.get("source") or ""), str(data["message"]), str(data.get("path") or ""),
+                   int(data.get("line") or 0), str(data.get("due") or ""))
+
     @property
     def key(self) -> tuple:
         return (self.level.rank, self.unit, self.code, self.item, self.message)

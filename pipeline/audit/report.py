@@ -68,3 +68,50 @@ def _where(finding: Finding) -> str:
 
 def _cell(text: str) -> str:
     return text.replace("|", "\\|").replace("\n", " ")
+
+
+SERIES = (("veto", "单项否决风险", "#a50e0e"), ("warning", "预警", "#8a5a00"), ("issue", "待处理", "#1f4e8c"))
+
+
+def history_points(earlier: list[dict], findings: list[Finding], as_of: datetime) -> list[dict]:
+    """One point per day from earlier audit JSON files and today's findings (the last file of a day wins)."""
+    days: dict[str, dict] = {}
+    for data in earlier:
+        try:
+            day = datetime.fromisoformat(str(data["as_of"])).strftime("%Y-%m-%d")
+            days[day] = {k: int((data.get("counts") or {}).get(k) or 0) for k, _, _ in SERIES}
+        except (KeyError, TypeError, ValueError):
+            continue
+    days[as_of.strftime("%Y-%m-%d")] = counts(findings)
+    return [{"day": day, **values, "total": sum(values.values())} for day, values in sorted(days.items())]
+
+
+def render_html(findings: list[Finding], as_of: datetime, unit_names: dict[str, str], site_name: str = "",
+                earlier: list[dict] | None = None) -> str:
+    from pathlib import Path
+
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+    env = Environment(loader=FileSystemLoader(str(Path(__file__).with_name("templates"))),
+                      autoescape=select_autoescape(["html"]), trim_blocks=True, lstrip_blocks=True)
+    grouped: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.unit].append(finding)
+    units = [{"id": unit, "name": unit_names.get(unit, unit) or "全站", "findings": items,
+              **{level.value: sum(1 for f in items if f.level is level) for level in Level}}
+             for unit, items in sorted(grouped.items(), key=lambda kv: (min(f.level.rank for f in kv[1]), -len(kv[1]), kv[0]))]
+    chart = None
+    points = history_points(earlier or [], findings, as_of)
+    if len(points) > 1:
+        width, height, base = 720, 240, 210
+        top = max(1, max(max(p[k] for k, _, _ in SERIES) for p in points))
+        step = (width - 60) / (len(points) - 1)
+        for index, point in enumerate(points):
+            point["x"] = round(40 + index * step, 1)
+        series = [{"label": label, "color": color,
+                   "points": " ".join(f"{p['x']},{round(base - (base - 20) * p[key] / top, 1)}" for p in points)}
+                  for key, label, color in SERIES]
+        chart = {"width": width, "height": height, "base": base, "top": top, "points": points, "series": series}
+    return env.get_template("dashboard.html").render(
+        site_name=site_name or "门户网站", as_of=as_of.strftime("%Y-%m-%d %H:%M"), counts=counts(findings),
+        units=units, chart=chart)

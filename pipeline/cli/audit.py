@@ -8,6 +8,7 @@ from pathlib import Path
 from .common import UsageError, emit, moment, repository_root
 
 FORMATS = ("markdown", "json", "junit")
+AUDIT_FORMATS = ("markdown", "json", "html", "junit")
 
 
 def cmd_audit(args) -> int:
@@ -24,9 +25,18 @@ def cmd_audit(args) -> int:
         findings = audit(repo, as_of)
     except UnknownYear as exc:
         raise UsageError(str(exc)) from None
+    if args.links:
+        findings = sorted(findings + _link_findings(Path(args.links)), key=lambda f: f.key)
     names = {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
     if args.format == "json":
         text = render_json(findings, as_of, names)
+    elif args.format == "html":
+        from ..audit.report import render_html
+
+        earlier = [_read_json(Path(p)) for p in args.history or []]
+        text = render_html(findings, as_of, names, str(repo.site.get("name") or ""), [e for e in earlier if e])
+        if args.output:
+            _refuse_public_output(repository_root(args), Path(args.output))
     elif args.format == "junit":
         from ..audit.checks import audit_codes
 
@@ -35,6 +45,37 @@ def cmd_audit(args) -> int:
         text = render_markdown(findings, as_of, names, str(repo.site.get("name") or ""))
     emit(text, args.output)
     return 1 if any(f.level is Level.VETO for f in findings) else 0
+
+
+def _link_findings(path: Path) -> list:
+    from ..audit.findings import Finding
+
+    data = _read_json(path)
+    if data is None:
+        raise UsageError(f"读不了链接检查报告 {path}:请传入 gongkai linkcheck --format json 的输出。")
+    try:
+        return [Finding.from_dict(f) for f in data.get("findings") or []]
+    except (KeyError, TypeError, ValueError):
+        raise UsageError(f"{path} 不是 gongkai linkcheck --format json 的输出。") from None
+
+
+def _read_json(path: Path):
+    import json
+
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _refuse_public_output(root: Path, target: Path) -> None:
+    """The dashboard is internal: never written into the published site."""
+    try:
+        target.resolve().relative_to((root / "output").resolve())
+    except ValueError:
+        return
+    raise UsageError("读网看板是内部资料,不能写入 output/(发布的网站)。请写到其他目录。")
 
 
 def cmd_linkcheck(args) -> int:
@@ -66,6 +107,25 @@ def cmd_linkcheck(args) -> int:
     return 1 if any(f.level is not Level.WARNING for f in findings) else 0
 
 
+def cmd_notify(args) -> int:
+    from ..audit.notify import NotifyError, load_report, publish, token_from_env
+
+    token = token_from_env()
+    if not token:
+        print("未设置 GONGKAI_BOT_TOKEN(或 GITHUB_TOKEN):不更新议题,报告见作业制品。")
+        return 0
+    try:
+        report, findings = load_report(Path(args.report), Path(args.json))
+    except (OSError, ValueError) as exc:
+        raise UsageError(f"读不了读网报告:{exc}") from None
+    try:
+        outcome = publish(args.forge, args.api_url, args.project, token, report, findings, args.label)
+    except NotifyError as exc:
+        raise UsageError(str(exc)) from None
+    print(outcome.message)
+    return 0
+
+
 def _relative_prefix(root: Path, site: Path) -> str:
     try:
         return site.resolve().relative_to(root.resolve()).as_posix().rstrip("/") + "/"
@@ -77,7 +137,10 @@ def add_commands(sub) -> None:
     audit = sub.add_parser("audit", help="每日读网:栏目更新、信件答复期限、调查结果、回应时效、公开类别和内容质量",
                            description="按《门户网站管理办法》和国家网站检查指标读网,按单位列出须处理的事项。")
     audit.add_argument("--as-of", dest="as_of", help="按此时刻读网(默认当前时间;CI 中传流水线时间)")
-    audit.add_argument("--format", choices=FORMATS, default="markdown", help="报告格式(默认 Markdown)")
+    audit.add_argument("--format", choices=AUDIT_FORMATS, default="markdown",
+                       help="报告格式(默认 Markdown;html 为内部看板)")
+    audit.add_argument("--links", help="同时报告 gongkai linkcheck --format json 的结果")
+    audit.add_argument("--history", nargs="*", metavar="JSON", help="此前各天的 audit JSON 报告(看板画出变化)")
     audit.add_argument("--output", "-o", help="写入文件")
     audit.set_defaults(func=cmd_audit)
 
@@ -93,3 +156,12 @@ def add_commands(sub) -> None:
     links.add_argument("--output", "-o", help="写入文件")
     links.add_argument("--now", help=argparse.SUPPRESS)
     links.set_defaults(func=cmd_linkcheck)
+
+    notify = sub.add_parser("notify", help="把读网报告写到代码平台的一个议题中(每天更新同一个,没有问题时关闭)")
+    notify.add_argument("--forge", choices=["gitlab", "github"], required=True, help="代码平台")
+    notify.add_argument("--api-url", required=True, help="API 地址(GitLab: $CI_API_V4_URL;GitHub: $GITHUB_API_URL)")
+    notify.add_argument("--project", required=True, help="项目(GitLab: 项目编号;GitHub: owner/repo)")
+    notify.add_argument("--report", required=True, help="gongkai audit 的 Markdown 报告")
+    notify.add_argument("--json", required=True, help="同一次读网的 JSON 报告(据此判断有没有问题)")
+    notify.add_argument("--label", default="gongkai-audit", help="议题的标签(据此找到同一个议题;默认 gongkai-audit)")
+    notify.set_defaults(func=cmd_notify)

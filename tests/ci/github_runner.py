@@ -10,7 +10,8 @@ they say `always()`). The actions it meets are stood in for, each by what it doe
 - actions/setup-python: a fresh virtual environment first on PATH (python and pip, as setup-python
   gives a job), with the machine's Python 3.11;
 - actions/setup-node: this machine's Node (20, as the workflows ask);
-- actions/upload-artifact: copies `path` to <artifacts>/<name>/.
+- actions/upload-artifact: copies `path` (one per line) to <artifacts>/<name>/;
+- actions/cache: restores nothing, as on a runner whose cache is empty.
 
 Any other action is an error, so a workflow that starts using one is not silently half-run. The
 expression language is the subset these workflows use: contexts (github, env, vars, secrets),
@@ -254,13 +255,19 @@ def _action(step: dict, expr: Expression, workspace: Path, tools: Path, env: dic
         return ("success" if ok else "failure"), f"node {version.strip() or 'missing'} (asked for {wanted})"
     if action == "actions/upload-artifact":
         target = artifacts / inputs["name"]
-        source = workspace / inputs["path"]
-        if not source.exists():
-            return "failure", f"nothing at {inputs['path']}"
-        if source.is_dir():
-            shutil.copytree(source, target, dirs_exist_ok=True)
-        else:
-            target.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(source, target)
-        return "success", f"uploaded {inputs['path']} as {inputs['name']}"
+        paths = [line.strip() for line in inputs["path"].splitlines() if line.strip()]
+        for rel in paths:
+            source = workspace / rel
+            if not source.exists():
+                return "failure", f"nothing at {rel}"
+            if source.is_dir() and len(paths) == 1:
+                shutil.copytree(source, target, dirs_exist_ok=True)
+            elif source.is_dir():
+                shutil.copytree(source, target / rel, dirs_exist_ok=True)
+            else:
+                target.mkdir(parents=True, exist_ok=True)
+                shutil.copy2(source, target)
+        return "success", f"uploaded {', '.join(paths)} as {inputs['name']}"
+    if action == "actions/cache":
+        return "success", "cache miss: nothing restored"
     return "failure", f"this runner has no stand-in for {step['uses']}"

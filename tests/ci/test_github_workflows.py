@@ -181,3 +181,25 @@ def test_review_job_writes_the_approvers_into_the_description(repo, github, tmp_
     assert path == f"/repos/{PROJECT}/pulls/1"
     assert body["body"] == ("新闻稿已校对。\n\nApproved-by: 梁志明 <liangzhiming@gjj.yunjiang.gov.cn>\n"
                             "Approved-by: 蒙海燕 <menghaiyan@gjj.yunjiang.gov.cn>\n")
+
+
+def test_daily_read_job_writes_one_issue(repo, tmp_path):
+    """The scheduled workflow's steps, with tests/forge_recorder.py standing in for GitHub's API."""
+    from tests.forge_recorder import ForgeRecorder
+
+    forge = ForgeRecorder()
+    try:
+        repo.git("checkout", "-q", "main")
+        head = repo.git("rev-parse", "HEAD")
+        context = {"event_name": "schedule", "sha": head, "repository": ForgeRecorder.GITHUB_REPO,
+                   "api_url": forge.base, "ref": "refs/heads/main", "run_id": "42"}
+        result = run_job(WORKFLOWS / "daily-read.yml", "read", repo.root, event={"schedule": "30 0 * * *"},
+                         github=context, secrets={"GITHUB_TOKEN": "bot"}, artifacts=tmp_path / "artifacts")
+        assert result.outcome("构建、链接检查、读网") == "success", result.log[-4000:]
+        assert result.outcome("更新读网议题") == "success", result.log[-4000:]
+        [issue] = forge.issues
+        report = (tmp_path / "artifacts/daily-read-42/audit.md").read_text(encoding="utf-8")
+        assert issue["body"] == report and report.startswith("# 云江市人民政府门户网站每日读网报告")
+        assert (tmp_path / "artifacts/daily-read-42/audit.html").is_file()
+    finally:
+        forge.close()

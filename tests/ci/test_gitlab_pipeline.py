@@ -92,3 +92,33 @@ def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
     register = json.loads(artifact(repo, "register", "register/register.json").read_text(encoding="utf-8"))
     [row] = [r for r in register if r["id"] == NEWS_ID]
     assert row["approved"] is True and row["approved_by"] == [LEADER] and row["reviewed_by"] == [SECTION]
+
+
+def test_daily_read_opens_then_updates_one_issue(repo):
+    """The scheduled pipeline on two days: build, link check, audit, and one issue on the forge
+    (the local recorder of tests/forge_recorder.py stands in for GitLab's REST API)."""
+    from tests.forge_recorder import ForgeRecorder
+
+    forge = ForgeRecorder()
+    try:
+        repo.git("checkout", "-q", "main")
+        daily = ["--variable", "CI_PIPELINE_SOURCE=schedule", "--variable", f"CI_API_V4_URL={forge.base}/api/v4",
+                 "--variable", f"CI_PROJECT_ID={ForgeRecorder.GITLAB_PROJECT}", "--variable", "GONGKAI_BOT_TOKEN=bot"]
+        code, log = run_pipeline(repo, *daily, "--variable", "CI_PIPELINE_CREATED_AT=2026-11-26T01:00:00Z")
+        assert code == 0, log[-4000:]
+        assert "daily-read" in log and "verify-approvals" not in log  # only the daily job is scheduled
+        report = artifact(repo, "daily-read", "audit.md").read_text(encoding="utf-8")
+        assert "截至 2026-11-26 09:00" in report
+        assert json.loads(artifact(repo, "daily-read", "linkcheck.json").read_text(encoding="utf-8"))["findings"]
+        [issue] = forge.issues
+        assert issue["body"] == report and issue["labels"] == ["gongkai-audit"]
+
+        code, log = run_pipeline(repo, *daily, "--variable", "CI_PIPELINE_CREATED_AT=2026-11-27T01:00:00Z")
+        assert code == 0, log[-4000:]
+        [issue] = forge.issues  # updated, not duplicated
+        assert "截至 2026-11-27 09:00" in issue["body"]
+        assert [w[0] for w in forge.writes] == ["POST", "PUT"]
+        dashboard = artifact(repo, "daily-read", "audit.html").read_text(encoding="utf-8")
+        assert "最近的读网结果" in dashboard  # the first day's report came back from the job's cache
+    finally:
+        forge.close()
