@@ -102,7 +102,7 @@ class Letters(Check):
                 if replied.date() > due:
                     late = ctx.calendar.between(due, replied)
                     yield _finding(Level.ISSUE, "GK-LETTER-001", letter, self.SOURCE,
-                                   f"{label}应在 {due:%Y-%m-%d} 前答复,{replied:%Y-%m-%d} 才答复,超期 {late} 个工作日。",
+                                   f"{label}最迟应在 {due:%Y-%m-%d} 答复,{replied:%Y-%m-%d} 才答复,超期 {late} 个工作日。",
                                    unit=unit, pointer=("replied",), due=f"{due:%Y-%m-%d}")
                 continue
             if ctx.as_of.date() <= due:
@@ -115,7 +115,7 @@ class Letters(Check):
             else:
                 overdue = ctx.calendar.between(due, ctx.as_of)
                 yield _finding(Level.ISSUE, "GK-LETTER-002", letter, self.SOURCE,
-                               f"{label}应在 {due:%Y-%m-%d} 前答复,至今未答复,已超期 {overdue} 个工作日。",
+                               f"{label}最迟应在 {due:%Y-%m-%d} 答复,至今未答复,已超期 {overdue} 个工作日。",
                                unit=unit, pointer=("received",), due=f"{due:%Y-%m-%d}")
 
 
@@ -144,7 +144,7 @@ class Surveys(Check):
                                    pointer=("result", "date"), due=f"{due:%Y-%m-%d}")
             elif ctx.as_of > due:
                 yield _finding(Level.ISSUE, "GK-SURVEY-001", survey, f"{MEASURES}第二十二条",
-                               f"调查于 {end:%Y-%m-%d} 结束,应在 {due:%Y-%m-%d} 前公布调查结果,至今未公布。",
+                               f"调查于 {end:%Y-%m-%d} 结束,最迟应在 {due:%Y-%m-%d} 公布调查结果,至今未公布。",
                                pointer=("end",), due=f"{due:%Y-%m-%d}")
 
 
