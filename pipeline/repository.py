@@ -39,11 +39,7 @@ class Repository:
 
     @cached_property
     def by_id(self) -> dict[str, Item]:
-        """First item with each id (duplicates are reported by GK-ID-001)."""
-        out: dict[str, Item] = {}
-        for item in self.items:
-            out.setdefault(item.id, item)
-        return out
+        return index_by_id(self.items)
 
     def of_type(self, type_name: str) -> list[Item]:
         return [item for item in self.items if item.type == type_name]
@@ -67,6 +63,15 @@ class Repository:
     @property
     def checked_files(self) -> int:
         return len(self.files)
+
+
+def index_by_id(items) -> dict[str, Item]:
+    """The item each id names: the first in path order (duplicates are reported by GK-ID-001).
+    The working tree and a commit's tree (approvals) answer by-id lookups with this one rule."""
+    out: dict[str, Item] = {}
+    for item in items:
+        out.setdefault(item.id, item)
+    return out
 
 
 def as_list(value) -> list:

@@ -21,7 +21,7 @@ from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchP
 from ..addresses import item_url
 from ..content import Item, LoadError, YamlLimits, classify_path, parse_item
 from ..files import items_referencing
-from ..repository import default_settings, item_size_limit, merge_settings
+from ..repository import default_settings, index_by_id, item_size_limit, merge_settings
 from ..timeutil import TZ
 from ..content_types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
 from .roster import Actor
@@ -258,10 +258,7 @@ class TreeSnapshot:
 
     @cached_property
     def _by_id(self) -> dict[str, Item]:
-        out: dict[str, Item] = {}
-        for item in self.all_items:
-            out.setdefault(item.id, item)
-        return out
+        return index_by_id(self.all_items)
 
     def content_paths(self) -> list[tuple[str, str]]:
         """(path, kind) of every file under content/ in this commit, in path order."""
