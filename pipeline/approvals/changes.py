@@ -262,6 +262,10 @@ class TreeSnapshot:
 
     def content_paths(self) -> list[tuple[str, str]]:
         """(path, kind) of every file under content/ in this commit, in path order."""
+        return self._content_paths
+
+    @cached_property
+    def _content_paths(self) -> list[tuple[str, str]]:
         top = self.blob("content")
         if top is None:
             return []
@@ -285,21 +289,8 @@ class TreeSnapshot:
 
     @cached_property
     def all_items(self) -> list[Item]:
-        if self.commit is None:
-            return []
-        out = []
-        top = self.blob("content")
-        if top is None:
-            return []
-        for obj in top.traverse():
-            if obj.type != "blob":
-                continue
-            path = _strip(obj.path, self.prefix) if self.prefix else obj.path
-            if path and classify_path(path)[0] == "item":
-                item = self.item_at(path)
-                if item is not None:
-                    out.append(item)
-        return out
+        items = (self.item_at(path) for path, kind in self.content_paths() if kind == "item")
+        return [item for item in items if item is not None]
 
     def roster_meta(self):
         for suffix in (".yaml", ".yml"):

@@ -86,18 +86,18 @@ class Letters(Check):
                 continue
             unit = str(meta.get("reply_unit") or meta.get("unit") or "")
             days = days_by_kind[kind]
-            extended = meta.get("extended") is True
-            if extended and kind in no_extension:
+            extended = meta.get("extended") is True and kind not in no_extension
+            if meta.get("extended") is True and not extended:
                 yield _finding(Level.ISSUE, "GK-LETTER-003", letter, self.SOURCE,
                                f"{kind}类信件不得申请延期:按 {days} 个工作日计算答复期限。", unit=unit,
                                pointer=("extended",))
-            elif extended:
+            if extended:
                 days *= 2
             due = ctx.calendar.add(received, days)
             replied = parse_when(meta.get("replied"))
             if replied is not None and replied > ctx.as_of:
                 replied = None  # answered later than the moment audited: as of then, not yet
-            label = f"{kind}类信件(收到 {received:%Y-%m-%d %H:%M},{days} 个工作日{'(已延期)' if extended and kind not in no_extension else ''})"
+            label = f"{kind}类信件(收到 {received:%Y-%m-%d %H:%M},{days} 个工作日{'(已延期)' if extended else ''})"
             if replied is not None:
                 if replied.date() > due:
                     late = ctx.calendar.between(due, replied)

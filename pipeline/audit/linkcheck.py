@@ -207,7 +207,7 @@ def check_site(repo, site: Path, now: datetime, *, external: bool, cache: LinkCa
     for url, (valid, result) in (checker or run_linkchecker)(reachable).items():
         outcomes[url] = Outcome(valid, classify(result, valid), result, stamp)
     offline = any(not ok for ok in named.values()) and not resolves(probe_host)
-    unknown = [u for u in to_fetch if offline and u in outcomes and outcomes[u].kind == "unresolved"]
+    unknown = {u for u in to_fetch if offline and u in outcomes and outcomes[u].kind == "unresolved"}
     if unknown:
         out.append(Finding(Level.WARNING, OFFLINE, "", "", SOURCE,
                            f"运行检查的机器无法解析域名(连 {probe_host} 也解析不了):{len(unknown)} 个外部链接的状态未知,"

@@ -8,9 +8,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
-from .common import UsageError, emit, moment, repository_root
+from .common import UsageError, emit, moment, refuse_public_output, repository_root
 
 
 def _guarded(function):
@@ -146,20 +145,9 @@ def cmd_register(args) -> int:
     else:
         text = render_csv(records)
     if args.output and args.format == "html":
-        _refuse_public_output(root, Path(args.output))
+        refuse_public_output(root, args.output, "造册登记")
     emit(text, args.output)
     return 0
-
-
-def _refuse_public_output(root: Path, output: Path) -> None:
-    """The register is internal: never write it into the published site."""
-    target = (output if output.is_absolute() else Path.cwd() / output).resolve()
-    for public in (root / "output", root / "preview"):
-        try:
-            target.relative_to(public.resolve())
-        except ValueError:
-            continue
-        raise UsageError(f"造册登记是内部资料,不能写入对外发布的目录 {public.name}/:请换一个输出位置。")
 
 
 def _forge_api_options(parser: argparse.ArgumentParser) -> None:

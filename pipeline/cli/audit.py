@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import UsageError, emit, moment, repository_root
+from .common import UsageError, emit, moment, refuse_public_output, repository_root
 
 FORMATS = ("markdown", "json", "junit")
 AUDIT_FORMATS = ("markdown", "json", "html", "junit")
@@ -27,7 +27,7 @@ def cmd_audit(args) -> int:
         raise UsageError(str(exc)) from None
     if args.links:
         findings = sorted(findings + _link_findings(Path(args.links)), key=lambda f: f.key)
-    names = {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
+    names = _unit_names(repo)
     if args.format == "json":
         text = render_json(findings, as_of, names)
     elif args.format == "html":
@@ -36,7 +36,7 @@ def cmd_audit(args) -> int:
         earlier = [_read_json(Path(p)) for p in args.history or []]
         text = render_html(findings, as_of, names, str(repo.site.get("name") or ""), [e for e in earlier if e])
         if args.output:
-            _refuse_public_output(repository_root(args), Path(args.output))
+            refuse_public_output(repository_root(args), args.output, "读网看板")
     elif args.format == "junit":
         from ..audit.checks import audit_codes
 
@@ -45,6 +45,10 @@ def cmd_audit(args) -> int:
         text = render_markdown(findings, as_of, names, str(repo.site.get("name") or ""))
     emit(text, args.output)
     return 1 if any(f.level is Level.VETO for f in findings) else 0
+
+
+def _unit_names(repo) -> dict[str, str]:
+    return {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
 
 
 def _link_findings(path: Path) -> list:
@@ -69,15 +73,6 @@ def _read_json(path: Path):
     return data if isinstance(data, dict) else None
 
 
-def _refuse_public_output(root: Path, target: Path) -> None:
-    """The dashboard is internal: never written into the published site."""
-    try:
-        target.resolve().relative_to((root / "output").resolve())
-    except ValueError:
-        return
-    raise UsageError("读网看板是内部资料,不能写入 output/(发布的网站)。请写到其他目录。")
-
-
 def cmd_linkcheck(args) -> int:
     from ..audit.findings import Level
     from ..audit.linkcheck import CODES, LinkCache, check_site
@@ -96,7 +91,7 @@ def cmd_linkcheck(args) -> int:
     findings = sorted(check_site(repo, site, now, external=args.external, cache=cache, cache_days=args.cache_days,
                                  prefix=prefix, probe_host=args.dns_probe), key=lambda f: f.key)
     cache.save()
-    names = {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
+    names = _unit_names(repo)
     if args.format == "json":
         text = render_json(findings, now, names)
     elif args.format == "junit":

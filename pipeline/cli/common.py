@@ -39,3 +39,17 @@ def emit(text: str, output: str | None) -> None:
         path.write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text if text.endswith("\n") or not text else text + "\n")
+
+
+def refuse_public_output(root, output, what: str) -> None:
+    """Internal reports (the register, the audit dashboard) are never written into a published site."""
+    from pathlib import Path
+
+    output = Path(output)
+    target = (output if output.is_absolute() else Path.cwd() / output).resolve()
+    for public in (Path(root) / "output", Path(root) / "preview"):
+        try:
+            target.relative_to(public.resolve())
+        except ValueError:
+            continue
+        raise UsageError(f"{what}是内部资料,不能写入对外发布的目录 {public.name}/:请换一个输出位置。")
