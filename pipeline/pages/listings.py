@@ -4,7 +4,8 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from ..addresses import DISCLOSURE, HOME, category_url, column_url, feed_url
+from ..addresses import DISCLOSURE, HOME, category_url, column_url, feed_url, unit_url
+from ..unit_disclosure import platforms
 from . import page as dep
 from .page import Page, html_page, paginate
 from .services import theme_links
@@ -73,10 +74,23 @@ def disclosure_pages(catalogue) -> list[Page]:
     index_shows = dep.shown(catalogue.listed_of("page")) | dep.shown(catalogue.listed_of("report"))
     pages = [html_page(DISCLOSURE, "disclosure.html", partial(_disclosure_index, catalogue, categories, pages_by_kind),
                        index_shows | {dep.listing("disclosure")})]
+    elsewhere = _platforms_by_category(catalogue)
     for category in categories:
+        on_platforms = elsewhere.get(category["id"], [])
         for page_url, chunk, pager in paginate(category["url"], by_category[category["id"]]):
             context = {"title": f"法定主动公开内容:{category['name']}", "entries": chunk, "pager": pager,
-                       "parent": {"name": "政府信息公开", "url": DISCLOSURE}}
+                       "parent": {"name": "政府信息公开", "url": DISCLOSURE}, "platforms": on_platforms}
             pages.append(html_page(page_url, "listing.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing(f"category:{category['id']}")}))
+                                   dep.shown(chunk) | {dep.listing(f"category:{category['id']}")}
+                                   | {dep.unit(p["unit_id"]) for p in on_platforms}))
     return pages
+
+
+def _platforms_by_category(catalogue) -> dict[str, list[dict]]:
+    """Category → the units that publish it on a dedicated platform, for the category's listing."""
+    by_category = defaultdict(list)
+    for uid, unit in catalogue.units.items():
+        for category, platform in platforms(unit).items():
+            by_category[category].append({"unit_id": uid, "unit": unit.meta.get("name", uid), "unit_url": unit_url(uid),
+                                          "platform": platform.name, "url": platform.url})
+    return by_category

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from ..addresses import UNITS, unit_url
+from ..unit_disclosure import exemptions, platforms
 from . import page as dep
 from .page import Page, html_page
 
@@ -15,7 +16,8 @@ def _unit_context(catalogue, uid) -> dict:
     entries = catalogue.of_unit(uid)
     return {"title": unit.meta.get("name", uid), "unit": unit.meta, "entries": entries[:UNIT_ENTRIES_SHOWN],
             "count": len(entries), "categories": catalogue.repo.schemas.category_labels,
-            "html": catalogue.unit_html[uid]}
+            "html": catalogue.unit_html[uid], "not_applicable": exemptions(unit),
+            "platforms": list(platforms(unit).values())}
 
 
 def unit_pages(catalogue) -> list[Page]:

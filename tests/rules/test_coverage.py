@@ -82,3 +82,24 @@ def test_unit_record_with_functions_leader_and_contact_covers_organization(tmp_p
 
 def test_declared_exemptions_pass(tmp_path):
     assert check(tmp_path, {}, at(2026, 6, 1)) == []
+
+
+ELSEWHERE = ("published_elsewhere:\n  - category: budget\n    platform: 测试市预决算公开平台\n"
+             "    url: https://yjs.test.gov.cn/bm/jyj/\n")
+
+
+def test_category_published_on_a_dedicated_platform_is_covered(tmp_path):
+    assert check(tmp_path, {JYJ: BUDGET_UNIT + ELSEWHERE}, at(2026, 6, 1)) == []
+
+
+def test_platform_without_an_address_is_a_schema_error(tmp_path):
+    unit = BUDGET_UNIT + ELSEWHERE.replace("    url: https://yjs.test.gov.cn/bm/jyj/\n", "")
+    assert ("GK-SCH-001", JYJ, line_no(unit, "  - category: budget")) in found(check(tmp_path, {JYJ: unit}, at(2026, 6, 1)))
+
+
+def test_category_declared_both_not_applicable_and_elsewhere_is_an_error_at_the_second(tmp_path):
+    unit = unit_yaml("jyj", "测试市教育局") + ELSEWHERE
+    diagnostics = check(tmp_path, {JYJ: unit}, at(2026, 6, 1))
+    assert found(diagnostics) == {("GK-COV-002", JYJ, line_no(unit, "  - category: budget", 2))}
+    assert has_errors(diagnostics)
+    assert "预决算" in diagnostics[0].message

@@ -79,6 +79,14 @@ function resultItem(data) {
   return li;
 }
 
+// 文号 such as 云政规〔2026〕3号, typed with any brackets (〔〕, [], 【】, ()).
+const DOC_NUMBER = /^[\u4e00-\u9fff]{2,}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号$/;
+const DOC_NUMBER_WINDOW = 50;
+
+function bareNumber(text) {
+  return text.replace(/[〔〕\[\]［］【】()（）\s]/g, "");
+}
+
 async function run(event) {
   if (event) { event.preventDefault(); }
   remember();
@@ -94,7 +102,15 @@ async function run(event) {
   if (sortSelect.value === "date") { options.sort = { date: "desc" }; }
   const search = await pagefind.search(term || null, options);
   if (!search) { return; } // superseded by a newer query
-  const shown = await Promise.all(search.results.slice(0, PAGE_SIZE).map((r) => r.data()));
+  const isNumber = DOC_NUMBER.test(term);
+  let shown = await Promise.all(search.results.slice(0, isNumber ? DOC_NUMBER_WINDOW : PAGE_SIZE).map((r) => r.data()));
+  if (isNumber) {
+    // A document number names one document: put it first, however often other pages cite it.
+    const wanted = bareNumber(term);
+    const exact = shown.filter((d) => d.meta.doc_number && bareNumber(d.meta.doc_number) === wanted);
+    shown = exact.concat(shown.filter((d) => !exact.includes(d)));
+  }
+  shown = shown.slice(0, PAGE_SIZE);
   list.replaceChildren(...shown.map(resultItem));
   const total = search.results.length;
   status.textContent = total === 0
