@@ -88,7 +88,13 @@ def find_root(start: Path) -> Path:
     raise NotARepository(f"{start} 不是内容仓库:找不到 content/ 目录。请在仓库根目录运行,或用 --root 指定。")
 
 
-def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime | None = None) -> Repository:
+def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime | None = None, *,
+                    items: bool = True) -> Repository:
+    """The content repository at `root`, every file read once.
+
+    `items=False` reads only the governance files and unit records (site, settings, columns, units): what
+    a command needs that looks at something else, such as the built site, and the items only on demand.
+    """
     root = root.resolve()
     if not (root / "content").is_dir():
         raise NotARepository(f"{root} 不是内容仓库:找不到 content/ 目录。")
@@ -105,7 +111,7 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
     _apply_settings(repo, defaults)
     limits = YamlLimits.from_settings(repo.settings)
     for cf in repo.files:
-        if cf.kind != "governance":
+        if cf.kind != "governance" and (items or cf.kind == "unit"):
             _load_one(repo, cf, limits)
     return repo
 

@@ -167,6 +167,18 @@ def page_units(repo, now: datetime) -> tuple[dict[str, str], str]:
     return owners, host
 
 
+class _Owners:
+    """Page → unit, worked out on the first question (a clean site never asks)."""
+
+    def __init__(self, compute):
+        self._compute, self._owners = compute, None
+
+    def get(self, page: str, default: str) -> str:
+        if self._owners is None:
+            self._owners = self._compute()
+        return self._owners.get(page, default)
+
+
 def resolves(host: str) -> bool:
     import socket
 
@@ -177,9 +189,15 @@ def resolves(host: str) -> bool:
 
 
 def check_site(repo, site: Path, now: datetime, *, external: bool, cache: LinkCache, cache_days: int = 7,
-               prefix: str = "output/", checker=None, probe_host: str = "www.gov.cn") -> list[Finding]:
-    owners, host = page_units(repo, now)
+               prefix: str = "output/", checker=None, probe_host: str = "www.gov.cn", items=None) -> list[Finding]:
+    """Findings of the internal and (with `external`) external link checks of the built `site`.
+
+    `repo` needs only its governance and unit records; the items, which say which unit answers for
+    each page, come from `items()` (default: `repo` itself) and are loaded only when a link is broken.
+    """
     index = SiteIndex(site)
+    host = str(repo.site.get("host_unit") or "")
+    owners = _Owners(lambda: page_units(items() if items else repo, now)[0])
     out: list[Finding] = []
     for diagnostic in check_links(site, (str(repo.site.get("domain") or ""),), prefix, index):
         page = diagnostic.path[len(prefix):]

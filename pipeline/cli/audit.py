@@ -85,11 +85,12 @@ def cmd_linkcheck(args) -> int:
     site = Path(args.site) if args.site else root / "output"
     if not (site / "index.html").is_file():
         raise UsageError(f"{site} 中没有构建好的网站(没有 index.html):请先运行 gongkai build,或用 --site 指定目录。")
-    repo = load_repository(root, now=now)
+    repo = load_repository(root, now=now, items=False)
     cache = LinkCache(Path(args.cache) if args.cache else None)
     prefix = _relative_prefix(root, site)
     findings = sorted(check_site(repo, site, now, external=args.external, cache=cache, cache_days=args.cache_days,
-                                 prefix=prefix, probe_host=args.dns_probe), key=lambda f: f.key)
+                                 prefix=prefix, probe_host=args.dns_probe,
+                                 items=lambda: load_repository(root, now=now)), key=lambda f: f.key)
     cache.save()
     names = _unit_names(repo)
     if args.format == "json":
