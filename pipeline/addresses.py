@@ -20,6 +20,12 @@ SEARCH = "/search/"
 NOT_FOUND = "/404.html"
 SITEMAP_XML = "/sitemap.xml"
 ROBOTS = "/robots.txt"
+DATA = "/data/"  # 数据开放: the datasets, the catalogue in three formats, the API's description
+DATA_CATALOG_JSONLD = "/data/catalog.jsonld"  # DCAT, JSON-LD
+DATA_JSON = "/data/data.json"  # Project Open Data (DCAT-US 1.1)
+DATA_CATALOG_CSV = "/data/catalog.csv"
+API = "/api/v1/"  # the static JSON API; v1 stays as documented on /data/
+API_DATASETS = "/api/v1/datasets.json"
 # Folders of output/ that hold no pages: the theme's assets and the search bundle.
 ASSET_FOLDERS = ("theme", "pagefind")
 
@@ -42,6 +48,25 @@ def column_url(column_id: str) -> str:
 
 def feed_url(column_id: str) -> str:
     return f"/feeds/{column_id}.xml"
+
+
+def dataset_download_url(dataset_id: str, resource: str, kind: str) -> str:
+    """A resource's download: `csv` (UTF-8), `excel` (UTF-8 with BOM and CRLF, for Excel on Chinese Windows), `json`."""
+    suffix = {"csv": ".csv", "excel": "-excel.csv", "json": ".json"}[kind]
+    return f"{item_path('dataset', dataset_id)}{resource}{suffix}"
+
+
+def chart_data_url(dataset_id: str, resource: str) -> str:
+    return f"{item_path('dataset', dataset_id)}{resource}.chart.json"
+
+
+def datapackage_url(dataset_id: str) -> str:
+    return f"{item_path('dataset', dataset_id)}datapackage.json"
+
+
+def api_records_url(dataset_id: str, resource: str, page: int = 1) -> str:
+    """Page `page` (1-based) of a resource's records in the static API."""
+    return f"{API}datasets/{dataset_id}/{resource}/{page}.json"
 
 
 def policy_facet_url(facet: str, value: str) -> str:

@@ -25,6 +25,7 @@ CONTENT_TYPES = (
     ContentType("interview", "interviews", "在线访谈", "zxft", "ft"),
     ContentType("page", "pages", "栏目页面", "zfxxgk", "ym"),
     ContentType("report", "reports", "年度报告", "ndbg", "ndbg"),
+    ContentType("dataset", "datasets", "开放数据", "sjkf", "sj"),
 )
 
 TYPES = {t.name: t for t in CONTENT_TYPES}

@@ -16,7 +16,7 @@ from .content import Item
 from .links import file_target_path, is_file_target, link_targets
 
 # (list key, key inside each entry) of metadata that names repository files.
-FILE_KEYS = (("attachments", "file"), ("media", "file"), ("forms", "file"))
+FILE_KEYS = (("attachments", "file"), ("media", "file"), ("forms", "file"), ("resources", "file"))
 
 
 @dataclass(frozen=True)

@@ -46,7 +46,11 @@ def new_item(root: Path, type_name: str, *, unit=None, title=None, now: datetime
     lines = ["---", f"# {TYPES[type_name].label}:{schema.get('title')}。带 * 的字段必填;填好后运行 gongkai check。"]
     if unit:
         folder = attachment_folder(unit, now.year, item_id)
-        lines.append(f"# 附件和图片放在 content/{folder} 下,引用时写 {folder}文件名。")
+        if type_name == "dataset":
+            lines.append(f"# 数据文件(CSV,UTF-8,首行为表头)放在 content/{folder} 下,在资源的 file 中写 {folder}文件名.csv;"
+                         "有条件开放的数据集不放数据文件,写明 apply(申请方式)。")
+        else:
+            lines.append(f"# 附件和图片放在 content/{folder} 下,引用时写 {folder}文件名。")
     for key in keys:
         lines += _key_lines(schemas, key, props.get(key, {}), values, now, indent="")
     lines += ["---", "", BODY_HINT, ""]
@@ -86,6 +90,11 @@ def _key_lines(schemas, key, full, values, now, indent):
                 out += sub_lines
             return out
         return [comment, f"{indent}{key}:", f"{indent}  - \"\""]
+    if kind == "object" and full.get("required"):
+        out = [comment, f"{indent}{key}:"]
+        for sub_key in full["required"]:
+            out += _key_lines(schemas, sub_key, full.get("properties", {}).get(sub_key, {}), {}, now, indent + "  ")
+        return out
     if kind == "boolean":
         return [comment, f"{indent}{key}: false"]
     if kind == "integer":

@@ -108,6 +108,41 @@ SAMPLES = {
         date: 2026-01-20
         year: 2025
         """, "一、总体情况\n")),
+    "dataset": ("content/datasets/sj-1.md", md("""
+        id: sj-1
+        title: 测试市各级学校数和在校学生数
+        unit: jyj
+        date: 2026-03-20 10:00
+        modified: 2026-03-20
+        summary: 2023年以来各学段学校数和在校学生数。
+        disclosure_category: statistics
+        keywords: [学校, 在校学生]
+        theme: 教育文化
+        license: CC-BY-4.0
+        frequency: 每年
+        temporal: {start: "2023", end: "2025"}
+        spatial: 测试市
+        open_condition: 无条件开放
+        contact: {name: 市教育局发展规划科, phone: 0771-5612000}
+        resources:
+          - name: xxsl
+            title: 各学段学校数和在校学生数
+            file: files/jyj/2026/sj-1/xxsl.csv
+            schema:
+              fields:
+                - {name: year, title: 年份, type: integer, constraints: {required: true}}
+                - {name: level, title: 学段, type: string, constraints: {required: true}}
+                - {name: schools, title: 学校数, type: integer, unit: 所, constraints: {minimum: 0}}
+                - {name: pupils, title: 在校学生数, type: integer, unit: 人, constraints: {minimum: 0}}
+              primaryKey: [year, level]
+            chart: {type: bar, x: year, y: [pupils], filter: {level: 小学}, title: 小学在校学生数}
+        """, "按学年初统计,含民办学校。\n")),
+}
+
+# Files an item needs beside itself (a dataset's CSV resources).
+COMPANIONS = {
+    "dataset": {"content/files/jyj/2026/sj-1/xxsl.csv":
+                "year,level,schools,pupils\n2024,小学,120,98000\n2024,初中,52,46000\n2025,小学,118,96500\n"},
 }
 
 
@@ -118,7 +153,10 @@ def sample(type_name: str) -> tuple[str, str]:
 
 def all_samples() -> dict[str, str]:
     """Every sample as files for make_repo (the policy's interpretation included)."""
-    return {path: text for path, text in SAMPLES.values()}
+    files = {path: text for path, text in SAMPLES.values()}
+    for companions in COMPANIONS.values():
+        files.update(companions)
+    return files
 
 
 def line_no(text: str, needle: str, occurrence: int = 1) -> int:

@@ -12,7 +12,7 @@ from pipeline.schema import SchemaSet, SchemaSetError
 
 SCHEMA_DIR = schema_dir()
 from pipeline.content_types import GOVERNANCE_FILES, TYPES
-from tests.item_samples import SAMPLES, all_samples, sample
+from tests.item_samples import COMPANIONS, SAMPLES, all_samples, sample
 from tests.repo_factory import BASE, INTERPRETATION, POLICY, found, make_repo, run_check
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -75,7 +75,7 @@ def test_fifteen_disclosure_categories_with_chinese_labels(schemas):
 @pytest.mark.parametrize("type_name", sorted(SAMPLES))
 def test_valid_sample_of_every_type_passes(tmp_path, type_name):
     path, text = sample(type_name)
-    files = {path: text}
+    files = {path: text, **COMPANIONS.get(type_name, {})}
     if type_name == "policy":
         files[SAMPLES["interpretation"][0]] = INTERPRETATION
     if type_name == "interpretation":

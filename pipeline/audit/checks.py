@@ -14,6 +14,7 @@ from typing import ClassVar, Iterator
 from dateutil.relativedelta import relativedelta
 
 from ..catalogue import Catalogue
+from ..open_data import is_overdue, modified, next_update_due
 from ..publication import publication_time, status
 from ..timeutil import parse_when
 from .findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
@@ -314,7 +315,30 @@ def _hours(delta: timedelta) -> str:
     return f"{minutes // 60} 小时 {minutes % 60} 分" if minutes % 60 else f"{minutes // 60} 小时"
 
 
-CHECKS: list[type[Check]] = [Freshness, Letters, Surveys, Responses, DisclosureTimeliness]
+class DatasetFreshness(Check):
+    """GK-FRESH-020: a dataset not updated as often as its `frequency` promises (Art. 7(1), 31).
+
+    The next update is due one period after `modified` (`open_data.next_update_due`: 每月 one month,
+    每年 one year, …); 不定期 and 不再更新 promise nothing.
+
+    FAIL: `frequency: 每月`, `modified: 2026-09-30`, audited on 2026-11-26 (due 2026-10-30).
+    PASS: `modified: 2026-11-02`, or `frequency: 不定期`.
+    """
+
+    codes = {"GK-FRESH-020": "开放数据集超过更新频率未更新"}
+
+    def run(self, ctx):
+        for dataset in ctx.repo.of_type("dataset"):
+            if not status(dataset, ctx.as_of).live or not is_overdue(dataset, ctx.as_of):
+                continue
+            due = next_update_due(dataset)
+            yield _finding(Level.ISSUE, "GK-FRESH-020", dataset, f"{MEASURES}第七条、第三十一条",
+                           f"数据集「{dataset.title}」标明{dataset.meta.get('frequency')}更新,上次更新 {modified(dataset)},"
+                           f"最迟应在 {due} 更新,至今未更新。请更新数据和 modified 日期,或如实修改 frequency。",
+                           pointer=("modified",), due=f"{due}")
+
+
+CHECKS: list[type[Check]] = [Freshness, Letters, Surveys, Responses, DisclosureTimeliness, DatasetFreshness]
 
 
 def audit_codes() -> dict[str, str]:

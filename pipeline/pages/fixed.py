@@ -1,7 +1,7 @@
 """Pages every portal has whatever its content: the HTML site map, the 404 page, the search page."""
 from __future__ import annotations
 
-from ..addresses import (DISCLOSURE, HOME, INTERACTION, NOT_FOUND, POLICY_LIBRARY, SEARCH, SERVICES, SITEMAP,
+from ..addresses import (DATA, DISCLOSURE, HOME, INTERACTION, NOT_FOUND, POLICY_LIBRARY, SEARCH, SERVICES, SITEMAP,
                          UNITS, column_url)
 from .page import Page, html_page
 
@@ -15,6 +15,7 @@ def sitemap_sections(catalogue) -> list[dict]:
         {"name": "办事服务", "url": SERVICES},
         {"name": "政民互动", "url": INTERACTION},
         {"name": "机构设置", "url": UNITS},
+        {"name": "数据开放", "url": DATA},
     ]
 
 

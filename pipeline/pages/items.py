@@ -7,6 +7,7 @@ from ..links import ITEM_SCHEME, link_targets, split_item_target
 from ..publication import Status
 from ..timeutil import parse_when
 from . import page as dep
+from .data import dataset_context
 from .page import Page, html_page
 
 
@@ -57,6 +58,8 @@ def _context(catalogue, entry) -> dict:
         context["reply_unit"] = catalogue.unit_info(entry.meta.get("reply_unit"))
     elif entry.type == "survey":
         context["survey_state"] = survey_state(catalogue, entry)
+    elif entry.type == "dataset":
+        context.update(dataset_context(catalogue, entry))
     return context
 
 

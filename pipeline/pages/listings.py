@@ -29,6 +29,7 @@ def _home(catalogue) -> dict:
         "title": "首页", "blocks": blocks, "reports_column": catalogue.column_for_type("report"),
         "services": catalogue.listed_of("service")[:HOME_BLOCK], "themes": theme_links(catalogue),
         "interaction": catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK],
+        "datasets": catalogue.listed_of("dataset")[:HOME_BLOCK],
     }
 
 
@@ -38,6 +39,7 @@ def home(catalogue) -> list[Page]:
         shown |= dep.shown(catalogue.in_columns(*cols)[:HOME_BLOCK])
     shown |= dep.shown(catalogue.listed_of("service")[:HOME_BLOCK])
     shown |= dep.shown(catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK])
+    shown |= dep.shown(catalogue.listed_of("dataset")[:HOME_BLOCK])
     return [html_page(HOME, "index.html", partial(_home, catalogue), shown | {dep.listing("home"), dep.listing("services")})]
 
 

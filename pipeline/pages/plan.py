@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from ..addresses import output_name
+from .data import data_pages
 from .feeds import machine_files
 from .fixed import fixed_pages
 from .interaction import interaction_pages
@@ -14,7 +15,7 @@ from .services import service_pages
 from .units import unit_pages
 
 FAMILIES = (home, item_pages, column_pages, policy_library, disclosure_pages, service_pages, interaction_pages,
-            unit_pages, fixed_pages, machine_files)
+            unit_pages, data_pages, fixed_pages, machine_files)
 
 
 def content_pages(catalogue) -> list[Page]:

@@ -16,7 +16,8 @@ from stdnum.cn import ric, uscc
 from stdnum.exceptions import ValidationError
 
 from ..diagnostics import Diagnostic, Severity
-from ..publication import screened_items, shown_fields
+from ..datasets import TableError, read_table, resource_path, resources
+from ..publication import Status, screened_items, shown_fields, status
 from ..source_positions import source_position
 from . import Rule, register
 
@@ -223,6 +224,27 @@ class PrivacyScreen(Rule):
                     message = MESSAGES[code].format(masked=masked, line=line) + hint
                     severity = Severity.WARNING if code == MISTYPED_CODE else Severity.ERROR
                     yield Diagnostic(item.path, line, col, code, severity, message)
+        yield from self._cells(repo, allowed, today)
+
+    def _cells(self, repo, allowed, today) -> Iterator[Diagnostic]:
+        """Every cell of every data file a dataset publishes (or will), at its CSV line."""
+        for item in repo.items:
+            if item.type != "dataset" or status(item, repo.now) in (Status.WITHDRAWN, Status.NEVER):
+                continue
+            for resource in resources(item):
+                file = resource_path(resource)
+                if not file or file not in repo.assets:
+                    continue
+                try:
+                    table = read_table(repo.root / "content" / file)
+                except TableError:
+                    continue  # GK-DATA-001
+                for row, line in zip(table.rows, table.lines):
+                    for cell in row:
+                        for _, _, code, masked in findings(cell, allowed, today):
+                            severity = Severity.WARNING if code == MISTYPED_CODE else Severity.ERROR
+                            yield Diagnostic(f"content/{file}", line, 0, code, severity,
+                                             MESSAGES[code].format(masked=masked, line=line))
 
 
 MESSAGES = {

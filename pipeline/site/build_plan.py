@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..addresses import DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
+from ..addresses import DATA, DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
 from ..catalogue import Catalogue
 from ..files import files_used
 from ..pages import Page, site_pages
@@ -26,6 +26,7 @@ NAV = (
     ("政民互动", INTERACTION),
     ("回应关切", column_url("hygq")),
     ("机构设置", UNITS),
+    ("数据开放", DATA),
 )
 
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; media-src 'self'; "

@@ -23,6 +23,7 @@ from ..resources import pelican_settings, plugin_dir, theme_dir
 from .build_plan import plan_site
 from .search import PagefindMissing, SearchIndexError, index_site
 from .linkcheck import check_links
+from .vendor import copy_echarts
 
 PELICANCONF = pelican_settings()
 THEME_DIR = theme_dir()
@@ -57,6 +58,8 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
             result.pages = run_pelican(repo, staging, now)
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
+        if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
+            copy_echarts(staging, repo.root)
         try:
             index_site(staging, repo.root)
         except PagefindMissing:
@@ -74,6 +77,11 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
         raise
     result.output = output
     return result
+
+
+def _written(staging: Path):
+    datasets = staging / "datasets"
+    return (p.relative_to(staging).as_posix() for p in datasets.rglob("*.chart.json")) if datasets.is_dir() else ()
 
 
 def _own_hosts(repo: Repository) -> list[str]:

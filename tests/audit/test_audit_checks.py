@@ -203,3 +203,25 @@ def test_site_wide_counts_against_the_veto_and_warning_levels(tmp_path):
     assert found == {("GK-FRESH-011", "veto"), ("GK-FRESH-012", "warning"), ("GK-FRESH-013", "veto")}
     # The inspection's own levels (5, 10, 5) are far away for a four-column site.
     assert not [f for f in findings(tmp_path, files, name="defaults") if f.code >= "GK-FRESH-011"]
+
+
+@pytest.mark.parametrize("frequency, modified, as_of, expected", [
+    ("每月", "2026-09-30", "2026-11-26 09:00", ["GK-FRESH-020"]),  # due 2026-10-30
+    ("每月", "2026-11-02", "2026-11-26 09:00", []),
+    ("每年", "2026-03-20", "2026-11-26 09:00", []),
+    ("每年", "2025-11-01", "2026-11-26 09:00", ["GK-FRESH-020"]),  # due 2026-11-01
+    ("不定期", "2025-01-05", "2026-11-26 09:00", []),
+])
+def test_dataset_updated_as_often_as_its_frequency_says(tmp_path, frequency, modified, as_of, expected):
+    from tests.item_samples import COMPANIONS, sample
+
+    path, text = sample("dataset")
+    text = text.replace("frequency: 每年", f"frequency: {frequency}").replace("modified: 2026-03-20", f"modified: {modified}")
+    text = text.replace("date: 2026-03-20 10:00", f"date: {min(modified, '2026-03-20')} 10:00")
+    root = make_repo(tmp_path, {path: text, **COMPANIONS["dataset"]})
+    moment = parse_now(as_of)
+    found = audit(load_repository(root, now=moment), moment)
+    stale = [f for f in found if f.code == "GK-FRESH-020"]
+    assert [f.code for f in stale] == expected
+    for f in stale:
+        assert f.unit == "jyj" and f.item == "sj-1" and f.path == path and f.due

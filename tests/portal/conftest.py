@@ -30,7 +30,7 @@ DEMO_NOW = "2026-11-26 09:00"
 FOLDERS = {  # content folder -> type, as the issue names them (URLs are /<folder>/<id>/)
     "policies": "policy", "interpretations": "interpretation", "news": "news", "notices": "notice",
     "responses": "response", "services": "service", "letters": "letter", "surveys": "survey",
-    "interviews": "interview", "pages": "page", "reports": "report",
+    "interviews": "interview", "pages": "page", "reports": "report", "datasets": "dataset",
 }
 
 

@@ -281,7 +281,13 @@ def test_home_page_shows_the_columns_without_a_placeholder(demo):
     headings = [text(h) for h in home.find("main").find_all("h2")]
     for column in ("要闻动态", "通知公告", "政策文件", "政策解读", "回应关切", "办事服务", "政民互动"):
         assert column in headings
-    assert "数据开放" not in text(home), "no open-data placeholder until that issue lands"
+    block = section(home.find("main"), "数据开放")
+    datasets = sorted((i for i in demo.in_state("published").values() if i.type == "dataset"),
+                      key=lambda i: when(i.meta["date"]), reverse=True)
+    assert datasets, "the demo opens datasets"
+    shown = [a["href"] for a in block.find_all("a", href=True) if a["href"].startswith("/datasets/")]
+    assert shown == [d.url for d in datasets[:6]]
+    assert block.find("a", href="/data/") is not None
 
 
 def test_every_published_item_is_reachable_and_every_hidden_one_absent(demo):
