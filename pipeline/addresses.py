@@ -21,6 +21,7 @@ NOT_FOUND = "/404.html"
 SITEMAP_XML = "/sitemap.xml"
 ROBOTS = "/robots.txt"
 DATA = "/data/"  # 数据开放: the datasets, the catalogue in three formats, the API's description
+DATA_STATISTICS = "/data/statistics/"  # 统计数据: the statistical datasets
 DATA_CATALOG_JSONLD = "/data/catalog.jsonld"  # DCAT, JSON-LD
 DATA_JSON = "/data/data.json"  # Project Open Data (DCAT-US 1.1)
 DATA_CATALOG_CSV = "/data/catalog.csv"

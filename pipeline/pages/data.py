@@ -12,7 +12,7 @@ import json
 from dataclasses import dataclass
 from functools import partial
 
-from ..addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
+from ..addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_STATISTICS, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
                          chart_data_url, datapackage_url, dataset_download_url, file_url, unit_url)
 from ..datasets import TYPE_NAMES, TableError, fields, is_conditional, read_table, records, resource_path, resources
 from ..open_data import EU_FREQUENCY, FREQUENCIES, LICENSES, modified
@@ -284,7 +284,7 @@ def _section(catalogue, datasets) -> dict:
     themes: dict[str, list] = {}
     for entry, _ in datasets:
         themes.setdefault(entry.meta.get("theme", "其他"), []).append(entry)
-    return {"title": "数据开放", "themes": sorted(themes.items()), "count": len(datasets),
+    return {"title": "数据开放", "themes": sorted(themes.items()), "count": len(datasets), "statistics": DATA_STATISTICS,
             "catalogues": [("DCAT 目录(JSON-LD)", DATA_CATALOG_JSONLD), ("data.json(Project Open Data 1.1)", DATA_JSON),
                            ("目录表(CSV)", DATA_CATALOG_CSV), ("接口索引(JSON)", API_DATASETS)],
             "api_example": api_records_url("{编号}", "{资源名}", 1), "page_size": API_PAGE_SIZE}
@@ -294,7 +294,12 @@ def data_pages(catalogue) -> list[Page]:
     entries = catalogue.listed_of("dataset")
     datasets = [(e, dataset_resources(catalogue, e)) for e in entries]
     every = dep.shown(entries) | {dep.listing("datasets")}
+    statistical = [e for e in entries if e.meta.get("disclosure_category") == "statistics"]
     pages = [html_page(DATA, "data.html", partial(_section, catalogue, datasets), every),
+             html_page(DATA_STATISTICS, "listing.html",
+                       partial(dict, {"title": "统计数据", "entries": statistical, "pager": None,
+                                      "parent": {"name": "数据开放", "url": DATA}}),
+                       dep.shown(statistical) | {dep.listing("datasets:statistics")}),
              text_file(DATA_CATALOG_JSONLD, partial(_catalog_jsonld, catalogue, datasets), every),
              text_file(DATA_JSON, partial(_data_json, catalogue, datasets), every),
              text_file(DATA_CATALOG_CSV, partial(_catalog_csv, catalogue, datasets), every),

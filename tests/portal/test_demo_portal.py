@@ -564,3 +564,11 @@ def test_pages_have_a_skip_link_one_h1_and_the_reading_aids(demo):
         assert soup.find("meta", attrs={"name": "viewport"}) is not None
     assert (demo.output / "theme/js/a11y.js").is_file()
     assert 'media="print"' in str(demo.soup("/policies/").find("link", href="/theme/css/print.css"))
+
+
+def test_statistics_listing_holds_exactly_the_statistical_datasets(demo):
+    statistical = {i.url for i in demo.in_state("published").values()
+                   if i.type == "dataset" and i.meta.get("disclosure_category") == "statistics"}
+    assert statistical, "the demo opens statistical datasets"
+    assert listed_items(demo, "/data/statistics/") == statistical
+    assert demo.soup("/data/").find("main").find("a", href="/data/statistics/") is not None
