@@ -110,7 +110,7 @@ def dataset_context(catalogue, entry) -> dict:
     return {"resources": resources_, "preview_rows": PREVIEW_ROWS, "license": license_, "type_names": TYPE_NAMES,
             "page_size": API_PAGE_SIZE,
             "modified": modified(entry.item), "conditional": is_conditional(entry.item),
-            "datapackage": datapackage_url(entry.id), "feedback": catalogue.site.get("data_feedback") or {},
+            "datapackage": datapackage_url(entry.id) if any(r.file for r in resources_) else None, "feedback": catalogue.site.get("data_feedback") or {},
             "has_chart": any(r.chart_url for r in resources_)}
 
 
@@ -253,6 +253,8 @@ def _data_json(catalogue, datasets) -> str:
             record["temporal"] = f"{temporal['start']}/{temporal['end']}"
         if not record["distribution"]:
             del record["distribution"]
+        if is_conditional(entry.item) and isinstance(meta.get("apply"), str):
+            record["rights"] = f"{meta.get('open_condition')}:{meta['apply']}"[:255]  # DCAT-US: how to get access
         out.append(record)
     return _json({"@context": "https://project-open-data.cio.gov/v1.1/schema/catalog.jsonld", "@type": "dcat:Catalog",
                   "conformsTo": "https://project-open-data.cio.gov/v1.1/schema", "describedBy":
@@ -306,7 +308,8 @@ def data_pages(catalogue) -> list[Page]:
              text_file(API_DATASETS, partial(_api_index, catalogue, datasets), every)]
     for entry, resources_ in datasets:
         own = {dep.item(entry.id)}
-        pages.append(text_file(datapackage_url(entry.id), partial(_datapackage, catalogue, entry, resources_), own))
+        if any(r.file for r in resources_):  # a Data Package needs at least one resource: none for a conditional one
+            pages.append(text_file(datapackage_url(entry.id), partial(_datapackage, catalogue, entry, resources_), own))
         for r in resources_:
             if not r.file:
                 continue

@@ -5,11 +5,12 @@
 
 const PALETTE = ["#a4262c", "#2f5597", "#3d7a3a", "#b26b00", "#6b3fa0"];
 
-function option(spec) {
+function option(spec, label) {
   const base = {
     color: PALETTE,
     animation: false,
-    aria: { enabled: true },
+    // ECharts' own description reads category indexes as values; the page's label says where the numbers are.
+    aria: { enabled: true, label: { description: label } },
     textStyle: { fontFamily: "sans-serif", fontSize: 14 },
     tooltip: { trigger: spec.type === "pie" ? "item" : "axis" },
     legend: { top: 0, type: "scroll" },
@@ -36,7 +37,7 @@ async function draw(figure) {
     if (!response.ok) { throw new Error(String(response.status)); }
     const spec = await response.json();
     const chart = window.echarts.init(canvas, null, { renderer: "svg" });
-    chart.setOption(option(spec));
+    chart.setOption(option(spec, canvas.getAttribute("aria-label")));
     window.addEventListener("resize", () => chart.resize());
     figure.dataset.drawn = "true";
   } catch (error) {
