@@ -295,7 +295,8 @@ def _section(catalogue, datasets) -> dict:
 def data_pages(catalogue) -> list[Page]:
     entries = catalogue.listed_of("dataset")
     datasets = [(e, dataset_resources(catalogue, e)) for e in entries]
-    every = dep.shown(entries) | {dep.listing("datasets")}
+    files = {e.id: {dep.file(r.file) for r in rs if r.file} for e, rs in datasets}
+    every = dep.shown(entries) | {dep.listing("datasets")} | set().union(*files.values())
     statistical = [e for e in entries if e.meta.get("disclosure_category") == "statistics"]
     pages = [html_page(DATA, "data.html", partial(_section, catalogue, datasets), every),
              html_page(DATA_STATISTICS, "listing.html",
@@ -307,7 +308,7 @@ def data_pages(catalogue) -> list[Page]:
              text_file(DATA_CATALOG_CSV, partial(_catalog_csv, catalogue, datasets), every),
              text_file(API_DATASETS, partial(_api_index, catalogue, datasets), every)]
     for entry, resources_ in datasets:
-        own = {dep.item(entry.id)}
+        own = {dep.item(entry.id)} | files[entry.id]
         if any(r.file for r in resources_):  # a Data Package needs at least one resource: none for a conditional one
             pages.append(text_file(datapackage_url(entry.id), partial(_datapackage, catalogue, entry, resources_), own))
         for r in resources_:

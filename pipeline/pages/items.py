@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
+from ..datasets import resource_path, resources
 from ..links import ITEM_SCHEME, link_targets, split_item_target
 from ..publication import Status
 from ..timeutil import parse_when
@@ -78,6 +79,8 @@ def _related(catalogue, entry) -> set[str]:
         ids.add(meta["replaced_by"])
     ids |= linked_ids(entry.item.body)  # a by-id link shows the target's address only while it is live
     out = {dep.item(i) for i in ids}
+    if entry.type == "dataset":
+        out |= {dep.file(f) for f in map(resource_path, resources(entry.item)) if f}
     if entry.type == "policy":
         out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
         out.add(f"history:{entry.item.path}")

@@ -20,6 +20,11 @@ def unit(unit_id: str) -> str:
     return f"unit:{unit_id}"
 
 
+def file(rel: str) -> str:
+    """A repository file (relative to content/) whose contents a page shows: a dataset's CSV."""
+    return f"file:{rel}"
+
+
 def listing(key: str) -> str:
     """Membership and order of a listing (which items it holds), beyond the items it shows on this page."""
     return f"listing:{key}"

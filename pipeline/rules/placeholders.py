@@ -21,6 +21,16 @@ _DIGIT_AFTER = re.compile(r"[Xx×*]*[0-9]")
 _CJK_BEFORE = re.compile(r"[\u4e00-\u9fff]$")
 
 
+_ASCII_LETTER = re.compile(r"[A-Za-z]")
+
+
+def _inside_word(text: str, start: int, end: int) -> bool:
+    """A Latin marker that is part of a longer Latin word (an id such as sj-jyj-xxxs, "todos"): not a marker."""
+    if not text[start:end].isascii() or not text[start:end].isalpha():
+        return False
+    return bool(_ASCII_LETTER.match(text[start - 1:start] if start else "") or _ASCII_LETTER.match(text[end:end + 1]))
+
+
 def _is_mask(text: str, start: int, end: int) -> bool:
     word, before = text[start:end], text[max(0, start - 1):start]
     next_to_digits = bool(_DIGIT_BEFORE.search(before) or _DIGIT_AFTER.match(text, end))
@@ -62,7 +72,8 @@ class Placeholders(Rule):
             for text_field in shown_fields(item, repo.now):
                 for match in pattern.finditer(text_field.text):
                     word = match.group()
-                    if _is_mask(text_field.text, match.start(), match.end()):
+                    if _is_mask(text_field.text, match.start(), match.end()) or _inside_word(
+                            text_field.text, match.start(), match.end()):
                         continue
                     line, col = source_position(item, text_field, match.start(), match.end())
                     shown = word if len(word) <= 20 else word[:20] + "……"

@@ -34,8 +34,6 @@ def nginx(portal, tmp_path_factory):
     work = tmp_path_factory.mktemp("nginx")
     root = work / "output"
     shutil.copytree(portal.output, root)
-    (root / "data").mkdir(exist_ok=True)
-    (root / "data" / "catalogue.jsonld").write_text('{"@context": "https://www.w3.org/ns/dcat"}', encoding="utf-8")
     port = free_port()
     conf = work / "nginx.conf"
     conf.write_text(f"""
@@ -131,7 +129,9 @@ def test_types_compression_and_caching(nginx):
         assert response.status == 200 and response.getheader("Content-Type") == "application/octet-stream", name
         assert "public" in response.getheader("Cache-Control") and response.getheader("X-Content-Type-Options")
     assert get(nginx, "/pagefind/pagefind.js")[0].getheader("Content-Type").startswith("application/javascript")
-    assert get(nginx, "/data/catalogue.jsonld")[0].getheader("Content-Type").startswith("application/ld+json")
+    assert get(nginx, "/data/catalog.jsonld")[0].getheader("Content-Type") == "application/ld+json; charset=utf-8"
+    response, body = get(nginx, "/datasets/sj-tjj-czrk/czrk.csv")
+    assert response.getheader("Content-Type") == "text/csv; charset=utf-8" and body.startswith(b"year,")
     response, body = get(nginx, "/theme/css/portal.css", {"Accept-Encoding": "gzip"})
     assert response.getheader("Content-Encoding") == "gzip" and gzip.decompress(body)
     assert response.getheader("Content-Type").startswith("text/css")

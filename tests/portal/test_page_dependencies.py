@@ -41,3 +41,27 @@ def test_pages_that_change_declare_the_changed_item(demo, demo_root, tmp_path, i
     for name in sorted(differing):
         page = pages[name]
         assert f"item:{item_id}" in page.depends, f"{name} changed but does not declare item:{item_id}"
+
+
+def test_pages_that_show_a_datasets_csv_declare_the_file(demo, demo_root, tmp_path):
+    """A dataset's CSV is rendered into its page, downloads, API and chart: editing one cell must be
+    declared by every page whose bytes change (file:<path>), or an incremental build would serve old data."""
+    rel = "files/tjj/2026/sj-tjj-czrk/czrk.csv"
+    root = tmp_path / "repo"
+    shutil.copytree(demo_root / "content", root / "content")
+    path = root / "content" / rel
+    lines = path.read_text(encoding="utf-8").split("\n")
+    cells = lines[1].split(",")
+    cells[2] = str(round(float(cells[2]) + 0.1, 1))
+    lines[1] = ",".join(cells)
+    path.write_text("\n".join(lines), encoding="utf-8")
+    changed = build(root, tmp_path / "out", DEMO_NOW)
+    assert changed.result.ok
+    before, after = tree_hash(demo.output), tree_hash(changed.output)
+    differing = {name for name in before.keys() | after.keys()
+                 if before.get(name) != after.get(name) and not name.startswith(("pagefind/", "files/"))}
+    assert "datasets/sj-tjj-czrk/czrk.csv" in differing
+    moment = when(DEMO_NOW)
+    pages = {output_name(p.url): p for p in site_pages(Catalogue(load_repository(root, now=moment), moment))}
+    for name in sorted(differing):
+        assert f"file:{rel}" in pages[name].depends, f"{name} changed but does not declare file:{rel}"

@@ -20,6 +20,11 @@ def test_real_text_and_masks_pass(tmp_path):
     assert found(tmp_path, text) == []
 
 
+def test_a_latin_marker_inside_a_longer_word_is_not_a_placeholder(tmp_path):
+    text = NEWS.replace("教育局召开会议。", "数据见 sj-jyj-xxxs 和 todos 清单;另见 XXX 项目。")
+    assert found(tmp_path, text) == [(7, 31)]  # only the XXX standing alone
+
+
 def test_markers_are_errors_in_titles_and_bodies(tmp_path):
     text = NEWS.replace("title: 测试新闻", "title: 关于XXX的通知").replace("教育局召开会议。", "联系电话:待补充。todo")
     assert found(tmp_path, text) == [(3, 10), (7, 6), (7, 10)]
