@@ -28,6 +28,7 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
 from .conftest import DEMO_NOW, ContentItem, build, read_meta
+from .test_demo_portal import section, text
 
 POD_SCHEMAS = Path(__file__).resolve().parents[1] / "vendor" / "pod-non-federal-v1.1"
 POD_CATALOG = "https://project-open-data.cio.gov/v1.1/schema/catalog.json"
@@ -104,17 +105,6 @@ def read_json(site, path: str):
 def expected_downloads(site, item: ContentItem) -> set[str]:
     return {f"{base(site)}/datasets/{item.id}/{r['name']}{suffix}"
             for r in file_resources(item) for suffix in (".csv", "-excel.csv", ".json")}
-
-
-def text(node) -> str:
-    return " ".join(node.get_text(" ", strip=True).split()) if node is not None else ""
-
-
-def section(soup, heading: str):
-    for h in soup.find_all(["h2", "h3"]):
-        if text(h) == heading:
-            return h.find_parent("section")
-    return None
 
 
 def typed(value, cell: str, field: dict, where: str) -> None:
