@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from .policy_validity import in_force_on
 from .publication import publication_time, status
 from .repository import as_list
 
@@ -55,7 +56,7 @@ def covered_by_items(repo, now: datetime, current_days: int) -> dict[str, set[st
         category, unit = item.meta.get("disclosure_category"), item.meta.get("unit")
         if not isinstance(category, str) or not isinstance(unit, str) or not status(item, now).live:
             continue
-        in_force = item.type == "policy" and item.meta.get("validity") == "现行有效"
+        in_force = item.type == "policy" and in_force_on(item, now.date())
         if in_force or publication_time(item) >= horizon:
             covered.setdefault(unit, set()).add(category)
     for unit in repo.units.values():

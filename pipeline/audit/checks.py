@@ -53,6 +53,19 @@ def _finding(level, code, item, source, message, *, unit=None, pointer=(), due="
                    message, item.path, line, due)
 
 
+def reply_due(letter, settings, calendar):
+    """(last day to answer, working days allowed, whether extended) for a letter (Art. 20).
+
+    The audit's deadlines and the yearly report's on-time rates both count with this.
+    """
+    kind = letter.meta.get("kind")
+    days = settings["letter_reply_workdays"][kind]
+    extended = letter.meta.get("extended") is True and kind not in set(settings["letter_no_extension"])
+    if extended:
+        days *= 2
+    return calendar.add(parse_when(letter.meta.get("received")), days), days, extended
+
+
 class Letters(Check):
     """GK-LETTER-001..004: letters answered within the working days of Art. 20.
 
@@ -78,7 +91,6 @@ class Letters(Check):
 
     def run(self, ctx):
         days_by_kind = ctx.settings["letter_reply_workdays"]
-        no_extension = set(ctx.settings["letter_no_extension"])
         for letter in ctx.repo.of_type("letter"):
             meta = letter.meta
             received = parse_when(meta.get("received"))
@@ -86,15 +98,11 @@ class Letters(Check):
             if received is None or received > ctx.as_of or kind not in days_by_kind:
                 continue
             unit = str(meta.get("reply_unit") or meta.get("unit") or "")
-            days = days_by_kind[kind]
-            extended = meta.get("extended") is True and kind not in no_extension
+            due, days, extended = reply_due(letter, ctx.settings, ctx.calendar)
             if meta.get("extended") is True and not extended:
                 yield _finding(Level.ISSUE, "GK-LETTER-003", letter, self.SOURCE,
                                f"{kind}类信件不得申请延期:按 {days} 个工作日计算答复期限。", unit=unit,
                                pointer=("extended",))
-            if extended:
-                days *= 2
-            due = ctx.calendar.add(received, days)
             replied = parse_when(meta.get("replied"))
             if replied is not None and replied > ctx.as_of:
                 replied = None  # answered later than the moment audited: as of then, not yet

@@ -114,9 +114,10 @@ def _extensions():
     """Sub-commands that live beside their subject (build, approvals, register...)."""
     from .approvals import add_commands as approval_commands
     from .audit import add_commands as audit_commands
+    from .report import add_commands as report_commands
     from .site import add_commands as build_commands
 
-    return [build_commands, approval_commands, audit_commands]
+    return [build_commands, approval_commands, audit_commands, report_commands]
 
 
 def main(argv=None) -> int:
