@@ -45,12 +45,15 @@ class AnnualReport:
     by_category: dict[str, int]
     interpretations: list[dict]
     letters: dict[str, dict]
+    applications: dict | None = None  # Part 3, from the register; None when the unit keeps none
+    reviews: dict | None = None  # Part 4
 
     def as_dict(self) -> dict:
         return {"year": self.year, "unit": self.unit, "unit_name": self.unit_name,
                 "part2": {"documents": {t: {k: f.as_dict() for k, f in row.items()} for t, row in self.documents.items()},
                           "not_computed": [{"article": a, "row": r, "column": c, "reason": why}
                                            for a, r, c, why in self.decisions]},
+                "part3": self.applications, "part4": self.reviews,
                 "published_by_category": self.by_category, "interpretations": self.interpretations,
                 "letters": self.letters}
 
@@ -78,8 +81,70 @@ def compute(repo, year: int, unit: str | None = None) -> AnnualReport:
     published = [i for i in mine if i.type != "letter" and _published_in(i, year)]
     by_category = dict(sorted(Counter(str(i.meta.get("disclosure_category")) for i in published
                                       if i.meta.get("disclosure_category")).items()))
+    applications, reviews = _register(repo, year, unit)
     return AnnualReport(year, unit, _unit_name(repo, unit), documents, decisions, by_category,
-                        _interpretations(repo, policies, year), _letters(repo, year, unit))
+                        _interpretations(repo, policies, year), _letters(repo, year, unit), applications, reviews)
+
+
+CARRIED_FORWARD = "结转下年度继续办理"
+
+
+def _register(repo, year: int, unit: str | None):
+    """Parts 3 and 4 from the units' registers of applications (content/applications/<unit>/<year>.yaml)."""
+    schema = repo.schemas.schemas["applications"]
+    applicants, outcomes, results = schema["x-applicants"], schema["x-outcomes"], schema["x-results"]
+    def of_year(y):
+        return [r for r in repo.registers if r.meta.get("year") == y and (unit is None or r.meta.get("unit") == unit)]
+
+    registers = of_year(year)
+    if not registers:
+        return None, None
+    end, last_end = date(year, 12, 31), date(year - 1, 12, 31)
+    rows = {name: dict.fromkeys(applicants, 0) for name in ("本年新收", "上年结转", *outcomes, CARRIED_FORWARD)}
+    reviews = {"行政复议": dict.fromkeys(results, 0), "行政诉讼(未经复议直接起诉)": dict.fromkeys(results, 0),
+               "行政诉讼(复议后起诉)": dict.fromkeys(results, 0)}
+
+    def done_by(application, day):
+        answered = _day(application.get("answered"))
+        return application.get("outcome") in outcomes and answered is not None and answered <= day
+
+    handled = []  # (application, new this year?)
+    for register in of_year(year - 1):
+        handled += [(a, False) for a in _applications(register, applicants) if not done_by(a, last_end)]
+    for register in registers:
+        for application in _applications(register, applicants):
+            received = _day(application.get("received"))
+            handled.append((application, received is not None and received.year == year))
+    for application, new in handled:
+        kind = application["applicant"]
+        rows["本年新收" if new else "上年结转"][kind] += 1
+        rows[application["outcome"] if done_by(application, end) else CARRIED_FORWARD][kind] += 1
+        if application.get("review") in results:
+            reviews["行政复议"][application["review"]] += 1
+        litigation = application.get("litigation")
+        if isinstance(litigation, dict) and litigation.get("result") in results:
+            key = "行政诉讼(复议后起诉)" if litigation.get("after_review") else "行政诉讼(未经复议直接起诉)"
+            reviews[key][litigation["result"]] += 1
+    table = {name: {**counts, "总计": sum(counts.values())} for name, counts in rows.items()}
+    table["办理结果总计"] = {k: sum(table[o][k] for o in outcomes) for k in [*applicants, "总计"]}
+    for row in reviews.values():
+        row["总计"] = sum(row.values())
+    return {"columns": [*applicants, "总计"], "rows": table, "registers": sorted(r.path for r in registers)}, reviews
+
+
+def _applications(register, applicants) -> list[dict]:
+    return [a for a in register.meta.get("applications") or [] if isinstance(a, dict) and a.get("applicant") in applicants]
+
+
+def _day(value) -> date | None:
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value[:10])
+        except ValueError:
+            return None
+    return None
 
 
 def _moment(day: date) -> datetime:
@@ -154,6 +219,19 @@ def render_markdown(report: AnnualReport, labels: dict[str, str] | None = None) 
             lines.append(f"- {figure.how}:{figure.value} 件({items})")
     lines += ["", "| 信息内容 | 栏目 | 说明 |", "|---|---|---|"]
     lines += [f"| {row}({article}) | {column} | {NOT_COMPUTED}:{why} |" for article, row, column, why in report.decisions]
+    if report.applications:
+        columns = report.applications["columns"]
+        lines += ["", "## 三、收到和处理政府信息公开申请情况", "",
+                  "| 申请情况及办理结果 | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
+        for name, counts in report.applications["rows"].items():
+            lines.append(f"| {name} | " + " | ".join(str(counts[c]) for c in columns) + " |")
+        lines += ["", f"依据:{'、'.join(report.applications['registers'])}(依申请公开台账,不公开)。"]
+        lines += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "", "| 类别 | 结果纠正 | 结果维持 | 其他结果 | 尚未审结 | 总计 |",
+                  "|---|---:|---:|---:|---:|---:|"]
+        lines += [f"| {name} | {r['纠正']} | {r['维持']} | {r['其他结果']} | {r['尚未审结']} | {r['总计']} |"
+                  for name, r in report.reviews.items()]
+    else:
+        lines += ["", f"三、四部分:{NOT_COMPUTED}(本单位没有依申请公开台账 content/applications/<单位>/{report.year}.yaml)。"]
     lines += ["", "## 附:评估常用数据", "", "| 公开类别 | 本年发布条数 |", "|---|---:|"]
     lines += [f"| {labels.get(c, c)} | {n} |" for c, n in report.by_category.items()] or ["| (无) | 0 |"]
     lines += ["", "| 本年制发的文件 | 解读数 | 解读形式 |", "|---|---:|---|"]

@@ -19,7 +19,7 @@ from typing import Iterator
 import yaml
 
 from .diagnostics import Diagnostic, Severity
-from .content_types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
+from .content_types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, REGISTER_DIR, TYPES_BY_FOLDER, UNIT_FOLDER
 
 Pointer = tuple  # path of keys/indices into an item's metadata
 
@@ -434,7 +434,7 @@ def parse_item(data: bytes, rel: str, type_name: str, limits: YamlLimits | None 
 def classify_path(rel: str) -> tuple[str, str | None]:
     """(kind, type) of a repository-relative path: where it sits decides what it is.
 
-    Kinds: item, unit, governance, asset, root (a documentation file beside the
+    Kinds: item, unit, governance, register (依申请公开台账, never published), asset, root (a documentation file beside the
     folders), unknown (under content/ but nothing the pipeline reads), outside
     (not under content/). Used for files on disk and for paths in Git history alike.
     """
@@ -450,6 +450,8 @@ def classify_path(rel: str) -> tuple[str, str | None]:
         return "governance", parts[2].rsplit(".", 1)[0]
     if folder == UNIT_FOLDER and suffix in {".yaml", ".yml"}:
         return "unit", "unit"
+    if folder == REGISTER_DIR and suffix in {".yaml", ".yml"} and len(parts) == 4:
+        return "register", "applications"
     if folder in TYPES_BY_FOLDER and suffix in ITEM_SUFFIXES:
         return "item", TYPES_BY_FOLDER[folder].name
     if len(parts) == 2 and parts[1] in ROOT_FILES:

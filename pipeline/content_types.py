@@ -34,6 +34,9 @@ TYPES_BY_FOLDER = {t.folder: t for t in CONTENT_TYPES}
 UNIT_FOLDER = "units"
 GOVERNANCE_DIR = "governance"
 ASSET_DIR = "files"
+# The register of applications for disclosure (依申请公开台账): content/applications/<unit>/<year>.yaml.
+# Internal records for the yearly report, validated like everything else and never published.
+REGISTER_DIR = "applications"
 
 # Governance files: name under content/governance/ -> schema name.
 GOVERNANCE_FILES = {"columns": "columns", "site": "site", "wording": "wording", "settings": "settings", "roster": "roster"}

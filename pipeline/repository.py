@@ -32,6 +32,7 @@ class Repository:
     units: dict[str, Item] = field(default_factory=dict)  # first record of each unit id
     unit_records: list[Item] = field(default_factory=list)  # every unit file, duplicates included
     governance: dict[str, Item] = field(default_factory=dict)
+    registers: list[Item] = field(default_factory=list)  # 依申请公开台账, one per unit and year; never published
     assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
     load_diagnostics: list[Diagnostic] = field(default_factory=list)
     settings: dict = field(default_factory=dict)
@@ -134,6 +135,8 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits) -> None:
         repo.units.setdefault(item.id, item)
     elif cf.kind == "governance":
         repo.governance[cf.type] = item
+    elif cf.kind == "register":
+        repo.registers.append(item)
     else:
         repo.items.append(item)
 
@@ -191,6 +194,8 @@ def governance_diagnostics(repo: Repository) -> list[Diagnostic]:
         out.extend(repo.schemas.validate(item, GOVERNANCE_FILES[name]))
     for unit in repo.units.values():
         out.extend(repo.schemas.validate(unit, "unit"))
+    for register in repo.registers:
+        out.extend(repo.schemas.validate(register, "applications"))
     return out
 
 

@@ -107,3 +107,89 @@ def test_command_prints_the_tables_with_how_each_figure_was_obtained(tmp_path, f
 def test_unknown_unit_is_a_usage_error(tmp_path):
     result = gongkai("--root", make_repo(tmp_path), "report", "annual", "--year", "2025", "--unit", "nope")
     assert result.returncode == 2 and "nope" in result.stderr and "Traceback" not in result.stderr
+
+
+# --- Parts 3 and 4: the register of applications ----------------------------------------------------------
+
+REGISTER_2025 = """\
+unit: jyj
+year: 2025
+applications:
+  - {number: "2025-001", received: 2025-02-10, applicant: 自然人, outcome: 予以公开, answered: 2025-02-24}
+  - {number: "2025-002", received: 2025-05-06, applicant: 商业企业, outcome: 部分公开, answered: 2025-05-27, review: 维持}
+  - {number: "2025-003", received: 2025-08-01, applicant: 自然人, outcome: "无法提供:本机关不掌握相关政府信息", answered: 2025-08-15,
+     litigation: {after_review: false, result: 尚未审结}}
+  - {number: "2025-004", received: 2025-12-22, applicant: 法律服务机构, outcome: 予以公开, answered: 2026-01-09}
+  - {number: "2025-005", received: 2025-12-29, applicant: 自然人}
+"""
+REGISTER_2026 = """\
+unit: jyj
+year: 2026
+applications:
+  - {number: "2026-001", received: 2026-03-03, applicant: 科研机构, outcome: 予以公开, answered: 2026-03-20}
+"""
+REGISTERS = {"content/applications/jyj/2025.yaml": REGISTER_2025, "content/applications/jyj/2026.yaml": REGISTER_2026}
+
+
+def test_part_3_counts_new_applications_outcomes_and_what_is_carried_forward(tmp_path):
+    part3 = report(tmp_path, 2025, files={**FILES, **REGISTERS}).applications["rows"]
+    assert part3["本年新收"]["总计"] == 5 and part3["本年新收"]["自然人"] == 3
+    assert part3["上年结转"]["总计"] == 0
+    assert part3["予以公开"]["自然人"] == 1 and part3["部分公开"]["商业企业"] == 1
+    assert part3["无法提供:本机关不掌握相关政府信息"]["总计"] == 1
+    assert part3["结转下年度继续办理"] == {"自然人": 1, "商业企业": 0, "科研机构": 0, "社会公益组织": 0,
+                                      "法律服务机构": 1, "其他": 0, "总计": 2}  # answered in 2026, or not yet
+    assert part3["办理结果总计"]["总计"] == 3
+
+
+def test_what_is_carried_forward_is_next_years_carried_over_and_counted_there(tmp_path):
+    rep = report(tmp_path, 2026, files={**FILES, **REGISTERS})
+    part3 = rep.applications["rows"]
+    assert part3["上年结转"]["总计"] == 2 and part3["本年新收"]["总计"] == 1
+    assert part3["予以公开"]["总计"] == 2  # 2025-004 answered in January, and 2026-001
+    assert part3["结转下年度继续办理"]["总计"] == 1  # 2025-005 still open
+    # received + carried over = decided + carried forward
+    assert part3["本年新收"]["总计"] + part3["上年结转"]["总计"] == part3["办理结果总计"]["总计"] + part3["结转下年度继续办理"]["总计"]
+
+
+def test_part_4_counts_reviews_and_lawsuits(tmp_path):
+    reviews = report(tmp_path, 2025, files={**FILES, **REGISTERS}).reviews
+    assert reviews["行政复议"]["维持"] == 1 and reviews["行政复议"]["总计"] == 1
+    assert reviews["行政诉讼(未经复议直接起诉)"]["尚未审结"] == 1 and reviews["行政诉讼(复议后起诉)"]["总计"] == 0
+
+
+def test_without_a_register_parts_3_and_4_are_not_computed(tmp_path):
+    rep = report(tmp_path, 2025)
+    assert rep.applications is None
+    result = gongkai("--root", make_repo(tmp_path / "cli", FILES), "report", "annual", "--year", "2025", "--unit", "jyj")
+    assert "三、四部分:" + NOT_COMPUTED in result.stdout
+
+
+def test_register_must_sit_in_its_units_folder_and_year(tmp_path):
+    from tests.repo_factory import found, run_check
+
+    wrong = {"content/applications/jyj/2025.yaml": REGISTER_2025.replace("unit: jyj", "unit: yjzfb").replace("year: 2025", "year: 2024"),
+             "content/applications/abc/2025.yaml": REGISTER_2025.replace("unit: jyj", "unit: abc")}
+    assert found(run_check(make_repo(tmp_path, wrong)), "GK-APP-001") == {
+        ("GK-APP-001", "content/applications/jyj/2025.yaml", 1), ("GK-APP-001", "content/applications/jyj/2025.yaml", 2),
+        ("GK-APP-001", "content/applications/abc/2025.yaml", 1)}
+    assert run_check(make_repo(tmp_path / "ok", REGISTERS)) == []
+
+
+def test_register_is_checked_against_its_schema(tmp_path):
+    from tests.repo_factory import found, run_check
+
+    bad = REGISTER_2025.replace("applicant: 商业企业", "applicant: 企业").replace('number: "2025-001", ', 'number: "2025-001", name: 张三, ')
+    codes = {code for code, *_ in found(run_check(make_repo(tmp_path, {"content/applications/jyj/2025.yaml": bad})))}
+    assert {"GK-SCH-002", "GK-SCH-003"} <= codes  # no field for who applied; applicant kinds from the format
+
+
+def test_register_is_never_published(tmp_path):
+    from tests.portal.conftest import build
+
+    built = build(make_repo(tmp_path, REGISTERS), tmp_path / "out", "2026-06-01 09:00")
+    assert built.result.ok
+    for path in built.output.rglob("*"):
+        assert "applications" not in path.as_posix()[len(str(built.output)):]
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv", ".txt", ".jsonld"):
+            assert "2025-003" not in path.read_text(encoding="utf-8", errors="replace"), path
