@@ -85,6 +85,17 @@ def test_without_pagefind_the_build_says_where_it_looked(installed, content_repo
     assert "Traceback" not in built.stderr and not (content_repo / "output").exists()
 
 
+def test_without_echarts_a_site_with_charts_says_where_it_looked(installed, content_repo, tmp_path):
+    modules = tmp_path / "node_modules"  # Pagefind installed, ECharts not
+    modules.mkdir()
+    (modules / "@pagefind").symlink_to(PAGEFIND_NODE_MODULES / "@pagefind")
+    (content_repo / "node_modules").symlink_to(modules)
+    built = run([installed / "bin" / "gongkai", "build", "--now", NOW], cwd=content_repo, env=clean_env())
+    assert built.returncode == 2, built.stdout[-2000:] + built.stderr[-2000:]
+    assert "找不到 ECharts" in built.stderr and "npm ci" in built.stderr
+    assert "Traceback" not in built.stderr and not (content_repo / "output").exists()
+
+
 def test_pre_commit_hook_runs_gongkai_check_as_documented(tmp_path, content_repo):
     """`pre-commit try-repo` installs this repository as the hook does for a content repository."""
     for args in (["init", "-q"], ["add", "-A"],

@@ -21,7 +21,7 @@ from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
 from ..resources import pelican_settings, plugin_dir, theme_dir
 from .build_plan import plan_site
-from .search import PagefindMissing, SearchIndexError, index_site
+from .search import PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from .linkcheck import check_links
 from .vendor import copy_echarts
 
@@ -52,6 +52,7 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
         return result
     output = output.resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
+    pagefind_binary(repo.root)  # a missing tool is a set-up error said before any work (PagefindMissing)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         try:
