@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from .audit.checks import reply_due
 from .audit.workdays import official_calendar
 from .policy_validity import COUNTED_TYPES, in_force_on, issued_on
 from .publication import publication_time, status
-from .timeutil import TZ, parse_when
+from .timeutil import end_of_day, parse_day, parse_when
 
 NOT_COMPUTED = "未从内容计算"
 DECISION_ROWS = (("第二十条第(五)项", "行政许可", "本年处理决定数量"), ("第二十条第(六)项", "行政处罚", "本年处理决定数量"),
@@ -62,7 +62,7 @@ def compute(repo, year: int, unit: str | None = None) -> AnnualReport:
     """The report's figures for `unit` (its own items; None: every unit) for calendar year `year`."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     mine = [i for i in repo.items if unit is None or i.meta.get("unit") == unit]
-    policies = [p for p in mine if p.type == "policy" and status(p, _moment(end)).has_page]
+    policies = [p for p in mine if p.type == "policy" and status(p, end_of_day(end)).has_page]
     documents = {}
     for doc_type in COUNTED_TYPES:
         of_type = [p for p in policies if p.meta.get("doc_type") == doc_type]
@@ -105,7 +105,7 @@ def _register(repo, year: int, unit: str | None):
                "行政诉讼(复议后起诉)": dict.fromkeys(results, 0)}
 
     def done_by(application, day):
-        answered = _day(application.get("answered"))
+        answered = parse_day(application.get("answered"))
         return application.get("outcome") in outcomes and answered is not None and answered <= day
 
     handled = []  # (application, new this year?)
@@ -113,7 +113,7 @@ def _register(repo, year: int, unit: str | None):
         handled += [(a, False) for a in _applications(register, applicants) if not done_by(a, last_end)]
     for register in registers:
         for application in _applications(register, applicants):
-            received = _day(application.get("received"))
+            received = parse_day(application.get("received"))
             handled.append((application, received is not None and received.year == year))
     for application, new in handled:
         kind = application["applicant"]
@@ -136,24 +136,9 @@ def _applications(register, applicants) -> list[dict]:
     return [a for a in register.meta.get("applications") or [] if isinstance(a, dict) and a.get("applicant") in applicants]
 
 
-def _day(value) -> date | None:
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
-def _moment(day: date) -> datetime:
-    return datetime(day.year, day.month, day.day, 23, 59, tzinfo=TZ)
-
-
 def _published_in(item, year: int) -> bool:
     when = publication_time(item)
-    return when is not None and when.year == year and status(item, _moment(date(year, 12, 31))).has_page
+    return when is not None and when.year == year and status(item, end_of_day(date(year, 12, 31))).has_page
 
 
 def _interpretations(repo, policies, year: int) -> list[dict]:

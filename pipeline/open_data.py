@@ -11,6 +11,8 @@ from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 
+from .timeutil import parse_day
+
 
 @dataclass(frozen=True)
 class License:
@@ -48,14 +50,7 @@ FREQUENCIES = {
 
 def modified(item) -> date | None:
     """When the data last changed: `modified`, else the first publication."""
-    for key in ("modified", "date"):
-        value = item.meta.get(key)
-        if isinstance(value, str) and len(value) >= 10:
-            try:
-                return date.fromisoformat(value[:10])
-            except ValueError:
-                return None
-    return None
+    return parse_day(item.meta.get("modified")) or parse_day(item.meta.get("date"))
 
 
 def next_update_due(item) -> date | None:

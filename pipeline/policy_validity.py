@@ -9,23 +9,16 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from .timeutil import parse_day
+
 IN_FORCE = "现行有效"
 ENDED = ("已修订", "已废止", "失效")  # 修订: replaced by the revised document, which is issued anew
 COUNTED_TYPES = ("规章", "行政规范性文件")  # the rows of Part 2 of the national yearly report format
 
 
-def _day(value) -> date | None:
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return date.fromisoformat(value[:10])
-        except ValueError:
-            return None
-    return None
-
-
 def issued_on(policy) -> date | None:
     """The day the document was made (成文日期 `written`, else its publication)."""
-    return _day(policy.meta.get("written")) or _day(policy.meta.get("date"))
+    return parse_day(policy.meta.get("written")) or parse_day(policy.meta.get("date"))
 
 
 def ended_on(policy) -> date | None:
@@ -36,8 +29,8 @@ def ended_on(policy) -> date | None:
     """
     ends = []
     if policy.meta.get("validity") in ENDED:
-        ends.append(_day(policy.meta.get("validity_date")) or issued_on(policy))
-    expires = _day(policy.meta.get("expires"))
+        ends.append(parse_day(policy.meta.get("validity_date")) or issued_on(policy))
+    expires = parse_day(policy.meta.get("expires"))
     if expires is not None:
         ends.append(expires + timedelta(days=1))
     ends = [d for d in ends if d is not None]

@@ -7,15 +7,15 @@ from .common import UsageError, emit, repository_root
 
 
 def cmd_report_annual(args) -> int:
-    from datetime import datetime
+    from datetime import date
 
     from ..annual_report import compute, render_markdown
     from ..repository import load_repository
-    from ..timeutil import TZ
+    from ..timeutil import end_of_day
 
     root = repository_root(args)
     # As of the end of the year reported on: what was published by then, never what came later.
-    repo = load_repository(root, now=datetime(args.year, 12, 31, 23, 59, tzinfo=TZ))
+    repo = load_repository(root, now=end_of_day(date(args.year, 12, 31)))
     if args.unit and args.unit not in repo.units:
         known = "、".join(sorted(repo.units)) or "无"
         raise UsageError(f"没有编号为「{args.unit}」的责任单位。已有的单位:{known}。")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-from dataclasses import dataclass
-from functools import partial
+from dataclasses import dataclass, field
+from functools import cached_property, partial
 
 from ..addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_STATISTICS, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
-                         chart_data_url, datapackage_url, dataset_download_url, file_url, unit_url)
-from ..datasets import TYPE_NAMES, TableError, fields, is_conditional, read_table, records, resource_path, resources
+                         chart_data_url, datapackage_url, dataset_download_url, unit_url)
+from ..datasets import TYPE_NAMES, Table, TableError, fields, is_conditional, read_table, records, resource_path, resources
 from ..open_data import EU_FREQUENCY, FREQUENCIES, LICENSES, modified
 from . import page as dep
 from .feeds import base_url
@@ -57,6 +57,13 @@ class Resource:
     header: list[str]
     rows: list[list[str]]
     dataset_id: str
+    source: dict = field(repr=False)  # the resource as the item writes it (schema, primary key)
+    table: Table | None = field(repr=False, default=None)
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """Typed values, computed once for the JSON download, every API page and the chart."""
+        return records(self.table, self.source) if self.table is not None else []
 
     @property
     def count(self) -> int:
@@ -87,18 +94,17 @@ def dataset_resources(catalogue, entry) -> list[Resource]:
     out = []
     for resource in resources(entry.item):
         file = None if is_conditional(entry.item) else resource_path(resource)
-        header, rows = [str(f.get("name")) for f in fields(resource)], []
+        header, rows, table = [str(f.get("name")) for f in fields(resource)], [], None
         if file:
             try:
                 table = read_table(catalogue.repo.root / "content" / file)
                 header, rows = table.header, table.rows
             except (TableError, OSError):
                 file = None  # GK-REF-004 or GK-DATA-001 stops the build; listing addresses must not fail
-
         out.append(Resource(str(resource.get("name")), str(resource.get("title") or resource.get("name")),
                             str(resource.get("description") or ""), fields(resource), file,
                             resource.get("chart") if isinstance(resource.get("chart"), dict) else None,
-                            header, rows, entry.id))
+                            header, rows, entry.id, resource, table))
     return out
 
 
@@ -126,13 +132,8 @@ def _json(data) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def _records(catalogue, entry, resource: Resource) -> list[dict]:
-    source = next(r for r in resources(entry.item) if r.get("name") == resource.name)
-    return records(read_table(catalogue.repo.root / "content" / resource.file), source)
-
-
 def _api_page(catalogue, entry, resource: Resource, number: int) -> str:
-    rows = _records(catalogue, entry, resource)[(number - 1) * API_PAGE_SIZE:number * API_PAGE_SIZE]
+    rows = resource.records[(number - 1) * API_PAGE_SIZE:number * API_PAGE_SIZE]
     base = base_url(catalogue.site)
     return _json({"dataset": entry.id, "resource": resource.name, "title": resource.title,
                   "page": number, "pages": resource.pages, "total": resource.count,
@@ -141,10 +142,10 @@ def _api_page(catalogue, entry, resource: Resource, number: int) -> str:
                   "records": rows})
 
 
-def _chart(catalogue, entry, resource: Resource) -> str:
+def _chart(resource: Resource) -> str:
     """The ECharts option for the resource's chart: axis values and series from the records."""
     chart = resource.chart
-    rows = _records(catalogue, entry, resource)
+    rows = resource.records
     for key, value in (chart.get("filter") or {}).items():
         rows = [r for r in rows if str(r.get(key)) == str(value)]
     titles = {f["name"]: f.get("title", f["name"]) + (f"({f['unit']})" if f.get("unit") else "") for f in resource.fields}
@@ -168,10 +169,9 @@ def _datapackage(catalogue, entry, resources_: list[Resource]) -> str:
         if not r.file:
             continue
         schema = {"fields": r.fields}
-        source = next(s for s in resources(entry.item) if s.get("name") == r.name)
         for key in ("primaryKey", "missingValues"):
-            if key in (source.get("schema") or {}):
-                schema[key] = source["schema"][key]
+            if key in (r.source.get("schema") or {}):
+                schema[key] = r.source["schema"][key]
         package["resources"].append({"name": r.name, "title": r.title, "path": f"{r.name}.csv", "format": "csv",
                                      "mediatype": "text/csv", "encoding": "utf-8", "profile": "tabular-data-resource",
                                      "schema": schema})
@@ -318,13 +318,9 @@ def data_pages(catalogue) -> list[Page]:
                       text_file(dataset_download_url(entry.id, r.name, "excel"),
                                 partial(_csv, r.header, r.rows, excel=True), own),
                       text_file(dataset_download_url(entry.id, r.name, "json"),
-                                partial(lambda e, res: _json(_records(catalogue, e, res)), entry, r), own)]
+                                partial(lambda res: _json(res.records), r), own)]
             pages += [text_file(api_records_url(entry.id, r.name, n), partial(_api_page, catalogue, entry, r, n), own)
                       for n in range(1, r.pages + 1)]
             if r.chart_url:
-                pages.append(text_file(r.chart_url, partial(_chart, catalogue, entry, r), own))
+                pages.append(text_file(r.chart_url, partial(_chart, r), own))
     return pages
-
-
-def original_file_url(resource: Resource) -> str | None:
-    return file_url(resource.file) if resource.file else None
