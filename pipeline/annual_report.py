@@ -2,32 +2,53 @@
 
 Part 2 (主动公开): 规章 and 行政规范性文件 issued and repealed in the year and in force on 31 December,
 each figure with the items it counts, so a reader (and the consistency rule) can see how it was
-obtained. Figures the content cannot give (decisions and fee amounts a unit does not publish item by
-item) are marked as not computed, with the reason. Beyond the format, what evaluators ask: items
+obtained; 行政许可 / 行政处罚 / 行政强制 decisions and fee amounts where a unit publishes them as a
+dataset with a row per decision or fee item, otherwise marked as not computed with the reason. Parts 3
+and 4 from the units' registers of applications. Beyond the format, what evaluators ask: items
 published per disclosure category, interpretations of the year's documents and their forms, letters
 by kind with their on-time rate (the audit's working-day deadlines).
+
+The same figures serve `gongkai report annual`, the rule that compares a published report with them
+(GK-RPT-001/002) and the report's page on the site, which links every computed figure to what it counts.
 """
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
 
 from .audit.checks import reply_due
 from .audit.workdays import official_calendar
+from .datasets import TableError, fields, is_conditional, read_table, records, resource_path, resources
 from .policy_validity import COUNTED_TYPES, in_force_on, issued_on
 from .publication import publication_time, status
+from .repository import as_list
 from .timeutil import end_of_day, parse_day, parse_when
 
 NOT_COMPUTED = "未从内容计算"
-DECISION_ROWS = (("第二十条第(五)项", "行政许可", "本年处理决定数量"), ("第二十条第(六)项", "行政处罚", "本年处理决定数量"),
-                 ("第二十条第(六)项", "行政强制", "本年处理决定数量"), ("第二十条第(八)项", "行政事业性收费", "本年收费金额(单位:万元)"))
-NOT_COMPUTED_REASON = "本单位没有以数据集逐项公开处理决定或收费明细,由单位按业务系统统计填写"
+PLACEHOLDER = "待填写"  # what `--write` leaves in a cell the content cannot fill; GK-WORD-002 stops it
+
+# The parts of the national format the report item's `figures` holds, by key.
+PART2, PART3, PART4 = "主动公开", "依申请公开", "复议诉讼"
+DOCUMENT_COLUMNS = {"issued": "本年制发件数", "repealed": "本年废止件数", "in_force": "现行有效件数"}
+DECISIONS = {  # row -> (article of 条例 第二十条, column)
+    "行政许可": ("第二十条第(五)项", "本年处理决定数量"),
+    "行政处罚": ("第二十条第(六)项", "本年处理决定数量"),
+    "行政强制": ("第二十条第(六)项", "本年处理决定数量"),
+    "行政事业性收费": ("第二十条第(八)项", "本年收费金额(万元)"),
+}
+FEES = "行政事业性收费"
+AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1)}  # to 万元
+NOT_COMPUTED_REASON = "本单位没有以数据集逐项公开处理决定或收费明细(数据集资源的 annual_report),由单位按业务系统统计填写"
+NEW, CARRIED_OVER, DECIDED, CARRIED_FORWARD = "本年新收", "上年结转", "办理结果总计", "结转下年度继续办理"
+REVIEW, SUIT_DIRECT, SUIT_AFTER = "行政复议", "行政诉讼(未经复议直接起诉)", "行政诉讼(复议后起诉)"
+TOTAL = "总计"
 
 
 @dataclass
 class Figure:
-    value: int | None  # None: not computed
+    value: int | float | None  # None: not computed
     items: list[str] = field(default_factory=list)  # the ids counted
     how: str = ""
 
@@ -38,31 +59,66 @@ class Figure:
 @dataclass
 class AnnualReport:
     year: int
-    unit: str | None  # None: the whole city
+    units: tuple[str, ...]  # () : the whole city
     unit_name: str
     documents: dict[str, dict[str, Figure]]  # doc type -> {issued, repealed, in_force}
-    decisions: list[tuple[str, str, str, str]]  # (article, row, column, reason): not computed
+    decisions: dict[str, Figure]  # row of DECISIONS -> figure (value None: not computed, how = why)
     by_category: dict[str, int]
     interpretations: list[dict]
     letters: dict[str, dict]
-    applications: dict | None = None  # Part 3, from the register; None when the unit keeps none
+    applications: dict | None = None  # Part 3, from the register; None when the units keep none
     reviews: dict | None = None  # Part 4
 
+    @property
+    def unit(self) -> str | None:
+        return self.units[0] if len(self.units) == 1 else None
+
     def as_dict(self) -> dict:
-        return {"year": self.year, "unit": self.unit, "unit_name": self.unit_name,
+        return {"year": self.year, "units": list(self.units), "unit_name": self.unit_name,
                 "part2": {"documents": {t: {k: f.as_dict() for k, f in row.items()} for t, row in self.documents.items()},
-                          "not_computed": [{"article": a, "row": r, "column": c, "reason": why}
-                                           for a, r, c, why in self.decisions]},
+                          "decisions": {row: {**f.as_dict(), "article": DECISIONS[row][0], "column": DECISIONS[row][1]}
+                                        for row, f in self.decisions.items()}},
                 "part3": self.applications, "part4": self.reviews,
                 "published_by_category": self.by_category, "interpretations": self.interpretations,
                 "letters": self.letters}
 
+    def cells(self) -> dict[tuple[str, str, str], Figure]:
+        """Every computed figure by its cell in a report item's `figures`: (part, row, column)."""
+        out = {}
+        for doc_type, row in self.documents.items():
+            for key, figure in row.items():
+                out[(PART2, doc_type, DOCUMENT_COLUMNS[key])] = figure
+        for row, figure in self.decisions.items():
+            if figure.value is not None:
+                out[(PART2, row, DECISIONS[row][1])] = figure
+        if self.applications is not None:
+            how = f"依申请公开台账({'、'.join(self.applications['registers'])})"
+            for row, counts in self.applications["rows"].items():
+                for column, value in counts.items():
+                    out[(PART3, row, column)] = Figure(value, [], f"{how}中「{row}」一栏、申请人为「{column}」的申请数")
+            for row, counts in self.reviews.items():
+                for column, value in counts.items():
+                    out[(PART4, row, column)] = Figure(value, [], f"{how}中{row}结果为「{column}」的申请数")
+        return out
 
-def compute(repo, year: int, unit: str | None = None) -> AnnualReport:
-    """The report's figures for `unit` (its own items; None: every unit) for calendar year `year`."""
+
+def report_scope(item) -> tuple[str, ...]:
+    """The units whose content a report item's figures cover: `covers`, or the report's own unit."""
+    covers = [u for u in as_list(item.meta.get("covers")) if isinstance(u, str)]
+    return tuple(sorted(set(covers))) if covers else (str(item.meta.get("unit")),)
+
+
+def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = None) -> AnnualReport:
+    """The report's figures for `units` (their own items; None or empty: every unit) for calendar year `year`.
+
+    Only dates decide, never the day of computing: a document counts when it was on the site by
+    31 December; a dataset of decisions counts when it is on the site at all (a year's decisions are
+    published after it ends), for its rows dated in the year.
+    """
+    scope = (units,) if isinstance(units, str) else tuple(sorted(set(units or ())))
     start, end = date(year, 1, 1), date(year, 12, 31)
-    mine = [i for i in repo.items if unit is None or i.meta.get("unit") == unit]
-    policies = [p for p in mine if p.type == "policy" and status(p, end_of_day(end)).has_page]
+    mine = [i for i in repo.items if not scope or i.meta.get("unit") in scope]
+    policies = [p for p in mine if p.type == "policy" and status(p, end_of_day(end)).live]
     documents = {}
     for doc_type in COUNTED_TYPES:
         of_type = [p for p in policies if p.meta.get("doc_type") == doc_type]
@@ -77,32 +133,114 @@ def compute(repo, year: int, unit: str | None = None) -> AnnualReport:
             "repealed": Figure(len(repealed), repealed, f"{year} 年内废止、失效或被修订的{doc_type}(有效性变更日期或有效期届满)"),
             "in_force": Figure(len(in_force), in_force, f"{year} 年 12 月 31 日现行有效的{doc_type}"),
         }
-    decisions = [(a, r, c, NOT_COMPUTED_REASON) for a, r, c in DECISION_ROWS]
     published = [i for i in mine if i.type != "letter" and _published_in(i, year)]
     by_category = dict(sorted(Counter(str(i.meta.get("disclosure_category")) for i in published
                                       if i.meta.get("disclosure_category")).items()))
-    applications, reviews = _register(repo, year, unit)
-    return AnnualReport(year, unit, _unit_name(repo, unit), documents, decisions, by_category,
-                        _interpretations(repo, policies, year), _letters(repo, year, unit), applications, reviews)
+    applications, reviews = _register(repo, year, scope)
+    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, mine, year), by_category,
+                        _interpretations(repo, policies, year), _letters(repo, year, scope), applications, reviews)
 
 
-CARRIED_FORWARD = "结转下年度继续办理"
+# --- decisions and fees, from datasets -------------------------------------------------------------------
+
+def report_use(resource: dict) -> dict | None:
+    """A dataset resource's `annual_report`: which row of Part 2 its rows give, by which fields."""
+    use = resource.get("annual_report")
+    return use if isinstance(use, dict) and use.get("row") in DECISIONS else None
 
 
-def _register(repo, year: int, unit: str | None):
-    """Parts 3 and 4 from the units' registers of applications (content/applications/<unit>/<year>.yaml)."""
+def report_use_problem(resource: dict) -> str | None:
+    """Why a resource's `annual_report` cannot be computed from its fields, or None."""
+    use = report_use(resource)
+    if use is None:
+        return None
+    types = {f.get("name"): f for f in fields(resource)}
+    when = types.get(use.get("date"))
+    if when is None or when.get("type") not in ("date", "year", "yearmonth", "integer"):
+        return f"年度报告统计的日期字段「{use.get('date')}」不在表结构中,或不是日期、年份类型。"
+    if use["row"] == FEES:
+        amount = types.get(use.get("amount"))
+        if amount is None or amount.get("type") not in ("integer", "number"):
+            return f"行政事业性收费的金额字段「{use.get('amount')}」不在表结构中,或不是数值类型。"
+        if amount.get("unit") not in AMOUNT_UNITS:
+            return f"行政事业性收费的金额字段「{use.get('amount')}」应写明计量单位 unit: 元 或 万元。"
+    return None
+
+
+def _year_of(value) -> int | None:
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and len(value) >= 4 and value[:4].isdigit():
+        return int(value[:4])
+    return None
+
+
+def _decisions(repo, mine, year: int) -> dict[str, Figure]:
+    counted: dict[str, list] = {row: [] for row in DECISIONS}  # row -> [(dataset id, value)]
+    for item in mine:
+        if item.type != "dataset" or is_conditional(item) or not status(item, repo.now).live:
+            continue
+        for resource in resources(item):
+            use, path = report_use(resource), resource_path(resource)
+            if use is None or path is None or report_use_problem(resource):
+                continue
+            try:
+                rows = records(read_table(repo.root / "content" / path), resource)
+            except (OSError, TableError, ValueError):
+                continue  # GK-DATA-* reports the file; its figure is left to the unit
+            in_year = [r for r in rows if _year_of(r.get(use["date"])) == year]
+            if use["row"] == FEES:
+                unit = AMOUNT_UNITS[next(f["unit"] for f in fields(resource) if f.get("name") == use["amount"])]
+                value = sum((Decimal(str(r.get(use["amount"]) or 0)) * unit for r in in_year), Decimal(0))
+            else:
+                value = Decimal(len(in_year))
+            counted[use["row"]].append((item.id, resource.get("name"), value))
+    out = {}
+    for row, found in counted.items():
+        if not found:
+            out[row] = Figure(None, [], NOT_COMPUTED_REASON)
+            continue
+        total = sum((v for _, _, v in found), Decimal(0))
+        ids = sorted({i for i, _, _ in found})
+        if row == FEES:
+            how = f"数据集{'、'.join(ids)}中 {year} 年各收费项目金额之和(万元)"
+            value: int | float = float(total.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize())
+        else:
+            how = f"数据集{'、'.join(ids)}中决定日期在 {year} 年内的{row}决定条数(每行一件)"
+            value = int(total)
+        out[row] = Figure(value, ids, how)
+    return out
+
+
+def same_value(published, computed) -> bool:
+    """A published figure agrees with the computed one to the precision it was written in."""
+    if isinstance(published, bool) or not isinstance(published, (int, float)):
+        return False
+    written = Decimal(str(published))
+    places = -written.as_tuple().exponent if written.as_tuple().exponent < 0 else 0
+    return Decimal(str(computed)).quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) == written
+
+
+# --- Parts 3 and 4, from the registers ---------------------------------------------------------------------
+
+def register_schema(repo) -> tuple[list, list, list]:
     schema = repo.schemas.schemas["applications"]
-    applicants, outcomes, results = schema["x-applicants"], schema["x-outcomes"], schema["x-results"]
+    return schema["x-applicants"], schema["x-outcomes"], schema["x-results"]
+
+
+def _register(repo, year: int, scope: tuple[str, ...]):
+    """Parts 3 and 4 from the units' registers of applications (content/applications/<unit>/<year>.yaml)."""
+    applicants, outcomes, results = register_schema(repo)
+
     def of_year(y):
-        return [r for r in repo.registers if r.meta.get("year") == y and (unit is None or r.meta.get("unit") == unit)]
+        return [r for r in repo.registers if r.meta.get("year") == y and (not scope or r.meta.get("unit") in scope)]
 
     registers = of_year(year)
     if not registers:
         return None, None
     end, last_end = date(year, 12, 31), date(year - 1, 12, 31)
-    rows = {name: dict.fromkeys(applicants, 0) for name in ("本年新收", "上年结转", *outcomes, CARRIED_FORWARD)}
-    reviews = {"行政复议": dict.fromkeys(results, 0), "行政诉讼(未经复议直接起诉)": dict.fromkeys(results, 0),
-               "行政诉讼(复议后起诉)": dict.fromkeys(results, 0)}
+    rows = {name: dict.fromkeys(applicants, 0) for name in (NEW, CARRIED_OVER, *outcomes, CARRIED_FORWARD)}
+    reviews = {name: dict.fromkeys(results, 0) for name in (REVIEW, SUIT_DIRECT, SUIT_AFTER)}
 
     def done_by(application, day):
         answered = parse_day(application.get("answered"))
@@ -117,28 +255,31 @@ def _register(repo, year: int, unit: str | None):
             handled.append((application, received is not None and received.year == year))
     for application, new in handled:
         kind = application["applicant"]
-        rows["本年新收" if new else "上年结转"][kind] += 1
+        rows[NEW if new else CARRIED_OVER][kind] += 1
         rows[application["outcome"] if done_by(application, end) else CARRIED_FORWARD][kind] += 1
         if application.get("review") in results:
-            reviews["行政复议"][application["review"]] += 1
+            reviews[REVIEW][application["review"]] += 1
         litigation = application.get("litigation")
         if isinstance(litigation, dict) and litigation.get("result") in results:
-            key = "行政诉讼(复议后起诉)" if litigation.get("after_review") else "行政诉讼(未经复议直接起诉)"
-            reviews[key][litigation["result"]] += 1
-    table = {name: {**counts, "总计": sum(counts.values())} for name, counts in rows.items()}
-    table["办理结果总计"] = {k: sum(table[o][k] for o in outcomes) for k in [*applicants, "总计"]}
+            reviews[SUIT_AFTER if litigation.get("after_review") else SUIT_DIRECT][litigation["result"]] += 1
+    totalled = {name: {**counts, TOTAL: sum(counts.values())} for name, counts in rows.items()}
+    table = {name: totalled[name] for name in (NEW, CARRIED_OVER, *outcomes)}
+    table[DECIDED] = {k: sum(table[o][k] for o in outcomes) for k in [*applicants, TOTAL]}
+    table[CARRIED_FORWARD] = totalled[CARRIED_FORWARD]
     for row in reviews.values():
-        row["总计"] = sum(row.values())
-    return {"columns": [*applicants, "总计"], "rows": table, "registers": sorted(r.path for r in registers)}, reviews
+        row[TOTAL] = sum(row.values())
+    return {"columns": [*applicants, TOTAL], "rows": table, "registers": sorted(r.path for r in registers)}, reviews
 
 
 def _applications(register, applicants) -> list[dict]:
     return [a for a in register.meta.get("applications") or [] if isinstance(a, dict) and a.get("applicant") in applicants]
 
 
+# --- what evaluators ask besides ----------------------------------------------------------------------------
+
 def _published_in(item, year: int) -> bool:
     when = publication_time(item)
-    return when is not None and when.year == year and status(item, end_of_day(date(year, 12, 31))).has_page
+    return when is not None and when.year == year and status(item, end_of_day(date(year, 12, 31))).live
 
 
 def _interpretations(repo, policies, year: int) -> list[dict]:
@@ -158,14 +299,14 @@ def _interpretations(repo, policies, year: int) -> list[dict]:
     return out
 
 
-def _letters(repo, year: int, unit: str | None) -> dict[str, dict]:
+def _letters(repo, year: int, scope: tuple[str, ...]) -> dict[str, dict]:
     settings = repo.settings["audit"]
     calendar = official_calendar()
     out: dict[str, dict] = {}
     for letter in repo.items:
         if letter.type != "letter" or letter.meta.get("kind") not in settings["letter_reply_workdays"]:
             continue
-        if unit is not None and str(letter.meta.get("reply_unit") or letter.meta.get("unit")) != unit:
+        if scope and str(letter.meta.get("reply_unit") or letter.meta.get("unit")) not in scope:
             continue
         received = parse_when(letter.meta.get("received"))
         if received is None or received.year != year:
@@ -183,47 +324,11 @@ def _letters(repo, year: int, unit: str | None) -> dict[str, dict]:
     return dict(sorted(out.items()))
 
 
-def _unit_name(repo, unit: str | None) -> str:
-    if unit is None:
+def _unit_name(repo, scope: tuple[str, ...]) -> str:
+    if not scope:
         return "全市各单位(合计)"
-    record = repo.units.get(unit)
-    return str(record.meta.get("name") or unit) if record is not None else unit
-
-
-def render_markdown(report: AnnualReport, labels: dict[str, str] | None = None) -> str:
-    labels = labels or {}
-    lines = [f"# {report.unit_name}{report.year}年政府信息公开工作年度报告:从内容计算的数据", "",
-             "## 二、主动公开政府信息情况", "",
-             "| 第二十条第(一)项 信息内容 | 本年制发件数 | 本年废止件数 | 现行有效件数 |", "|---|---:|---:|---:|"]
-    for doc_type, row in report.documents.items():
-        lines.append(f"| {doc_type} | {row['issued'].value} | {row['repealed'].value} | {row['in_force'].value} |")
-    lines += ["", "计算方法:"]
-    for doc_type, row in report.documents.items():
-        for figure in row.values():
-            items = "、".join(figure.items) or "无"
-            lines.append(f"- {figure.how}:{figure.value} 件({items})")
-    lines += ["", "| 信息内容 | 栏目 | 说明 |", "|---|---|---|"]
-    lines += [f"| {row}({article}) | {column} | {NOT_COMPUTED}:{why} |" for article, row, column, why in report.decisions]
-    if report.applications:
-        columns = report.applications["columns"]
-        lines += ["", "## 三、收到和处理政府信息公开申请情况", "",
-                  "| 申请情况及办理结果 | " + " | ".join(columns) + " |", "|---|" + "---:|" * len(columns)]
-        for name, counts in report.applications["rows"].items():
-            lines.append(f"| {name} | " + " | ".join(str(counts[c]) for c in columns) + " |")
-        lines += ["", f"依据:{'、'.join(report.applications['registers'])}(依申请公开台账,不公开)。"]
-        lines += ["", "## 四、政府信息公开行政复议、行政诉讼情况", "", "| 类别 | 结果纠正 | 结果维持 | 其他结果 | 尚未审结 | 总计 |",
-                  "|---|---:|---:|---:|---:|---:|"]
-        lines += [f"| {name} | {r['纠正']} | {r['维持']} | {r['其他结果']} | {r['尚未审结']} | {r['总计']} |"
-                  for name, r in report.reviews.items()]
-    else:
-        lines += ["", f"三、四部分:{NOT_COMPUTED}(本单位没有依申请公开台账 content/applications/<单位>/{report.year}.yaml)。"]
-    lines += ["", "## 附:评估常用数据", "", "| 公开类别 | 本年发布条数 |", "|---|---:|"]
-    lines += [f"| {labels.get(c, c)} | {n} |" for c, n in report.by_category.items()] or ["| (无) | 0 |"]
-    lines += ["", "| 本年制发的文件 | 解读数 | 解读形式 |", "|---|---:|---|"]
-    lines += [f"| {i['title']}({i['policy']}) | {i['interpretations']} | {'、'.join(i['forms']) or '—'} |"
-              for i in report.interpretations] or ["| (无) | 0 | — |"]
-    lines += ["", "| 信件类型 | 收到 | 已答复 | 按期答复 | 按期答复率 |", "|---|---:|---:|---:|---:|"]
-    lines += [f"| {kind} | {r['received']} | {r['answered']} | {r['on_time']} | "
-              f"{'—' if r['on_time_rate'] is None else str(r['on_time_rate']) + '%'} |" for kind, r in report.letters.items()] \
-        or ["| (无) | 0 | 0 | 0 | — |"]
-    return "\n".join(lines) + "\n"
+    names = []
+    for unit in scope:
+        record = repo.units.get(unit)
+        names.append(str(record.meta.get("name") or unit) if record is not None else unit)
+    return "、".join(names)

@@ -11,7 +11,7 @@ CODEOWNERS generator writes one pattern per unit. Items and attachments outside 
 """
 from __future__ import annotations
 
-from .content_types import ASSET_DIR, TYPES, TYPES_BY_FOLDER
+from .content_types import ASSET_DIR, REGISTER_DIR, TYPES, TYPES_BY_FOLDER
 
 
 def unit_folder_of(rel: str, units) -> str | None:
@@ -23,7 +23,7 @@ def unit_folder_of(rel: str, units) -> str | None:
     parts = rel.split("/")
     if len(parts) < 4 or parts[0] != "content":
         return None
-    if parts[1] not in TYPES_BY_FOLDER and parts[1] != ASSET_DIR:
+    if parts[1] not in TYPES_BY_FOLDER and parts[1] not in (ASSET_DIR, REGISTER_DIR):
         return None
     return parts[2] if parts[2] in units else None
 

@@ -7,7 +7,25 @@ Line numbers in the comments are those of the written file (line 1 is `---`).
 """
 from __future__ import annotations
 
+import json
+import textwrap
+from pathlib import Path
+
+from pipeline.report_draft import figures_yaml
+from pipeline.report_format import tables
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, md
+
+
+def zero_figures() -> dict:
+    """A report's `figures` with every cell 0: what the content of a repository without documents computes."""
+    schema = json.loads((Path(__file__).parents[1] / "schemas" / "applications.schema.json").read_text(encoding="utf-8"))
+    out: dict = {}
+    for table in tables(schema["x-applicants"], schema["x-outcomes"], schema["x-results"]):
+        for _, cells in table.rows:
+            for part, row, column in cells:
+                out.setdefault(part, {}).setdefault(row, {})[column] = 0
+    return out
+
 
 # Every sample: path in the repository -> text.
 SAMPLES = {
@@ -101,13 +119,13 @@ SAMPLES = {
         date: 2026-01-01
         page_kind: 公开指南
         """, "本指南说明如何获取政府信息。\n")),
-    "report": ("content/reports/ndbg-2025.md", md("""
+    "report": ("content/reports/ndbg-2025.md", md(textwrap.dedent("""
         id: ndbg-2025
         title: 测试市教育局2025年政府信息公开工作年度报告
         unit: jyj
         date: 2026-01-20
         year: 2025
-        """, "一、总体情况\n")),
+        """) + figures_yaml(zero_figures()), "## 一、总体情况\n\n本年度工作情况。\n\n## 五、存在的主要问题及改进情况\n\n问题和改进。\n")),
     "dataset": ("content/datasets/sj-1.md", md("""
         id: sj-1
         title: 测试市各级学校数和在校学生数

@@ -87,8 +87,8 @@ def test_a_document_published_after_the_year_is_not_counted(tmp_path):
 
 def test_figures_the_content_cannot_give_are_marked_with_the_reason(tmp_path):
     rep = report(tmp_path, 2025)
-    assert {row for _, row, _, _ in rep.decisions} == {"行政许可", "行政处罚", "行政强制", "行政事业性收费"}
-    assert all(reason for *_, reason in rep.decisions)
+    assert set(rep.decisions) == {"行政许可", "行政处罚", "行政强制", "行政事业性收费"}
+    assert all(f.value is None and f.how for f in rep.decisions.values())
 
 
 @pytest.mark.parametrize("fmt", ["markdown", "json"])
@@ -193,3 +193,160 @@ def test_register_is_never_published(tmp_path):
         assert "applications" not in path.as_posix()[len(str(built.output)):]
         if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv", ".txt", ".jsonld"):
             assert "2025-003" not in path.read_text(encoding="utf-8", errors="replace"), path
+
+
+# --- decisions and fees from datasets --------------------------------------------------------------------------
+
+def decisions_dataset(did: str, row: str, fields: list[str], csv_name: str, use: str) -> str:
+    front = [f"id: {did}", f"title: 测试市教育局{row}数据", "unit: jyj", "date: 2026-01-10 10:00", "modified: 2026-01-10",
+             f"summary: 逐件公开的{row}。", "disclosure_category: enforcement", f"keywords: [{row}]", "theme: 教育文化",
+             "license: CC-BY-4.0", "frequency: 每年", 'temporal: {start: "2024", end: "2025"}', "spatial: 测试市",
+             "open_condition: 无条件开放", "contact: {name: 市教育局法规科, phone: 0771-5612000}", "resources:",
+             "  - name: mx", f"    title: {row}明细", f"    file: files/jyj/2026/{did}/{csv_name}", f"    annual_report: {use}",
+             "    schema:", "      fields:", *(f"        - {f}" for f in fields)]
+    return "---\n" + "\n".join(front) + "\n---\n每行一件。\n"
+
+
+PUNISHMENTS = decisions_dataset("sj-cf", "行政处罚", ["{name: wh, title: 决定书文号, type: string, constraints: {required: true}}",
+                                                   "{name: jdrq, title: 决定日期, type: date, constraints: {required: true}}"],
+                                "cf.csv", "{row: 行政处罚, date: jdrq}")
+FEE_ITEMS = decisions_dataset("sj-sf", "行政事业性收费", ["{name: xm, title: 收费项目, type: string}",
+                                                    "{name: nd, title: 年度, type: year}",
+                                                    "{name: je, title: 收费金额, type: number, unit: 元}"],
+                              "sf.csv", "{row: 行政事业性收费, date: nd, amount: je}")
+DATASETS = {
+    "content/datasets/sj-cf.md": PUNISHMENTS,
+    "content/files/jyj/2026/sj-cf/cf.csv": "wh,jdrq\n测教罚〔2024〕9号,2024-12-30\n测教罚〔2025〕1号,2025-03-02\n"
+                                          "测教罚〔2025〕2号,2025-07-15\n测教罚〔2025〕3号,2025-12-31\n",
+    "content/datasets/sj-sf.md": FEE_ITEMS,
+    "content/files/jyj/2026/sj-sf/sf.csv": "xm,nd,je\n教师资格认定体检费,2024,90000\n教师资格认定体检费,2025,125000\n"
+                                          "普通话水平测试费,2025,37500.5\n",
+}
+
+
+def test_decisions_and_fees_are_counted_from_datasets_that_list_them_row_by_row(tmp_path):
+    from pipeline.annual_report import same_value
+
+    root = make_repo(tmp_path, {**FILES, **DATASETS})
+    rep = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2025, "jyj")
+    assert (rep.decisions["行政处罚"].value, rep.decisions["行政处罚"].items) == (3, ["sj-cf"])
+    assert rep.decisions["行政事业性收费"].value == 16.2501  # (125000 + 37500.5) 元 in 万元
+    assert rep.decisions["行政许可"].value is None
+    # a report may write the amount to fewer decimals: it agrees at the precision written
+    assert same_value(16.25, 16.2501) and same_value(16.3, 16.2501) and not same_value(16.2, 16.2501)
+    assert not same_value("16.25", 16.2501)
+
+
+def test_a_dataset_whose_report_fields_do_not_fit_is_a_data_diagnostic(tmp_path):
+    from tests.repo_factory import run_check
+
+    bad = DATASETS["content/datasets/sj-sf.md"].replace("unit: 元", "unit: 千元")
+    wrong_field = DATASETS["content/datasets/sj-cf.md"].replace("date: jdrq}", "date: rq}")
+    diagnostics = run_check(make_repo(tmp_path, {**DATASETS, "content/datasets/sj-sf.md": bad,
+                                                 "content/datasets/sj-cf.md": wrong_field}))
+    messages = {d.path: d.message for d in diagnostics if d.code == "GK-DATA-005"}
+    assert "元 或 万元" in messages["content/datasets/sj-sf.md"]
+    assert "「rq」" in messages["content/datasets/sj-cf.md"]
+    assert not [d for d in run_check(make_repo(tmp_path / "ok", DATASETS)) if d.code.startswith("GK-DATA")]
+
+
+# --- the report item: drafted by --write, checked against the content -------------------------------------------
+
+def written_report(tmp_path, files=None, year="2025", extra=()):
+    root = make_repo(tmp_path, {**FILES, **REGISTERS, **(files or {})})
+    result = gongkai("--root", root, "report", "annual", "--year", year, "--unit", "jyj", "--write", "--now",
+                     "2026-02-01 09:00", *extra)
+    assert result.returncode == 0, result.stderr
+    return root, root / f"content/reports/jyj/ndbg-jyj-{year}.md"
+
+
+def test_write_drafts_the_report_with_the_tables_filled_and_the_text_left_to_write(tmp_path):
+    from pipeline.annual_report import PLACEHOLDER
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    assert "行政规范性文件: {本年制发件数: 2, 本年废止件数: 2, 现行有效件数: 4}" in text
+    assert "本年新收: {自然人: 3, 商业企业: 1, " in text and "行政许可: {本年处理决定数量: 待填写}" in text
+    for part in ("## 一、总体情况", "## 五、存在的主要问题及改进情况", "## 六、其他需要报告的事项"):
+        assert part in text
+    codes = {d.code for d in run_check(root) if d.path.endswith("ndbg-jyj-2025.md")}
+    assert codes == {"GK-WORD-002"}  # the placeholders stop it, and its computed figures agree
+    assert text.count(PLACEHOLDER) >= 7  # 3 text parts and 4 figures the content cannot give
+
+
+def test_write_again_updates_only_the_figures_and_keeps_what_the_unit_wrote(tmp_path):
+    root, path = written_report(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("待填写:概述", "2025 年,本局坚持以公开为常态。概述")
+    text = text.replace("行政许可: {本年处理决定数量: 待填写}", "行政许可: {本年处理决定数量: 1260}")
+    path.write_text(text, encoding="utf-8")
+    (root / "content/policies/zc-h.md").write_text(policy("zc-h", "2025-11-01"), encoding="utf-8")
+    result = gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "jyj", "--write")
+    assert result.returncode == 0, result.stderr
+    again = path.read_text(encoding="utf-8")
+    assert "行政规范性文件: {本年制发件数: 3, 本年废止件数: 2, 现行有效件数: 5}" in again  # zc-h counted
+    assert "2025 年,本局坚持以公开为常态。" in again and "行政许可: {本年处理决定数量: 1260}" in again
+
+
+def test_a_published_figure_that_differs_from_the_content_names_its_cell_both_values_and_the_items(tmp_path):
+    from tests.item_samples import line_no
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("现行有效件数: 4}", "现行有效件数: 5}")
+    path.write_text(text, encoding="utf-8")
+    found = [d for d in run_check(root) if d.code == "GK-RPT-001"]
+    assert len(found) == 1
+    d = found[0]
+    assert (d.path, d.line) == ("content/reports/jyj/ndbg-jyj-2025.md", line_no(text, "行政规范性文件: {本年制发件数"))
+    assert "「行政规范性文件」的「现行有效件数」填报为 5,按内容计算为 4" in d.message
+    assert "zc-a、zc-c、zc-d、zc-e" in d.message and "--write" in d.message
+
+
+def test_a_part_3_figure_from_the_register_is_compared_too(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("予以公开: {自然人: 1,", "予以公开: {自然人: 2,")
+    path.write_text(text, encoding="utf-8")
+    messages = [d.message for d in run_check(root) if d.code == "GK-RPT-001"]
+    assert len(messages) == 1 and "依申请公开「予以公开」的「自然人」填报为 2,按内容计算为 1" in messages[0]
+    assert "content/applications/jyj/2025.yaml" in messages[0]
+
+
+def test_in_force_must_follow_from_the_previous_years_report(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path24 = written_report(tmp_path, year="2024")
+    gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "jyj", "--write")
+    path25 = root / "content/reports/jyj/ndbg-jyj-2025.md"
+    assert not [d for d in run_check(root) if d.code == "GK-RPT-002"]
+    # The 2024 report said 5 in force (the content says 4): 5 + 2 - 2 is not 2025's 4.
+    text = path24.read_text(encoding="utf-8").replace("现行有效件数: 4}", "现行有效件数: 5}")
+    path24.write_text(text, encoding="utf-8")
+    found = [d for d in run_check(root) if d.code in ("GK-RPT-001", "GK-RPT-002")]
+    assert {(d.code, d.path) for d in found} == {("GK-RPT-001", "content/reports/jyj/ndbg-jyj-2024.md"),
+                                                 ("GK-RPT-002", "content/reports/jyj/ndbg-jyj-2025.md")}
+    assert "上年现行有效 5 + 本年制发 2 − 本年废止 2 = 5" in next(d.message for d in found if d.code == "GK-RPT-002")
+    assert path25.exists()
+
+
+def test_write_without_a_unit_is_a_usage_error(tmp_path):
+    result = gongkai("--root", make_repo(tmp_path, FILES), "report", "annual", "--year", "2025", "--write")
+    assert result.returncode == 2 and "--unit" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_the_report_schema_holds_exactly_the_cells_of_the_format(tmp_path):
+    from pipeline.report_format import tables
+    from pipeline.schema import SchemaSet
+
+    schemas = SchemaSet()
+    register = schemas.schemas["applications"]
+    layout = {c for t in tables(register["x-applicants"], register["x-outcomes"], register["x-results"])
+              for _, cells in t.rows for c in cells}
+    figures = schemas.schemas["report"]["properties"]["figures"]["properties"]
+    in_schema = {(part, row, column) for part, rows in figures.items() for row, cols in rows["properties"].items()
+                 for column in cols["properties"]}
+    assert in_schema == layout
+    computed = report(tmp_path, 2025, files={**FILES, **REGISTERS}).cells()
+    assert set(computed) <= layout

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
 from pathlib import PurePosixPath
+from types import SimpleNamespace
 
 import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
@@ -369,6 +370,10 @@ def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot,
                         entry.users.append(user.id)
                 if users:
                     continue
+            if path_kind == "register":
+                # A unit's register of applications: the unit's own approvers, as CODEOWNERS says.
+                needs.append(policy.need_for_item(SimpleNamespace(type="", meta={"unit": path.split("/")[2]}, id="")))
+                continue
             rule = policy.need_for_path(path)
             if rule is not None:
                 needs.append(rule)

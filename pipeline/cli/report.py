@@ -2,27 +2,57 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
-from .common import UsageError, emit, repository_root
+from .common import UsageError, emit, moment, repository_root
 
 
 def cmd_report_annual(args) -> int:
-    from datetime import date
-
-    from ..annual_report import compute, render_markdown
+    from ..annual_report import compute
+    from ..report_draft import render_markdown
     from ..repository import load_repository
-    from ..timeutil import end_of_day
 
     root = repository_root(args)
-    # As of the end of the year reported on: what was published by then, never what came later.
-    repo = load_repository(root, now=end_of_day(date(args.year, 12, 31)))
-    if args.unit and args.unit not in repo.units:
-        known = "、".join(sorted(repo.units)) or "无"
-        raise UsageError(f"没有编号为「{args.unit}」的责任单位。已有的单位:{known}。")
-    report = compute(repo, args.year, args.unit)
+    repo = load_repository(root, now=moment(args))
+    units = list(dict.fromkeys(args.unit or []))
+    for unit in units:
+        if unit not in repo.units:
+            known = "、".join(sorted(repo.units)) or "无"
+            raise UsageError(f"没有编号为「{unit}」的责任单位。已有的单位:{known}。")
+    report = compute(repo, args.year, units)
+    if args.write:
+        return _write(repo, report, units, args)
     text = (json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json"
-            else render_markdown(report, repo.schemas.category_short_labels))
+            else render_markdown(report, repo, repo.schemas.category_short_labels))
     emit(text, args.output)
+    return 0
+
+
+def _write(repo, report, units, args) -> int:
+    from ..annual_report import report_scope
+    from ..report_draft import draft_text, layout_for, replace_figures
+    from ..report_format import draft_figures
+
+    if not units:
+        raise UsageError("--write 需要 --unit:年度报告按单位编写(本级政府的报告用多个 --unit 列出所含单位)。")
+    existing = [i for i in repo.items if i.type == "report" and i.meta.get("year") == args.year
+                and report_scope(i) == tuple(sorted(units))]
+    layout = layout_for(repo)
+    if existing:
+        item = existing[0]
+        path = repo.root / item.path
+        figures = draft_figures(report, layout, item.meta.get("figures") if isinstance(item.meta.get("figures"), dict) else None)
+        path.write_text(replace_figures(path.read_text(encoding="utf-8"), figures), encoding="utf-8")
+        print(f"已更新 {item.path} 的数据表(figures);正文未改动。")
+        return 0
+    unit = units[0]
+    rel = Path("content") / "reports" / unit / f"ndbg-{unit}-{args.year}.md"
+    path = repo.root / rel
+    if path.exists():
+        raise UsageError(f"{rel} 已存在,但不是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告:请检查其 year、unit 和 covers。")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(draft_text(report, repo, unit, draft_figures(report, layout)), encoding="utf-8")
+    print(f"已起草 {rel.as_posix()}:数据表已按内容填写,标为“待填写”的文字和数据由单位补充后方可发布。")
     return 0
 
 
@@ -31,7 +61,11 @@ def add_commands(sub) -> None:
     kinds = report.add_subparsers(dest="report", metavar="报告", required=True)
     annual = kinds.add_parser("annual", help="某年度的年度报告数据(规章、规范性文件件数及其计算依据等)")
     annual.add_argument("--year", type=int, required=True, help="年度,如 2025")
-    annual.add_argument("--unit", help="单位编号(默认:全市)")
+    annual.add_argument("--unit", action="append",
+                        help="单位编号(默认:全市);可重复,如本级政府报告含市政府和市政府办公室")
     annual.add_argument("--format", choices=["markdown", "json"], default="markdown")
     annual.add_argument("--output", "-o", help="写入文件")
+    annual.add_argument("--write", action="store_true",
+                        help="起草或更新 content/reports/ 下该单位该年度的年度报告条目(只写数据表,文字部分留待填写)")
+    annual.add_argument("--now", help="按此时间判断内容状态(默认现在)")
     annual.set_defaults(func=cmd_report_annual)

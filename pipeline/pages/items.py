@@ -9,6 +9,7 @@ from ..publication import Status
 from ..timeutil import parse_when
 from . import page as dep
 from .data import dataset_context
+from .reports import report_context
 from .page import Page, html_page
 
 
@@ -61,6 +62,8 @@ def _context(catalogue, entry) -> dict:
         context["survey_state"] = survey_state(catalogue, entry)
     elif entry.type == "dataset":
         context.update(dataset_context(catalogue, entry))
+    elif entry.type == "report" and isinstance(entry.meta.get("year"), int):
+        context.update(report_context(catalogue, entry))
     return context
 
 
@@ -81,6 +84,8 @@ def _related(catalogue, entry) -> set[str]:
     out = {dep.item(i) for i in ids}
     if entry.type == "dataset":
         out |= {dep.file(f) for f in map(resource_path, resources(entry.item)) if f}
+    if entry.type == "report":
+        out.add(dep.listing(f"report:{entry.id}"))  # which of its figures are computed from content
     if entry.type == "policy":
         out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
         out.add(f"history:{entry.item.path}")

@@ -11,11 +11,12 @@ from .listings import column_pages, disclosure_pages, home
 from .page import Page
 from .policies import policy_library
 from .redirects import redirect_pages
+from .reports import report_pages
 from .services import service_pages
 from .units import unit_pages
 
 FAMILIES = (home, item_pages, column_pages, policy_library, disclosure_pages, service_pages, interaction_pages,
-            unit_pages, data_pages, fixed_pages, machine_files)
+            unit_pages, data_pages, report_pages, fixed_pages, machine_files)
 
 
 def content_pages(catalogue) -> list[Page]:

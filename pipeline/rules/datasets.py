@@ -1,6 +1,7 @@
 """Open datasets: every CSV conforms to its Table Schema (Art. 7(1): machine-readable, and right)."""
 from __future__ import annotations
 
+from ..annual_report import report_use_problem
 from ..datasets import (CONDITIONAL, OPEN, TableError, is_conditional, problems, read_table, resource_path, resources,
                         schema_problem, well_formed)
 from ..diagnostics import Diagnostic, Severity
@@ -73,7 +74,7 @@ class DatasetTables(Rule):
             return
         if not well_formed(resource):
             return  # the schema check reports the fields
-        invalid = schema_problem(resource)
+        invalid = schema_problem(resource) or report_use_problem(resource)
         if invalid:
             yield item.diagnostic("GK-DATA-005", Severity.ERROR, invalid, *where, "schema")
             return

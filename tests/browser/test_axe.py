@@ -94,6 +94,7 @@ PHONE_PAGES = {
     "service guide": "/services/bs-spj-qiye-sheli/",
     "policy library": "/policies/",
     "annual report": "/reports/ndbg-2025/",
+    "annual report basis": "/reports/ndbg-2025/basis/",
     "notice with a table": "/notices/tz-2026-0921/",
     "search with results": "/search/?q=公积金",
 }
