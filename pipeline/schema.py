@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 import json
 import re
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from jsonschema import Draft202012Validator, FormatChecker
@@ -33,6 +33,13 @@ class SchemaSetError(Exception):
     """The schema set itself is broken: a bug in the project, not in content."""
 
 
+@lru_cache(maxsize=64)
+def _check_schema(text: str) -> None:
+    """Meta-validate a schema file once per process and content (a check loads the set many times in tests,
+    and every `gongkai` command once); a bad schema raises every time, as exceptions are not cached."""
+    Draft202012Validator.check_schema(json.loads(text))
+
+
 class SchemaSet:
     def __init__(self, directory: Path | None = None):
         directory = directory or schema_dir()
@@ -40,8 +47,9 @@ class SchemaSet:
         self.schemas: dict[str, dict] = {}
         resources = []
         for path in sorted(directory.glob("*.schema.json")):
-            schema = json.loads(path.read_text(encoding="utf-8"))
-            Draft202012Validator.check_schema(schema)
+            text = path.read_text(encoding="utf-8")
+            _check_schema(text)
+            schema = json.loads(text)
             self.schemas[path.name.removesuffix(".schema.json")] = schema
             resources.append((schema["$id"], Resource.from_contents(schema)))
         self.registry = Registry().with_resources(resources)

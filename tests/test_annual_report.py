@@ -344,9 +344,19 @@ def test_the_report_schema_holds_exactly_the_cells_of_the_format(tmp_path):
     register = schemas.schemas["applications"]
     layout = {c for t in tables(register["x-applicants"], register["x-outcomes"], register["x-results"])
               for _, cells in t.rows for c in cells}
-    figures = schemas.schemas["report"]["properties"]["figures"]["properties"]
+    figures = schemas.compiled("report")["properties"]["figures"]["properties"]
     in_schema = {(part, row, column) for part, rows in figures.items() for row, cols in rows["properties"].items()
                  for column in cols["properties"]}
     assert in_schema == layout
     computed = report(tmp_path, 2025, files={**FILES, **REGISTERS}).cells()
     assert set(computed) <= layout
+
+
+def test_new_report_drafts_last_years_report_from_the_content(tmp_path):
+    root = make_repo(tmp_path, {**FILES, **REGISTERS})
+    result = gongkai("--root", root, "new", "report", "--unit", "jyj", "--now", "2026-01-05 09:00")
+    assert result.returncode == 0, result.stderr
+    text = (root / "content/reports/jyj/ndbg-jyj-2025.md").read_text(encoding="utf-8")
+    assert "year: 2025" in text and "行政规范性文件: {本年制发件数: 2, 本年废止件数: 2, 现行有效件数: 4}" in text
+    refused = gongkai("--root", root, "new", "report")
+    assert refused.returncode == 2 and "--unit" in refused.stderr

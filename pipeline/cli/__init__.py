@@ -58,6 +58,14 @@ def cmd_new(args) -> int:
         if args.unit not in units:
             known = "、".join(f"{unit}({units[unit].meta.get('name') or unit})" for unit in sorted(units))
             raise UsageError(f"没有编号为「{args.unit}」的责任单位(content/units/ 下没有它)。已有的单位:{known or '无'}。")
+    if args.type == "report":
+        # A yearly report is drafted from the content, its tables filled: the same as report annual --write.
+        if not args.unit:
+            raise UsageError("年度报告按单位起草:请加 --unit,例如 gongkai new report --unit jyj。")
+        from .report import cmd_report_annual
+        year = moment(args).year - 1
+        return cmd_report_annual(argparse.Namespace(root=args.root, unit=[args.unit], year=year, write=True,
+                                                    now=args.now, format="markdown", output=None))
     path = new_item(root, args.type, unit=args.unit, title=args.title, now=moment(args))
     print(f"已新建 {path}:请按注释填写每个字段,然后运行 gongkai check。")
     return 0
