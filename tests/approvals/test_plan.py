@@ -106,3 +106,18 @@ def test_plan_has_no_warning_when_others_can_approve(content, capsys):
     content.repo.git.checkout("-q", branch)
     (group,) = plan_json(content, capsys)["approvals"]
     assert group["warnings"] == []
+
+
+def test_a_units_register_of_applications_needs_that_units_approvers_as_codeowners_says(content, capsys):
+    from pipeline.approvals.codeowners import generate
+    from pipeline.repository import load_repository
+
+    register = "unit: jyj\nyear: 2025\napplications:\n  - {number: \"1\", received: 2025-03-01, applicant: 自然人}\n"
+    branch = content.branch({"content/applications/jyj/2025.yaml": register}, CHEN)
+    content.repo.git.checkout("-q", branch)
+    data = plan_json(content, capsys)
+    (change,) = [c for c in data["changes"] if c["path"] == "content/applications/jyj/2025.yaml"]
+    assert [(n["tier"], n["unit"]) for n in change["needs"]] == [("unit", "jyj")]
+    codeowners = generate(load_repository(content.root), "github")
+    assert "/content/*/jyj/" in codeowners  # the unit's folder pattern covers its register, and nothing else does
+    assert "/content/applications/" not in codeowners
