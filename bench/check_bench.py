@@ -394,7 +394,28 @@ def generate(root: Path, count: int) -> Counter:
         if kind == "policy" and sum(writer.items.values()) + 2 > count:
             kind = "news"
         getattr(writer, kind)(n)
+    fill_reports(root)
     return writer.items
+
+
+def fill_reports(root: Path) -> None:
+    """Give each yearly report the tables the content computes, as `gongkai report annual --write` would."""
+    from pipeline.annual_report import compute, report_scope
+    from pipeline.report_draft import layout_for, replace_figures
+    from pipeline.report_format import draft_figures
+    from pipeline.repository import load_repository
+
+    repo = load_repository(root)
+    layout = layout_for(repo)
+    for item in repo.items:
+        if item.type == "report":
+            figures = draft_figures(compute(repo, item.meta["year"], report_scope(item)), layout)
+            for rows in figures.values():  # what the unit reports from its own systems
+                for cells in rows.values():
+                    for column, value in cells.items():
+                        cells[column] = 0 if value == "待填写" else value
+            path = root / item.path
+            path.write_text(replace_figures(path.read_text(encoding="utf-8"), figures), encoding="utf-8")
 
 
 # --- measuring ---------------------------------------------------------------------------------
