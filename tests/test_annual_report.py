@@ -360,3 +360,13 @@ def test_new_report_drafts_last_years_report_from_the_content(tmp_path):
     assert "year: 2025" in text and "行政规范性文件: {本年制发件数: 2, 本年废止件数: 2, 现行有效件数: 4}" in text
     refused = gongkai("--root", root, "new", "report")
     assert refused.returncode == 2 and "--unit" in refused.stderr
+
+
+def test_two_reports_for_the_same_unit_and_year_are_an_error(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)
+    twin = path.read_text(encoding="utf-8").replace("id: ndbg-jyj-2025", "id: ndbg-jyj-2025b")
+    (path.parent / "ndbg-jyj-2025b.md").write_text(twin, encoding="utf-8")
+    found = {(d.code, d.path) for d in run_check(root) if d.code == "GK-RPT-003"}
+    assert found == {("GK-RPT-003", "content/reports/jyj/ndbg-jyj-2025b.md")}

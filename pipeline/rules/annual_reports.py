@@ -30,6 +30,7 @@ class AnnualReportFigures(Rule):
     以数据集逐项公开的处理决定数和收费金额;有依申请公开台账时的第三、四部分),与按内容计算的数
     不同,指出哪一格、两个数和计算所依据的条目。金额按报告填写的小数位比较。
     GK-RPT-002:同一范围相邻两年的报告,现行有效[N] 应等于 现行有效[N−1] + 制发[N] − 废止[N]。
+    GK-RPT-003:同一范围同一年度有两份年度报告(哪一份的数字算数?)。
 
     FAIL: 2025 年报告 `行政规范性文件: {现行有效件数: 99}`,而 2025 年 12 月 31 日现行有效的文件为 4 件;
     2024 年报告现行有效 4 件,2025 年报告制发 2、废止 1、现行有效 6。
@@ -37,11 +38,20 @@ class AnnualReportFigures(Rule):
     """
 
     codes = {"GK-RPT-001": "年度报告数据与按内容计算的不一致",
-             "GK-RPT-002": "年度报告现行有效件数与上一年度报告不衔接"}
+             "GK-RPT-002": "年度报告现行有效件数与上一年度报告不衔接",
+             "GK-RPT-003": "同一单位同一年度有两份年度报告"}
 
     def check(self, repo):
         reports = _reports(repo)
-        by_scope = {(report_scope(i), i.meta["year"]): i for i in reports}
+        by_scope: dict = {}
+        for item in reports:
+            key = (report_scope(item), item.meta["year"])
+            if key in by_scope:
+                yield item.diagnostic("GK-RPT-003", Severity.ERROR,
+                                      f"{'、'.join(key[0])} 的 {key[1]} 年度报告已有 {by_scope[key].path}:一个年度只发布一份报告,"
+                                      "更正请修改原报告(在 changes 中写明更正内容)。", "year")
+                continue
+            by_scope[key] = item
         computed_for: dict = {}
         for item in reports:
             scope, year, figures = report_scope(item), item.meta["year"], item.meta["figures"]
