@@ -368,11 +368,14 @@ page_kind: {self.rng.choice(["公开指南", "公开制度", "机构职能", "�
 """, self.body())
 
     def report(self, n: int) -> None:
+        # One report per unit and year (GK-RPT-003): the units in turn, then the year before.
+        index = self.items["report"]
+        unit, year = UNIT_IDS[index % len(UNIT_IDS)], 2025 - index // len(UNIT_IDS)
         self.item("report", "reports", f"ndbg-{n:05d}", f"""
-title: {self.rng.choice(ACTORS)}2025年政府信息公开工作年度报告
-unit: {self.rng.choice(UNIT_IDS)}
-date: 2026-01-{self.rng.randint(10, 31):02d}
-year: 2025
+title: {self.rng.choice(ACTORS)}{year}年政府信息公开工作年度报告
+unit: {unit}
+date: {year + 1}-01-{self.rng.randint(10, 31):02d}
+year: {year}
 """, self.body(2000, 3000))
 
 

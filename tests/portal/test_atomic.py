@@ -147,3 +147,19 @@ def test_now_changes_only_what_depends_on_it(tmp_path):
     first = build(root, tmp_path / "a", NOW)
     later = build(root, tmp_path / "b", "2026-03-05 10:00")
     assert tree_hash(first.output) == tree_hash(later.output), "nothing scheduled in between: same site"
+
+
+def test_timings_say_how_long_each_stage_took_and_the_memory_by_then(built, tmp_path):
+    import json
+
+    root, output = built
+    done = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW, "--timings")
+    assert done.returncode == 0, done.stderr
+    (line,) = [ln for ln in done.stderr.splitlines() if ln.startswith("GONGKAI_TIMINGS ")]
+    data = json.loads(line.split(" ", 1)[1])
+    stages = [s["stage"] for s in data["stages"]]
+    assert stages == ["load", "check", "plan", "render", "index", "linkcheck", "swap"]
+    assert all(s["seconds"] >= 0 and s["peak_rss_mib"] > 10 for s in data["stages"])
+    assert data["stages"][-1]["peak_rss_mib"] >= data["stages"][0]["peak_rss_mib"]  # a peak only grows
+    quiet = gongkai("--root", str(root), "build", "--output", str(output), "--now", NOW)
+    assert "GONGKAI_TIMINGS" not in quiet.stderr
