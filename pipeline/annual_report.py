@@ -40,7 +40,7 @@ DECISIONS = {  # row -> (article of 条例 第二十条, column)
 }
 FEES = "行政事业性收费"
 AMOUNT_UNITS = {"元": Decimal("0.0001"), "万元": Decimal(1)}  # to 万元
-NOT_COMPUTED_REASON = "本单位没有以数据集逐项公开处理决定或收费明细(数据集资源的 annual_report),由单位按业务系统统计填写"
+NOT_COMPUTED_REASON = "没有覆盖全年、逐项公开处理决定或收费明细的数据集(数据集资源的 annual_report),由单位按业务系统统计填写"
 NEW, CARRIED_OVER, DECIDED, CARRIED_FORWARD = "本年新收", "上年结转", "办理结果总计", "结转下年度继续办理"
 REVIEW, SUIT_DIRECT, SUIT_AFTER = "行政复议", "行政诉讼(未经复议直接起诉)", "行政诉讼(复议后起诉)"
 TOTAL = "总计"
@@ -95,10 +95,12 @@ class AnnualReport:
             how = f"依申请公开台账({'、'.join(self.applications['registers'])})"
             for row, counts in self.applications["rows"].items():
                 for column, value in counts.items():
-                    out[(PART3, row, column)] = Figure(value, [], f"{how}中「{row}」一栏、申请人为「{column}」的申请数")
+                    who = "各类申请人合计" if column == TOTAL else f"申请人为「{column}」"
+                    out[(PART3, row, column)] = Figure(value, [], f"{how}中「{row}」一栏、{who}的申请数")
             for row, counts in self.reviews.items():
                 for column, value in counts.items():
-                    out[(PART4, row, column)] = Figure(value, [], f"{how}中{row}结果为「{column}」的申请数")
+                    result = "各种结果合计" if column == TOTAL else f"结果为「{column}」"
+                    out[(PART4, row, column)] = Figure(value, [], f"{how}中{row}{result}的申请数")
         return out
 
 
@@ -111,33 +113,36 @@ def report_scope(item) -> tuple[str, ...]:
 def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = None) -> AnnualReport:
     """The report's figures for `units` (their own items; None or empty: every unit) for calendar year `year`.
 
-    Only dates decide, never the day of computing: a document counts when it was on the site by
-    31 December; a dataset of decisions counts when it is on the site at all (a year's decisions are
-    published after it ends), for its rows dated in the year.
+    The documents are those the site has published by the time of computing (a document made on
+    29 December and published on 6 January was made in the year and counts for it), and their dates
+    decide: made (成文), ended (validity change, term, withdrawal from the site), in force on 31 December.
+    All three figures count the same documents by the same dates, so 现行有效[N] = 现行有效[N-1] +
+    制发[N] - 废止[N] holds by construction. A dataset of decisions counts for the years its `temporal`
+    covers whole, and only when every unit of the scope publishes one for that row; a register likewise.
     """
     scope = (units,) if isinstance(units, str) else tuple(sorted(set(units or ())))
     start, end = date(year, 1, 1), date(year, 12, 31)
     mine = [i for i in repo.items if not scope or i.meta.get("unit") in scope]
-    policies = [p for p in mine if p.type == "policy" and status(p, end_of_day(end)).live]
+    policies = [p for p in mine if p.type == "policy" and status(p, repo.now).has_page]
     documents = {}
     for doc_type in COUNTED_TYPES:
         of_type = [p for p in policies if p.meta.get("doc_type") == doc_type]
         issued = sorted(p.id for p in of_type if (d := issued_on(p)) is not None and start <= d <= end)
         in_force = sorted(p.id for p in of_type if in_force_on(p, end))
-        # Ended in the year: in force at the start of it (or issued in it) and no longer on 31 December,
-        # so that 现行有效[N] = 现行有效[N-1] + 制发[N] - 废止[N] holds by construction.
+        # Ended in the year: in force at the start of it (or made in it) and no longer on 31 December.
         repealed = sorted(p.id for p in of_type if p.id not in in_force
                           and (in_force_on(p, date(year - 1, 12, 31)) or p.id in issued))
         documents[doc_type] = {
             "issued": Figure(len(issued), issued, f"成文日期在 {year} 年内的{doc_type}"),
-            "repealed": Figure(len(repealed), repealed, f"{year} 年内废止、失效或被修订的{doc_type}(有效性变更日期或有效期届满)"),
+            "repealed": Figure(len(repealed), repealed,
+                               f"{year} 年内废止、失效、被修订或撤回的{doc_type}(有效性变更日期、有效期届满或撤回日期)"),
             "in_force": Figure(len(in_force), in_force, f"{year} 年 12 月 31 日现行有效的{doc_type}"),
         }
     published = [i for i in mine if i.type != "letter" and _published_in(i, year)]
     by_category = dict(sorted(Counter(str(i.meta.get("disclosure_category")) for i in published
                                       if i.meta.get("disclosure_category")).items()))
     applications, reviews = _register(repo, year, scope)
-    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, mine, year), by_category,
+    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, mine, year, scope), by_category,
                         _interpretations(repo, policies, year), _letters(repo, year, scope), applications, reviews)
 
 
@@ -175,10 +180,24 @@ def _year_of(value) -> int | None:
     return None
 
 
-def _decisions(repo, mine, year: int) -> dict[str, Figure]:
-    counted: dict[str, list] = {row: [] for row in DECISIONS}  # row -> [(dataset id, value)]
+def _covers_year(item, year: int) -> bool:
+    """The dataset's `temporal` holds the whole year: its rows can give that year's total."""
+    temporal = item.meta.get("temporal") if isinstance(item.meta.get("temporal"), dict) else {}
+    first, last = str(temporal.get("start") or ""), str(temporal.get("end") or "")
+    if not (first[:4].isdigit() and last[:4].isdigit()):
+        return False
+    starts = first if len(first) > 4 else f"{first}-01-01"
+    ends = last if len(last) > 4 else f"{last}-12-31"
+    ends = ends if len(ends) > 7 else f"{ends}-31"
+    return starts[:10] <= f"{year}-01-01" and ends[:10] >= f"{year}-12-31"
+
+
+def _decisions(repo, mine, year: int, scope: tuple[str, ...]) -> dict[str, Figure]:
+    counted: dict[str, list] = {row: [] for row in DECISIONS}  # row -> [(dataset id, unit, value)]
     for item in mine:
         if item.type != "dataset" or is_conditional(item) or not status(item, repo.now).live:
+            continue
+        if not _covers_year(item, year):
             continue
         for resource in resources(item):
             use, path = report_use(resource), resource_path(resource)
@@ -194,21 +213,24 @@ def _decisions(repo, mine, year: int) -> dict[str, Figure]:
                 value = sum((Decimal(str(r.get(use["amount"]) or 0)) * unit for r in in_year), Decimal(0))
             else:
                 value = Decimal(len(in_year))
-            counted[use["row"]].append((item.id, resource.get("name"), value))
+            counted[use["row"]].append((item.id, item.meta.get("unit"), value))
     out = {}
     for row, found in counted.items():
-        if not found:
-            out[row] = Figure(None, [], NOT_COMPUTED_REASON)
+        missing = [u for u in scope if u not in {unit for _, unit, _ in found}]
+        if not found or missing or not scope:
+            why = NOT_COMPUTED_REASON if not found else (
+                f"{'、'.join(missing)}没有逐项公开{row}的数据集,合计无法从内容计算" if missing else "全市合计不从数据集计算")
+            out[row] = Figure(None, [], why)
             continue
         total = sum((v for _, _, v in found), Decimal(0))
         ids = sorted({i for i, _, _ in found})
         if row == FEES:
-            how = f"数据集{'、'.join(ids)}中 {year} 年各收费项目金额之和(万元)"
-            value: int | float = float(total.quantize(Decimal("0.0001"), ROUND_HALF_UP).normalize())
+            how = f"{year} 年各收费项目金额之和(万元)"
+            value: int | float = float(total.normalize())
         else:
-            how = f"数据集{'、'.join(ids)}中决定日期在 {year} 年内的{row}决定条数(每行一件)"
+            how = f"决定日期在 {year} 年内的{row}决定条数(每行一件)"
             value = int(total)
-        out[row] = Figure(value, ids, how)
+        out[row] = Figure(value, ids, f"数据集{'、'.join(ids)}中{how}")
     return out
 
 
@@ -236,8 +258,8 @@ def _register(repo, year: int, scope: tuple[str, ...]):
         return [r for r in repo.registers if r.meta.get("year") == y and (not scope or r.meta.get("unit") in scope)]
 
     registers = of_year(year)
-    if not registers:
-        return None, None
+    if not registers or (scope and {r.meta.get("unit") for r in registers} != set(scope)):
+        return None, None  # every unit of the scope keeps one, or the totals cannot be computed
     end, last_end = date(year, 12, 31), date(year - 1, 12, 31)
     rows = {name: dict.fromkeys(applicants, 0) for name in (NEW, CARRIED_OVER, *outcomes, CARRIED_FORWARD)}
     reviews = {name: dict.fromkeys(results, 0) for name in (REVIEW, SUIT_DIRECT, SUIT_AFTER)}
@@ -247,7 +269,9 @@ def _register(repo, year: int, scope: tuple[str, ...]):
         return application.get("outcome") in outcomes and answered is not None and answered <= day
 
     handled = []  # (application, new this year?)
-    for register in of_year(year - 1):
+    earlier = [r for r in repo.registers if isinstance(r.meta.get("year"), int) and r.meta["year"] < year
+               and (not scope or r.meta.get("unit") in scope)]
+    for register in earlier:  # open at the end of last year, however many year-ends it has been open
         handled += [(a, False) for a in _applications(register, applicants) if not done_by(a, last_end)]
     for register in registers:
         for application in _applications(register, applicants):
@@ -256,7 +280,10 @@ def _register(repo, year: int, scope: tuple[str, ...]):
     for application, new in handled:
         kind = application["applicant"]
         rows[NEW if new else CARRIED_OVER][kind] += 1
-        rows[application["outcome"] if done_by(application, end) else CARRIED_FORWARD][kind] += 1
+        decided = done_by(application, end)
+        rows[application["outcome"] if decided else CARRIED_FORWARD][kind] += 1
+        if not decided:
+            continue  # a review or a lawsuit is counted in the year of the answer it disputes
         if application.get("review") in results:
             reviews[REVIEW][application["review"]] += 1
         litigation = application.get("litigation")

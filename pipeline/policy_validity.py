@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from .publication import withdrawal_time
 from .timeutil import parse_day
 
 IN_FORCE = "现行有效"
@@ -25,9 +26,13 @@ def ended_on(policy) -> date | None:
     """The first day the document was no longer in force, or None while it still is.
 
     A validity change counts from its `validity_date` (the document's publication when none is written);
-    a fixed term ends the day after `expires`.
+    a fixed term ends the day after `expires`; a document withdrawn from the site (撤回) ends the day it
+    was withdrawn, as far as what the site holds is concerned.
     """
     ends = []
+    withdrawn = withdrawal_time(policy)
+    if withdrawn is not None:
+        ends.append(withdrawn.date())
     if policy.meta.get("validity") in ENDED:
         ends.append(parse_day(policy.meta.get("validity_date")) or issued_on(policy))
     expires = parse_day(policy.meta.get("expires"))

@@ -6,9 +6,12 @@ report item that exists it rewrites only the `figures` block, keeping what the u
 """
 from __future__ import annotations
 
+import json
 import re
+
 import yaml
 
+from .content import LoadError, split_front_matter
 from .annual_report import NOT_COMPUTED, PLACEHOLDER, AnnualReport, register_schema
 from .report_format import markdown_tables, tables
 
@@ -77,17 +80,20 @@ def _key(text: str) -> str:
 
 
 def _scalar(value) -> str:
-    return PLACEHOLDER if value == PLACEHOLDER else str(value)
+    if value == PLACEHOLDER or (isinstance(value, (int, float)) and not isinstance(value, bool)):
+        return str(value)
+    return json.dumps(str(value), ensure_ascii=False)  # what a unit wrote ("1,130"): kept, quoted, for the schema to judge
 
 
-def draft_text(report: AnnualReport, repo, unit: str, figures: dict) -> str:
+def draft_text(report: AnnualReport, repo, unit: str, figures: dict, now) -> str:
     record = repo.units.get(unit)
     name = str(record.meta.get("name") or unit) if record is not None else unit
     contact = record.meta.get("contact") if record is not None and isinstance(record.meta.get("contact"), dict) else {}
     phone = f"(电话:{contact['phone']})" if contact.get("phone") else ""
     year = report.year
     front = [f"id: ndbg-{unit}-{year}", f"title: {name}{year}年政府信息公开工作年度报告", f"unit: {unit}",
-             f'date: "{year + 1}-01-31 09:00"', f"year: {year}", "disclosure_category: other",
+             f'date: "{now:%Y-%m-%d %H:%M}"  # 发布时间:按实际发布时间填写(条例要求每年 1 月 31 日前公布)',
+             f"year: {year}", "disclosure_category: other",
              f"summary: 报告 {year} 年{name}主动公开、依申请公开、政府信息管理、平台建设和监督保障等工作情况。"]
     if len(report.units) > 1 or report.units != (unit,):
         front.append("covers: [" + ", ".join(report.units) + "]")
@@ -100,20 +106,47 @@ def draft_text(report: AnnualReport, repo, unit: str, figures: dict) -> str:
 
 
 def replace_figures(text: str, figures: dict) -> str:
-    """`text` (a report item's file) with its front matter's `figures` block replaced, or added at its end."""
-    if not text.startswith("---"):
-        raise ValueError("文件没有以 --- 开头的头信息")
-    end = text.index("\n---", 3)
-    head, rest = text[:end + 1], text[end + 1:]
-    lines = head.splitlines(keepends=True)
+    """`text` (a report item's file) with its front matter's `figures` block replaced, or added at its end.
+
+    Everything else is kept as written: the other keys, comments outside the block, the body, a BOM and
+    the file's line endings. Raises ValueError when the file has no front matter.
+    """
+    bom = "\ufeff" if text.startswith("\ufeff") else ""
+    text = text[len(bom):]
+    newline = "\r\n" if "\r\n" in text else "\n"
+    text = text.replace("\r\n", "\n")
+    try:
+        yaml_text, _, body, _ = split_front_matter(text, "")
+    except LoadError:
+        raise ValueError("文件没有 YAML 头信息(第一行 ---,字段之后再一行 --- 或 ...)") from None
+    head_start = text.index("\n") + 1
+    tail = text[head_start + len(yaml_text):]  # the closing line and the body
+    lines = yaml_text.splitlines(keepends=True)
+    if lines and not lines[-1].endswith("\n"):
+        lines[-1] += "\n"
     start = next((i for i, line in enumerate(lines) if line.startswith("figures:")), None)
     block = figures_yaml(figures)
     if start is None:
-        return head + block + rest
-    stop = start + 1
-    while stop < len(lines) and (lines[stop].startswith((" ", "\t")) or not lines[stop].strip()):
-        stop += 1
-    return "".join(lines[:start]) + block + "".join(lines[stop:]) + rest
+        lines.append(block)
+    else:
+        stop = start + 1
+        while stop < len(lines) and _inside_block(lines, stop):
+            stop += 1
+        lines[start:stop] = [block]
+    out = text[:head_start] + "".join(lines) + tail
+    return bom + out.replace("\n", newline)
+
+
+def _inside_block(lines: list[str], index: int) -> bool:
+    """Whether lines[index] still belongs to the block above: indented, blank, or a comment followed by
+    an indented line (a comment written at the margin inside the block)."""
+    line = lines[index]
+    if line.startswith((" ", "\t")) or not line.strip():
+        return True
+    if line.lstrip().startswith("#"):
+        following = next((ln for ln in lines[index + 1:] if ln.strip() and not ln.lstrip().startswith("#")), "")
+        return following.startswith((" ", "\t"))
+    return False
 
 
 def split_body(body: str) -> tuple[str, str]:

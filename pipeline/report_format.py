@@ -33,10 +33,22 @@ class Table:
     rows: list[tuple[str, list[tuple[str, str, str]]]]  # (row header, the cells of the row)
     note: str = ""
     columns: list[str] = field(default_factory=list)  # the column names, for Markdown
+    # Words a row header leaves to the rows above it ("2.重复申请" under "(五)不予处理:1.…"), for a
+    # screen reader that hears one row header at a time: label -> what to say before it.
+    context: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def column_groups(self) -> list[int]:
+        """The span of each column group, from the first header row (for <colgroup>, so scope=colgroup applies)."""
+        return [h.colspan for h in self.head[0]]
 
 
-def outcome_labels(outcomes: list[str]) -> dict[str, str]:
-    """The format's row titles for the register's outcomes: (三)不予公开:1.属于国家秘密 …"""
+def outcome_labels(outcomes: list[str], context: dict[str, str] | None = None) -> dict[str, str]:
+    """The format's row titles for the register's outcomes: (三)不予公开:1.属于国家秘密 …
+
+    `context`, when given, receives for each title that leaves its group to the rows above the words
+    that name it: "2.重复申请" -> "(五)不予处理:".
+    """
     labels, groups = {}, []
     for outcome in outcomes:
         group, _, sub = outcome.partition(":")
@@ -48,11 +60,13 @@ def outcome_labels(outcomes: list[str]) -> dict[str, str]:
         else:
             index = sum(1 for o in labels if o.partition(":")[0] == group) + 1
             labels[outcome] = f"({number}){group}:{index}.{sub}" if index == 1 else f"{index}.{sub}"
+            if index > 1 and context is not None:
+                context[labels[outcome]] = f"({number}){group}:"
     return labels
 
 
-def part3_rows(outcomes: list[str]) -> dict[str, str]:
-    labels = outcome_labels(outcomes)
+def part3_rows(outcomes: list[str], context: dict[str, str] | None = None) -> dict[str, str]:
+    labels = outcome_labels(outcomes, context)
     rows = {NEW: "一、本年新收政府信息公开申请数量", CARRIED_OVER: "二、上年结转政府信息公开申请数量"}
     for i, outcome in enumerate(outcomes):
         rows[outcome] = ("三、本年度办理结果:" if i == 0 else "") + labels[outcome]
@@ -77,9 +91,11 @@ def tables(applicants: list[str], outcomes: list[str], results: list[str]) -> li
     head3 = [[Header("申请情况及办理结果", rowspan=2), Header(applicants[0], rowspan=2), Header(LEGAL_PERSONS, colspan=len(legal)),
               Header(TOTAL, rowspan=2)], [Header(a) for a in legal]]
     columns3 = [*applicants, TOTAL]
+    context: dict[str, str] = {}
+    rows3 = part3_rows(outcomes, context)
     out.append(Table("p3", "收到和处理政府信息公开申请情况", head3,
-                     [(label, [(PART3, row, c) for c in columns3]) for row, label in part3_rows(outcomes).items()],
-                     "本列数据的勾稽关系:第一项加第二项之和,等于第三项加第四项之和。", columns3))
+                     [(label, [(PART3, row, c) for c in columns3]) for row, label in rows3.items()],
+                     "本列数据的勾稽关系:第一项加第二项之和,等于第三项加第四项之和。", columns3, context))
     columns4 = [*results, TOTAL]
     out.append(Table("p4", "政府信息公开行政复议、行政诉讼情况", [[Header("类别"), *(Header(RESULT_LABELS.get(c, c)) for c in columns4)]],
                      [(row, [(PART4, row, c) for c in columns4]) for row in (REVIEW, SUIT_DIRECT, SUIT_AFTER)],

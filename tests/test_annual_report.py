@@ -78,11 +78,26 @@ def test_rules_are_counted_apart_and_only_for_their_unit(tmp_path):
     assert counts(report(tmp_path / "c", 2025, unit=None))["issued"] == (3, ["zc-c", "zc-e", "zc-g"])
 
 
-def test_a_document_published_after_the_year_is_not_counted(tmp_path):
+def test_a_document_made_in_the_year_and_published_after_it_counts_for_its_year(tmp_path):
     files = {**FILES, "content/policies/zc-h.md": policy("zc-h", "2025-12-30").replace("date: 2025-12-30 10:00",
                                                                                         "date: 2026-01-05 10:00")}
-    issued = counts(report(tmp_path, 2025, files=files))["issued"]
-    assert "zc-h" not in issued[1]  # written in 2025, but not on the site by 31 December
+    root = make_repo(tmp_path, files)
+    before = compute(load_repository(root, now=datetime(2026, 1, 2, tzinfo=TZ)), 2025, "jyj")
+    assert "zc-h" not in before.documents["行政规范性文件"]["issued"].items  # not on the site yet
+    repo = load_repository(root, now=datetime(2026, 2, 1, tzinfo=TZ))
+    y2025, y2026 = (counts(compute(repo, y, "jyj")) for y in (2025, 2026))
+    assert "zc-h" in y2025["issued"][1] and "zc-h" in y2025["in_force"][1]
+    assert y2026["in_force"][0] == y2025["in_force"][0] + y2026["issued"][0] - y2026["repealed"][0]
+
+
+def test_a_document_withdrawn_from_the_site_is_repealed_in_the_year_of_its_withdrawal(tmp_path):
+    withdrawn = FILES["content/policies/zc-c.md"] + ""
+    withdrawn = withdrawn.replace("validity:", "withdrawn: {date: 2026-05-10 09:00, reason: 发布有误,予以撤回}\nvalidity:", 1)
+    root = make_repo(tmp_path, {**FILES, "content/policies/zc-c.md": withdrawn})
+    repo = load_repository(root, now=datetime(2026, 6, 1, tzinfo=TZ))
+    y2025, y2026 = (counts(compute(repo, y, "jyj")) for y in (2025, 2026))
+    assert "zc-c" in y2025["in_force"][1] and "zc-c" in y2026["repealed"][1] and "zc-c" not in y2026["in_force"][1]
+    assert y2026["in_force"][0] == y2025["in_force"][0] + y2026["issued"][0] - y2026["repealed"][0]
 
 
 def test_figures_the_content_cannot_give_are_marked_with_the_reason(tmp_path):
@@ -230,11 +245,21 @@ def test_decisions_and_fees_are_counted_from_datasets_that_list_them_row_by_row(
     root = make_repo(tmp_path, {**FILES, **DATASETS})
     rep = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2025, "jyj")
     assert (rep.decisions["行政处罚"].value, rep.decisions["行政处罚"].items) == (3, ["sj-cf"])
-    assert rep.decisions["行政事业性收费"].value == 16.2501  # (125000 + 37500.5) 元 in 万元
+    assert rep.decisions["行政事业性收费"].value == 16.25005  # (125000 + 37500.5) 元 in 万元, not rounded
     assert rep.decisions["行政许可"].value is None
     # a report may write the amount to fewer decimals: it agrees at the precision written
-    assert same_value(16.25, 16.2501) and same_value(16.3, 16.2501) and not same_value(16.2, 16.2501)
-    assert not same_value("16.25", 16.2501)
+    assert same_value(16.25005, 16.25005) and same_value(16.25, 16.25005) and same_value(16.3, 16.25005)
+    assert not same_value(16.2, 16.25005) and not same_value("16.25", 16.25005)
+    # a year the dataset does not cover whole is not computed from it (its rows would undercount)
+    before = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2023, "jyj")
+    assert before.decisions["行政处罚"].value is None and before.decisions["行政事业性收费"].value is None
+
+
+def test_a_scope_of_several_units_is_computed_only_from_sources_every_unit_keeps(tmp_path):
+    root = make_repo(tmp_path, {**FILES, **DATASETS, **REGISTERS})
+    rep = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2025, ["jyj", "yjzfb"])
+    assert rep.applications is None and rep.reviews is None  # yjzfb keeps no register
+    assert rep.decisions["行政处罚"].value is None and "yjzfb" in rep.decisions["行政处罚"].how
 
 
 def test_a_dataset_whose_report_fields_do_not_fit_is_a_data_diagnostic(tmp_path):
@@ -370,3 +395,53 @@ def test_two_reports_for_the_same_unit_and_year_are_an_error(tmp_path):
     (path.parent / "ndbg-jyj-2025b.md").write_text(twin, encoding="utf-8")
     found = {(d.code, d.path) for d in run_check(root) if d.code == "GK-RPT-003"}
     assert found == {("GK-RPT-003", "content/reports/jyj/ndbg-jyj-2025b.md")}
+    earlier = twin.replace('date: "2026-02-01 09:00"', 'date: "2026-01-20 09:00"')
+    assert earlier != twin
+    (path.parent / "ndbg-jyj-2025b.md").write_text(earlier, encoding="utf-8")
+    found = {(d.code, d.path) for d in run_check(root) if d.code == "GK-RPT-003"}
+    assert found == {("GK-RPT-003", "content/reports/jyj/ndbg-jyj-2025.md")}  # the later one is the second
+    withdrawn = earlier.replace("year: 2025\n", "year: 2025\nwithdrawn: {date: 2026-01-21 09:00, reason: 重复发布}\n", 1)
+    (path.parent / "ndbg-jyj-2025b.md").write_text(withdrawn, encoding="utf-8")
+    assert not [d for d in run_check(root) if d.code == "GK-RPT-003"]
+
+
+def test_an_application_open_across_two_year_ends_is_carried_until_answered_and_its_review_counted_once(tmp_path):
+    register_2024 = ('unit: jyj\nyear: 2024\napplications:\n  - {number: "2024-009", received: 2024-11-20, applicant: 其他, '
+                     'outcome: 部分公开, answered: 2026-02-01, review: 维持}\n')
+    files = {**FILES, **REGISTERS, "content/applications/jyj/2024.yaml": register_2024}
+    y2025, y2026 = report(tmp_path / "a", 2025, files=files), report(tmp_path / "b", 2026, files=files)
+    rows25, rows26 = y2025.applications["rows"], y2026.applications["rows"]
+    assert rows25["上年结转"]["其他"] == 1 and rows25["结转下年度继续办理"]["其他"] == 1
+    assert rows26["上年结转"]["其他"] == 1 and rows26["部分公开"]["其他"] == 1
+    assert y2025.reviews["行政复议"]["维持"] == 1  # 2025-002's, not 2024-009's: that one is answered in 2026
+    assert y2026.reviews["行政复议"]["维持"] == 1
+    for rows in (rows25, rows26):
+        assert rows["本年新收"]["总计"] + rows["上年结转"]["总计"] == rows["办理结果总计"]["总计"] + rows["结转下年度继续办理"]["总计"]
+
+
+def test_rewriting_the_figures_keeps_everything_else_as_written():
+    from pipeline.report_draft import replace_figures
+
+    figures = {"主动公开": {"规章": {"本年制发件数": 2}}}
+    text = ("---\nid: r\nfigures:\n  主动公开:\n# 第二部分由单位核对\n    规章: {本年制发件数: 1}\n"
+            "  依申请公开: {}\nsummary: 摘要\n---\n正文\n---\n附言\n")
+    out = replace_figures(text, figures)
+    assert out == "---\nid: r\nfigures:\n  主动公开:\n    规章: {本年制发件数: 2}\nsummary: 摘要\n---\n正文\n---\n附言\n"
+    crlf = "\ufeff" + text.replace("\n", "\r\n")
+    again = replace_figures(crlf, figures)
+    assert again.startswith("\ufeff---\r\n") and "\n" not in again.replace("\r\n", "")
+    assert again.replace("\r\n", "\n").lstrip("\ufeff") == out
+    dots = replace_figures("---\nid: r\n...\n正文\n", {"主动公开": {"行政许可": {"本年处理决定数量": "1,130"}}})
+    assert dots == '---\nid: r\nfigures:\n  主动公开:\n    行政许可: {本年处理决定数量: "1,130"}\n...\n正文\n'
+    with pytest.raises(ValueError):
+        replace_figures("没有头信息\n", figures)
+
+
+def test_a_report_covering_a_unit_that_does_not_exist_says_so_and_is_not_compared(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)
+    text = path.read_text(encoding="utf-8").replace("year: 2025\n", "year: 2025\ncovers: [jyj, jyjj]\n", 1)
+    path.write_text(text, encoding="utf-8")
+    codes = [(d.code, d.message) for d in run_check(root) if d.code.startswith("GK-RPT")]
+    assert len(codes) == 1 and codes[0][0] == "GK-RPT-004" and "「jyjj」" in codes[0][1]

@@ -30,28 +30,36 @@ def cmd_report_annual(args) -> int:
 
 def _write(repo, report, units, args) -> int:
     from ..annual_report import report_scope
+    from ..publication import withdrawal_declared
     from ..report_draft import draft_text, layout_for, replace_figures
     from ..report_format import draft_figures
 
     if not units:
         raise UsageError("--write 需要 --unit:年度报告按单位编写(本级政府的报告用多个 --unit 列出所含单位)。")
     existing = [i for i in repo.items if i.type == "report" and i.meta.get("year") == args.year
-                and report_scope(i) == tuple(sorted(units))]
+                and report_scope(i) == tuple(sorted(units)) and not withdrawal_declared(i)]
     layout = layout_for(repo)
+    if len(existing) > 1:
+        raise UsageError(f"{'、'.join(i.path for i in existing)} 都是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告:"
+                         "一个年度只能有一份(GK-RPT-003),请先删去多余的一份。")
     if existing:
         item = existing[0]
         path = repo.root / item.path
         figures = draft_figures(report, layout, item.meta.get("figures") if isinstance(item.meta.get("figures"), dict) else None)
-        path.write_text(replace_figures(path.read_text(encoding="utf-8"), figures), encoding="utf-8")
-        print(f"已更新 {item.path} 的数据表(figures);正文未改动。")
+        try:
+            path.write_text(replace_figures(path.read_text(encoding="utf-8-sig"), figures), encoding="utf-8")
+        except ValueError as exc:
+            raise UsageError(f"{item.path}:{exc},无法更新数据表。") from None
+        print(f"已更新 {item.path} 的数据表(figures);头信息的其他字段和正文未改动。")
         return 0
     unit = units[0]
     rel = Path("content") / "reports" / unit / f"ndbg-{unit}-{args.year}.md"
     path = repo.root / rel
     if path.exists():
-        raise UsageError(f"{rel} 已存在,但不是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告:请检查其 year、unit 和 covers。")
+        raise UsageError(f"{rel} 已存在,但读不出它是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告"
+                         "(头信息无法读取,或 year、unit、covers 不同):请运行 gongkai check 查看。")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(draft_text(report, repo, unit, draft_figures(report, layout)), encoding="utf-8")
+    path.write_text(draft_text(report, repo, unit, draft_figures(report, layout), repo.now), encoding="utf-8")
     print(f"已起草 {rel.as_posix()}:数据表已按内容填写,标为“待填写”的文字和数据由单位补充后方可发布。")
     return 0
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..annual_report import PART3, PART4, compute, report_scope
+from ..annual_report import PART3, PART4, compute, report_scope, same_value
 from ..report_draft import layout_for, split_body
 from ..report_format import cell_anchors, cell_value
 from . import page as dep
@@ -40,11 +40,12 @@ def report_context(catalogue, entry) -> dict:
                 counted = figure is not None and figure.value is not None and cell[0] not in (PART3, PART4)
                 shown.append({"text": "" if value is None else str(value),
                               "href": f"{basis}#{anchors[cell]}" if counted else None})
-            rows.append({"label": label, "cells": shown})
+            rows.append({"label": label, "context": table.context.get(label, ""), "cells": shown})
         note = table.note
         if table.key in ("p3", "p4") and report.applications is not None:
             note = (note + " " if note else "") + "本表由本单位依申请公开登记台账统计(台账不公开,见数据计算依据)。"
         tables.append({"key": table.key, "caption": table.caption, "head": table.head, "rows": rows, "note": note,
+                       "column_groups": table.column_groups,
                        "part": "2" if table.key.startswith("p2") else table.key[1:]})
     before, after = split_body(entry.item.body)
     return {"report_tables": tables, "body_before": catalogue.render(before).html,
@@ -61,8 +62,10 @@ def _basis_context(catalogue, entry) -> dict:
         part, row, column = cell
         if part in (PART3, PART4) or figure.value is None:
             continue
+        published = cell_value(entry.meta.get("figures"), cell)
         figures.append({"id": anchors[cell], "row": labels.get(cell, row), "column": column, "figure": figure,
-                        "counted": [(i, catalogue.entries.get(i)) for i in figure.items], "published": cell_value(entry.meta.get("figures"), cell)})
+                        "counted": [(i, catalogue.entries.get(i)) for i in figure.items], "published": published,
+                        "differs": published is not None and not same_value(published, figure.value)})
     return {"title": f"{entry.title}:数据计算依据", "entry": entry, "figures": figures, "report": report}
 
 

@@ -1,9 +1,13 @@
 """A yearly report's tables agree with what the content shows, and with the report of the year before."""
 from __future__ import annotations
 
+from datetime import datetime
+
 from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, report_scope, same_value
 from ..diagnostics import Severity
 from ..policy_validity import COUNTED_TYPES
+from ..publication import publication_time, withdrawal_declared
+from ..timeutil import TZ
 from ..report_format import cell_value
 from . import Rule, register
 
@@ -11,12 +15,14 @@ ISSUED, REPEALED, IN_FORCE = (DOCUMENT_COLUMNS[k] for k in ("issued", "repealed"
 
 
 def _reports(repo):
-    return [i for i in repo.items if i.type == "report" and isinstance(i.meta.get("year"), int)
-            and isinstance(i.meta.get("figures"), dict)]
+    """Reports with figures that are (or will be) on the site, the earliest published first."""
+    found = [i for i in repo.items if i.type == "report" and isinstance(i.meta.get("year"), int)
+             and isinstance(i.meta.get("figures"), dict) and not withdrawal_declared(i)]
+    return sorted(found, key=lambda i: (publication_time(i) or datetime.max.replace(tzinfo=TZ), i.path))
 
 
 def _describe(figure, limit: int = 12) -> str:
-    if not figure.items:
+    if not figure.items or all(i in figure.how for i in figure.items):
         return figure.how
     shown = "、".join(figure.items[:limit]) + (f" 等 {len(figure.items)} 项" if len(figure.items) > limit else "")
     return f"{figure.how}:{shown}"
@@ -30,7 +36,8 @@ class AnnualReportFigures(Rule):
     以数据集逐项公开的处理决定数和收费金额;有依申请公开台账时的第三、四部分),与按内容计算的数
     不同,指出哪一格、两个数和计算所依据的条目。金额按报告填写的小数位比较。
     GK-RPT-002:同一范围相邻两年的报告,现行有效[N] 应等于 现行有效[N−1] + 制发[N] − 废止[N]。
-    GK-RPT-003:同一范围同一年度有两份年度报告(哪一份的数字算数?)。
+    GK-RPT-003:同一范围同一年度有两份年度报告(哪一份的数字算数?),报在后发布的一份;已撤回的不算。
+    GK-RPT-004:covers 列出的单位不存在(报告范围不明,不与内容比较)。
 
     FAIL: 2025 年报告 `行政规范性文件: {现行有效件数: 99}`,而 2025 年 12 月 31 日现行有效的文件为 4 件;
     2024 年报告现行有效 4 件,2025 年报告制发 2、废止 1、现行有效 6。
@@ -39,10 +46,19 @@ class AnnualReportFigures(Rule):
 
     codes = {"GK-RPT-001": "年度报告数据与按内容计算的不一致",
              "GK-RPT-002": "年度报告现行有效件数与上一年度报告不衔接",
-             "GK-RPT-003": "同一单位同一年度有两份年度报告"}
+             "GK-RPT-003": "同一单位同一年度有两份年度报告",
+             "GK-RPT-004": "年度报告 covers 中的单位不存在"}
 
     def check(self, repo):
-        reports = _reports(repo)
+        reports = []
+        for item in _reports(repo):
+            unknown = [u for u in report_scope(item) if u not in repo.units]
+            if unknown:
+                yield item.diagnostic("GK-RPT-004", Severity.ERROR,
+                                      f"没有编号为「{'、'.join(unknown)}」的责任单位:covers 列出报告所含的单位"
+                                      f"(已有:{'、'.join(sorted(repo.units))})。", "covers" if item.meta.get("covers") else "unit")
+                continue
+            reports.append(item)
         by_scope: dict = {}
         for item in reports:
             key = (report_scope(item), item.meta["year"])
