@@ -22,7 +22,7 @@ from .audit.checks import reply_due
 from .audit.workdays import official_calendar
 from .datasets import TableError, fields, is_conditional, read_table, records, resource_path, resources
 from .policy_validity import COUNTED_TYPES, in_force_on, issued_on
-from .publication import publication_time, status
+from .publication import publication_time, status, withdrawal_time
 from .repository import as_list
 from .timeutil import end_of_day, parse_day, parse_when
 
@@ -104,16 +104,33 @@ class AnnualReport:
         return out
 
 
+YEARS = (2000, 2100)  # the report schema's bounds
+
+
+def is_year(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and YEARS[0] <= value <= YEARS[1]
+
+
+def figures_as_of(item, now):
+    """The moment a report item's figures are for: its publication (a published report states what the
+    site held then), or now for a report without a readable date."""
+    return publication_time(item) or now
+
+
 def report_scope(item) -> tuple[str, ...]:
     """The units whose content a report item's figures cover: `covers`, or the report's own unit."""
     covers = [u for u in as_list(item.meta.get("covers")) if isinstance(u, str)]
     return tuple(sorted(set(covers))) if covers else (str(item.meta.get("unit")),)
 
 
-def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = None) -> AnnualReport:
+def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = None, as_of=None) -> AnnualReport:
     """The report's figures for `units` (their own items; None or empty: every unit) for calendar year `year`.
 
-    The documents are those the site has published by the time of computing (a document made on
+    `as_of` (default: the repository's now) is the moment the figures are for: a published report is
+    compared with the content as the site held it when the report was published, so that a document
+    published later does not make last year's report wrong.
+
+    The documents are those the site has published by then (a document made on
     29 December and published on 6 January was made in the year and counts for it), and their dates
     decide: made (成文), ended (validity change, term, withdrawal from the site), in force on 31 December.
     All three figures count the same documents by the same dates, so 现行有效[N] = 现行有效[N-1] +
@@ -121,9 +138,12 @@ def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = N
     covers whole, and only when every unit of the scope publishes one for that row; a register likewise.
     """
     scope = (units,) if isinstance(units, str) else tuple(sorted(set(units or ())))
+    as_of = as_of or repo.now
     start, end = date(year, 1, 1), date(year, 12, 31)
     mine = [i for i in repo.items if not scope or i.meta.get("unit") in scope]
-    policies = [p for p in mine if p.type == "policy" and status(p, repo.now).has_page]
+    # A document taken off the site in the year it was made (to correct it, say) was never in force there.
+    policies = [p for p in mine if p.type == "policy" and status(p, as_of).has_page
+                and not ((w := withdrawal_time(p)) is not None and (d := issued_on(p)) is not None and w.year <= d.year)]
     documents = {}
     for doc_type in COUNTED_TYPES:
         of_type = [p for p in policies if p.meta.get("doc_type") == doc_type]
@@ -142,7 +162,7 @@ def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = N
     by_category = dict(sorted(Counter(str(i.meta.get("disclosure_category")) for i in published
                                       if i.meta.get("disclosure_category")).items()))
     applications, reviews = _register(repo, year, scope)
-    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, mine, year, scope), by_category,
+    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, mine, year, scope, as_of), by_category,
                         _interpretations(repo, policies, year), _letters(repo, year, scope), applications, reviews)
 
 
@@ -192,10 +212,10 @@ def _covers_year(item, year: int) -> bool:
     return starts[:10] <= f"{year}-01-01" and ends[:10] >= f"{year}-12-31"
 
 
-def _decisions(repo, mine, year: int, scope: tuple[str, ...]) -> dict[str, Figure]:
+def _decisions(repo, mine, year: int, scope: tuple[str, ...], as_of) -> dict[str, Figure]:
     counted: dict[str, list] = {row: [] for row in DECISIONS}  # row -> [(dataset id, unit, value)]
     for item in mine:
-        if item.type != "dataset" or is_conditional(item) or not status(item, repo.now).live:
+        if item.type != "dataset" or is_conditional(item) or not status(item, as_of).live:
             continue
         if not _covers_year(item, year):
             continue
@@ -219,7 +239,8 @@ def _decisions(repo, mine, year: int, scope: tuple[str, ...]) -> dict[str, Figur
         missing = [u for u in scope if u not in {unit for _, unit, _ in found}]
         if not found or missing or not scope:
             why = NOT_COMPUTED_REASON if not found else (
-                f"{'、'.join(missing)}没有逐项公开{row}的数据集,合计无法从内容计算" if missing else "全市合计不从数据集计算")
+                f"{_unit_name(repo, tuple(missing))}没有覆盖全年、逐项公开{row}的数据集,合计无法从内容计算" if missing
+                else "全市合计不从数据集计算")
             out[row] = Figure(None, [], why)
             continue
         total = sum((v for _, _, v in found), Decimal(0))
@@ -268,15 +289,21 @@ def _register(repo, year: int, scope: tuple[str, ...]):
         answered = parse_day(application.get("answered"))
         return application.get("outcome") in outcomes and answered is not None and answered <= day
 
-    handled = []  # (application, new this year?)
-    earlier = [r for r in repo.registers if isinstance(r.meta.get("year"), int) and r.meta["year"] < year
-               and (not scope or r.meta.get("unit") in scope)]
-    for register in earlier:  # open at the end of last year, however many year-ends it has been open
-        handled += [(a, False) for a in _applications(register, applicants) if not done_by(a, last_end)]
-    for register in registers:
+    files = sorted((r for r in repo.registers if is_year(r.meta.get("year")) and r.meta["year"] <= year
+                    and (not scope or r.meta.get("unit") in scope)), key=lambda r: (r.meta["year"], r.path))
+    latest: dict[tuple, dict] = {}  # (unit, number) -> the application as its latest file records it
+    for register in files:
         for application in _applications(register, applicants):
-            received = parse_day(application.get("received"))
-            handled.append((application, received is not None and received.year == year))
+            latest[(register.meta.get("unit"), str(application.get("number")))] = application
+    handled = []  # (application, new this year?): received in the year, or before it and open at its start
+    for application in latest.values():
+        received = parse_day(application.get("received"))
+        if received is None or received > end:
+            continue
+        if received.year == year:
+            handled.append((application, True))
+        elif not done_by(application, last_end):
+            handled.append((application, False))
     for application, new in handled:
         kind = application["applicant"]
         rows[NEW if new else CARRIED_OVER][kind] += 1
@@ -295,7 +322,7 @@ def _register(repo, year: int, scope: tuple[str, ...]):
     table[CARRIED_FORWARD] = totalled[CARRIED_FORWARD]
     for row in reviews.values():
         row[TOTAL] = sum(row.values())
-    return {"columns": [*applicants, TOTAL], "rows": table, "registers": sorted(r.path for r in registers)}, reviews
+    return {"columns": [*applicants, TOTAL], "rows": table, "registers": sorted(r.path for r in files)}, reviews
 
 
 def _applications(register, applicants) -> list[dict]:

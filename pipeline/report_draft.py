@@ -124,7 +124,7 @@ def replace_figures(text: str, figures: dict) -> str:
     lines = yaml_text.splitlines(keepends=True)
     if lines and not lines[-1].endswith("\n"):
         lines[-1] += "\n"
-    start = next((i for i, line in enumerate(lines) if line.startswith("figures:")), None)
+    start = next((i for i, line in enumerate(lines) if line.startswith(("figures:", '"figures":', "'figures':"))), None)
     block = figures_yaml(figures)
     if start is None:
         lines.append(block)

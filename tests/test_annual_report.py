@@ -259,7 +259,7 @@ def test_a_scope_of_several_units_is_computed_only_from_sources_every_unit_keeps
     root = make_repo(tmp_path, {**FILES, **DATASETS, **REGISTERS})
     rep = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2025, ["jyj", "yjzfb"])
     assert rep.applications is None and rep.reviews is None  # yjzfb keeps no register
-    assert rep.decisions["行政处罚"].value is None and "yjzfb" in rep.decisions["行政处罚"].how
+    assert rep.decisions["行政处罚"].value is None and "测试市人民政府办公室" in rep.decisions["行政处罚"].how
 
 
 def test_a_dataset_whose_report_fields_do_not_fit_is_a_data_diagnostic(tmp_path):
@@ -445,3 +445,30 @@ def test_a_report_covering_a_unit_that_does_not_exist_says_so_and_is_not_compare
     path.write_text(text, encoding="utf-8")
     codes = [(d.code, d.message) for d in run_check(root) if d.code.startswith("GK-RPT")]
     assert len(codes) == 1 and codes[0][0] == "GK-RPT-004" and "「jyjj」" in codes[0][1]
+
+
+def test_an_application_is_registered_once_and_in_its_year(tmp_path):
+    from tests.repo_factory import run_check
+
+    twice = REGISTER_2026.replace('number: "2026-001"', 'number: "2025-005"')
+    late = REGISTER_2025.replace("received: 2025-12-29", "received: 2026-01-03")
+    found = {(d.code, d.path) for d in run_check(make_repo(tmp_path, {**REGISTERS, "content/applications/jyj/2026.yaml": twice,
+                                                                      "content/applications/jyj/2025.yaml": late}))
+             if d.code.startswith("GK-APP")}
+    assert found == {("GK-APP-002", "content/applications/jyj/2026.yaml"), ("GK-APP-003", "content/applications/jyj/2025.yaml")}
+    # counted once all the same, as its latest file records it
+    rows = report(tmp_path / "r", 2026, files={**FILES, **REGISTERS, "content/applications/jyj/2026.yaml": twice}).applications["rows"]
+    assert rows["本年新收"]["总计"] + rows["上年结转"]["总计"] == 2
+
+
+def test_a_published_report_is_compared_with_the_site_as_it_was_when_the_report_came_out(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)  # dated 2026-02-01: zc-a, zc-c, zc-d, zc-e in force
+    late = policy("zc-k", "2025-06-01").replace("date: 2025-06-01 10:00", "date: 2026-12-20 10:00")
+    (root / "content/policies/zc-k.md").write_text(late, encoding="utf-8")
+    repo_later = load_repository(root, now=datetime(2026, 12, 21, tzinfo=TZ))
+    from pipeline.check import check_repository
+    assert not [d for d in check_repository(repo_later) if d.code.startswith("GK-RPT")]
+    assert not [d for d in run_check(root) if d.code.startswith("GK-RPT")]
+    assert "zc-k" in compute(repo_later, 2025, "jyj").documents["行政规范性文件"]["issued"].items  # a new draft counts it

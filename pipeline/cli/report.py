@@ -12,6 +12,10 @@ def cmd_report_annual(args) -> int:
     from ..report_draft import render_markdown
     from ..repository import load_repository
 
+    from ..annual_report import YEARS, is_year
+
+    if not is_year(args.year):
+        raise UsageError(f"年度应在 {YEARS[0]} 到 {YEARS[1]} 之间,例如 --year 2025。")
     root = repository_root(args)
     repo = load_repository(root, now=moment(args))
     units = list(dict.fromkeys(args.unit or []))
@@ -46,8 +50,8 @@ def _write(repo, report, units, args) -> int:
         item = existing[0]
         path = repo.root / item.path
         figures = draft_figures(report, layout, item.meta.get("figures") if isinstance(item.meta.get("figures"), dict) else None)
-        try:
-            path.write_text(replace_figures(path.read_text(encoding="utf-8-sig"), figures), encoding="utf-8")
+        try:  # bytes in and out: a BOM and CRLF line endings stay as the unit's editor wrote them
+            path.write_bytes(replace_figures(path.read_bytes().decode("utf-8"), figures).encode("utf-8"))
         except ValueError as exc:
             raise UsageError(f"{item.path}:{exc},无法更新数据表。") from None
         print(f"已更新 {item.path} 的数据表(figures);头信息的其他字段和正文未改动。")
@@ -57,7 +61,7 @@ def _write(repo, report, units, args) -> int:
     path = repo.root / rel
     if path.exists():
         raise UsageError(f"{rel} 已存在,但读不出它是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告"
-                         "(头信息无法读取,或 year、unit、covers 不同):请运行 gongkai check 查看。")
+                         "(头信息无法读取,year、unit、covers 不同,或已撤回):请检查该文件,或运行 gongkai check 查看。")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(draft_text(report, repo, unit, draft_figures(report, layout), repo.now), encoding="utf-8")
     print(f"已起草 {rel.as_posix()}:数据表已按内容填写,标为“待填写”的文字和数据由单位补充后方可发布。")

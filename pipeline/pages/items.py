@@ -9,6 +9,7 @@ from ..publication import Status
 from ..timeutil import parse_when
 from . import page as dep
 from .data import dataset_context
+from ..annual_report import is_year
 from .reports import report_context
 from .page import Page, html_page
 
@@ -62,7 +63,7 @@ def _context(catalogue, entry) -> dict:
         context["survey_state"] = survey_state(catalogue, entry)
     elif entry.type == "dataset":
         context.update(dataset_context(catalogue, entry))
-    elif entry.type == "report" and isinstance(entry.meta.get("year"), int):
+    elif entry.type == "report" and is_year(entry.meta.get("year")):
         context.update(report_context(catalogue, entry))
     return context
 

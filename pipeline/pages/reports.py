@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..annual_report import PART3, PART4, compute, report_scope, same_value
+from ..annual_report import PART3, PART4, compute, figures_as_of, is_year, report_scope, same_value
 from ..report_draft import layout_for, split_body
 from ..report_format import cell_anchors, cell_value
 from . import page as dep
@@ -19,7 +19,8 @@ def _computed(catalogue, entry):
     """The report's computed figures, once per build (its page, its basis page and their dependencies)."""
     cache = catalogue.__dict__.setdefault("_annual_reports", {})
     if entry.id not in cache:
-        cache[entry.id] = compute(catalogue.repo, entry.meta["year"], report_scope(entry.item))
+        cache[entry.id] = compute(catalogue.repo, entry.meta["year"], report_scope(entry.item),
+                                  figures_as_of(entry.item, catalogue.now))
     return cache[entry.id]
 
 
@@ -79,7 +80,7 @@ def _counted(report) -> set[str]:
 def report_pages(catalogue) -> list:
     pages = []
     for entry in catalogue.listed_of("report"):
-        if not isinstance(entry.meta.get("year"), int):
+        if not is_year(entry.meta.get("year")):
             continue
         depends = {dep.item(entry.id), dep.listing(f"report:{entry.id}")} | {dep.item(i) for i in _counted(_computed(catalogue, entry))}
         pages.append(dep.html_page(basis_url(entry), "report_basis.html", partial(_basis_context, catalogue, entry), depends))

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, report_scope, same_value
+from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, figures_as_of, is_year, report_scope, same_value
 from ..diagnostics import Severity
 from ..policy_validity import COUNTED_TYPES
 from ..publication import publication_time, withdrawal_declared
@@ -16,7 +16,7 @@ ISSUED, REPEALED, IN_FORCE = (DOCUMENT_COLUMNS[k] for k in ("issued", "repealed"
 
 def _reports(repo):
     """Reports with figures that are (or will be) on the site, the earliest published first."""
-    found = [i for i in repo.items if i.type == "report" and isinstance(i.meta.get("year"), int)
+    found = [i for i in repo.items if i.type == "report" and is_year(i.meta.get("year"))
              and isinstance(i.meta.get("figures"), dict) and not withdrawal_declared(i)]
     return sorted(found, key=lambda i: (publication_time(i) or datetime.max.replace(tzinfo=TZ), i.path))
 
@@ -32,7 +32,7 @@ def _describe(figure, limit: int = 12) -> str:
 class AnnualReportFigures(Rule):
     """年度报告的数据表与内容一致(GK-RPT-001),与上一年度报告衔接(GK-RPT-002)。
 
-    GK-RPT-001:报告 `figures` 中内容能够计算的每一格(规章和行政规范性文件的制发、废止、现行有效件数;
+    GK-RPT-001:按报告发布时网站上的内容,报告 `figures` 中内容能够计算的每一格(规章和行政规范性文件的制发、废止、现行有效件数;
     以数据集逐项公开的处理决定数和收费金额;有依申请公开台账时的第三、四部分),与按内容计算的数
     不同,指出哪一格、两个数和计算所依据的条目。金额按报告填写的小数位比较。
     GK-RPT-002:同一范围相邻两年的报告,现行有效[N] 应等于 现行有效[N−1] + 制发[N] − 废止[N]。
@@ -52,11 +52,11 @@ class AnnualReportFigures(Rule):
     def check(self, repo):
         reports = []
         for item in _reports(repo):
-            unknown = [u for u in report_scope(item) if u not in repo.units]
+            unknown = [u for u in report_scope(item) if u not in repo.units] if isinstance(item.meta.get("covers"), list) else []
             if unknown:
                 yield item.diagnostic("GK-RPT-004", Severity.ERROR,
                                       f"没有编号为「{'、'.join(unknown)}」的责任单位:covers 列出报告所含的单位"
-                                      f"(已有:{'、'.join(sorted(repo.units))})。", "covers" if item.meta.get("covers") else "unit")
+                                      f"(已有:{'、'.join(sorted(repo.units))})。", "covers")
                 continue
             reports.append(item)
         by_scope: dict = {}
@@ -71,9 +71,10 @@ class AnnualReportFigures(Rule):
         computed_for: dict = {}
         for item in reports:
             scope, year, figures = report_scope(item), item.meta["year"], item.meta["figures"]
-            key = (scope, year)
+            as_of = figures_as_of(item, repo.now)
+            key = (scope, year, as_of)
             if key not in computed_for:
-                computed_for[key] = compute(repo, year, scope).cells()
+                computed_for[key] = compute(repo, year, scope, as_of).cells()
             for cell, figure in computed_for[key].items():
                 published = cell_value(figures, cell)
                 if figure.value is None or published is None or isinstance(published, str):
