@@ -472,3 +472,20 @@ def test_a_published_report_is_compared_with_the_site_as_it_was_when_the_report_
     assert not [d for d in check_repository(repo_later) if d.code.startswith("GK-RPT")]
     assert not [d for d in run_check(root) if d.code.startswith("GK-RPT")]
     assert "zc-k" in compute(repo_later, 2025, "jyj").documents["行政规范性文件"]["issued"].items  # a new draft counts it
+
+
+def test_write_on_a_published_report_computes_as_the_check_compares(tmp_path):
+    from tests.repo_factory import run_check
+
+    root, path = written_report(tmp_path)  # dated 2026-02-01
+    late = policy("zc-k", "2025-06-01").replace("date: 2025-06-01 10:00", "date: 2026-03-01 10:00")
+    (root / "content/policies/zc-k.md").write_text(late, encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    result = gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "jyj", "--write")
+    assert result.returncode == 0 and "date" in result.stdout
+    assert path.read_text(encoding="utf-8") == before  # as of its date zc-k was not on the site
+    path.write_text(before.replace('date: "2026-02-01 09:00"', 'date: "2026-03-02 09:00"'), encoding="utf-8")
+    assert [d.code for d in run_check(root) if d.code.startswith("GK-RPT")] == ["GK-RPT-001", "GK-RPT-001"]  # issued, in force
+    gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "jyj", "--write")
+    assert "本年制发件数: 3" in path.read_text(encoding="utf-8")
+    assert not [d for d in run_check(root) if d.code.startswith("GK-RPT")]

@@ -47,14 +47,19 @@ def _write(repo, report, units, args) -> int:
         raise UsageError(f"{'、'.join(i.path for i in existing)} 都是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告:"
                          "一个年度只能有一份(GK-RPT-003),请先删去多余的一份。")
     if existing:
+        from ..annual_report import compute, figures_as_of
+
         item = existing[0]
+        # As the check compares it: with the site as it was when the report came out (its `date`).
+        report = compute(repo, args.year, units, figures_as_of(item, repo.now))
         path = repo.root / item.path
         figures = draft_figures(report, layout, item.meta.get("figures") if isinstance(item.meta.get("figures"), dict) else None)
         try:  # bytes in and out: a BOM and CRLF line endings stay as the unit's editor wrote them
             path.write_bytes(replace_figures(path.read_bytes().decode("utf-8"), figures).encode("utf-8"))
         except ValueError as exc:
             raise UsageError(f"{item.path}:{exc},无法更新数据表。") from None
-        print(f"已更新 {item.path} 的数据表(figures);头信息的其他字段和正文未改动。")
+        print(f"已更新 {item.path} 的数据表(figures),按报告发布时间 {item.meta.get('date')} 网站上的内容计算;"
+              "头信息的其他字段和正文未改动。要按现在的内容更正报告,请先把 date 改为更正发布的时间。")
         return 0
     unit = units[0]
     rel = Path("content") / "reports" / unit / f"ndbg-{unit}-{args.year}.md"
