@@ -15,16 +15,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from .audit.checks import reply_due
 from .audit.workdays import official_calendar
 from .datasets import TableError, fields, is_conditional, read_table, records, resource_path, resources
 from .policy_validity import COUNTED_TYPES, in_force_on, issued_on
-from .publication import publication_time, status, withdrawal_time
+from .publication import publication_time, status, withdrawal_declared, withdrawal_time
 from .repository import as_list
-from .timeutil import end_of_day, parse_day, parse_when
+from .timeutil import TZ, end_of_day, parse_day, parse_when
 
 NOT_COMPUTED = "未从内容计算"
 PLACEHOLDER = "待填写"  # what `--write` leaves in a cell the content cannot fill; GK-WORD-002 stops it
@@ -115,6 +115,13 @@ def figures_as_of(item, now):
     """The moment a report item's figures are for: its publication (a published report states what the
     site held then), or now for a report without a readable date."""
     return publication_time(item) or now
+
+
+def report_items(repo) -> list:
+    """The yearly reports that are (or will be) on the site, with a year the figures can be computed for,
+    the earliest published first: what the rules compare and `--write` updates."""
+    found = [i for i in repo.items if i.type == "report" and is_year(i.meta.get("year")) and not withdrawal_declared(i)]
+    return sorted(found, key=lambda i: (publication_time(i) or datetime.max.replace(tzinfo=TZ), i.path))
 
 
 def report_scope(item) -> tuple[str, ...]:
@@ -275,10 +282,7 @@ def _register(repo, year: int, scope: tuple[str, ...]):
     """Parts 3 and 4 from the units' registers of applications (content/applications/<unit>/<year>.yaml)."""
     applicants, outcomes, results = register_schema(repo)
 
-    def of_year(y):
-        return [r for r in repo.registers if r.meta.get("year") == y and (not scope or r.meta.get("unit") in scope)]
-
-    registers = of_year(year)
+    registers = [r for r in repo.registers if r.meta.get("year") == year and (not scope or r.meta.get("unit") in scope)]
     if not registers or (scope and {r.meta.get("unit") for r in registers} != set(scope)):
         return None, None  # every unit of the scope keeps one, or the totals cannot be computed
     end, last_end = date(year, 12, 31), date(year - 1, 12, 31)

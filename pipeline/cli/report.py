@@ -8,11 +8,9 @@ from .common import UsageError, emit, moment, repository_root
 
 
 def cmd_report_annual(args) -> int:
-    from ..annual_report import compute
+    from ..annual_report import YEARS, compute, is_year
     from ..report_draft import render_markdown
     from ..repository import load_repository
-
-    from ..annual_report import YEARS, is_year
 
     if not is_year(args.year):
         raise UsageError(f"年度应在 {YEARS[0]} 到 {YEARS[1]} 之间,例如 --year 2025。")
@@ -23,32 +21,28 @@ def cmd_report_annual(args) -> int:
         if unit not in repo.units:
             known = "、".join(sorted(repo.units)) or "无"
             raise UsageError(f"没有编号为「{unit}」的责任单位。已有的单位:{known}。")
-    report = compute(repo, args.year, units)
     if args.write:
-        return _write(repo, report, units, args)
+        return _write(repo, units, args)
+    report = compute(repo, args.year, units)
     text = (json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n" if args.format == "json"
             else render_markdown(report, repo, repo.schemas.category_short_labels))
     emit(text, args.output)
     return 0
 
 
-def _write(repo, report, units, args) -> int:
-    from ..annual_report import report_scope
-    from ..publication import withdrawal_declared
+def _write(repo, units, args) -> int:
+    from ..annual_report import compute, figures_as_of, report_items, report_scope
     from ..report_draft import draft_text, layout_for, replace_figures
     from ..report_format import draft_figures
 
     if not units:
         raise UsageError("--write 需要 --unit:年度报告按单位编写(本级政府的报告用多个 --unit 列出所含单位)。")
-    existing = [i for i in repo.items if i.type == "report" and i.meta.get("year") == args.year
-                and report_scope(i) == tuple(sorted(units)) and not withdrawal_declared(i)]
+    existing = [i for i in report_items(repo) if i.meta["year"] == args.year and report_scope(i) == tuple(sorted(units))]
     layout = layout_for(repo)
     if len(existing) > 1:
         raise UsageError(f"{'、'.join(i.path for i in existing)} 都是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告:"
                          "一个年度只能有一份(GK-RPT-003),请先删去多余的一份。")
     if existing:
-        from ..annual_report import compute, figures_as_of
-
         item = existing[0]
         # As the check compares it: with the site as it was when the report came out (its `date`).
         report = compute(repo, args.year, units, figures_as_of(item, repo.now))
@@ -67,6 +61,7 @@ def _write(repo, report, units, args) -> int:
     if path.exists():
         raise UsageError(f"{rel} 已存在,但读不出它是 {args.year} 年、范围为 {'、'.join(units)} 的年度报告"
                          "(头信息无法读取,year、unit、covers 不同,或已撤回):请检查该文件,或运行 gongkai check 查看。")
+    report = compute(repo, args.year, units)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(draft_text(report, repo, unit, draft_figures(report, layout), repo.now), encoding="utf-8")
     print(f"已起草 {rel.as_posix()}:数据表已按内容填写,标为“待填写”的文字和数据由单位补充后方可发布。")

@@ -15,6 +15,12 @@ def basis_url(entry) -> str:
     return entry.url + BASIS
 
 
+def _explained(cell, figure) -> bool:
+    """Whether the basis page explains a cell: computed, and from published content (Parts 3 and 4 count the
+    register, which is not published: nothing to link to)."""
+    return figure is not None and figure.value is not None and cell[0] not in (PART3, PART4)
+
+
 def _computed(catalogue, entry):
     """The report's computed figures, once per build (its page, its basis page and their dependencies)."""
     cache = catalogue.__dict__.setdefault("_annual_reports", {})
@@ -36,11 +42,8 @@ def report_context(catalogue, entry) -> dict:
             shown = []
             for cell in cells:
                 value = cell_value(figures, cell)
-                figure = computed.get(cell)
-                # Parts 3 and 4 count the register, which is not published: nothing to link to.
-                counted = figure is not None and figure.value is not None and cell[0] not in (PART3, PART4)
                 shown.append({"text": "" if value is None else str(value),
-                              "href": f"{basis}#{anchors[cell]}" if counted else None})
+                              "href": f"{basis}#{anchors[cell]}" if _explained(cell, computed.get(cell)) else None})
             rows.append({"label": label, "context": table.context.get(label, ""), "cells": shown})
         note = table.note
         if table.key in ("p3", "p4") and report.applications is not None:
@@ -60,9 +63,9 @@ def _basis_context(catalogue, entry) -> dict:
     anchors, labels = cell_anchors(layout), {cell: label for t in layout for label, cells in t.rows for cell in cells}
     figures = []
     for cell, figure in report.cells().items():
-        part, row, column = cell
-        if part in (PART3, PART4) or figure.value is None:
+        if not _explained(cell, figure):
             continue
+        _, row, column = cell
         published = cell_value(entry.meta.get("figures"), cell)
         figures.append({"id": anchors[cell], "row": labels.get(cell, row), "column": column, "figure": figure,
                         "counted": [(i, catalogue.entries.get(i)) for i in figure.items], "published": published,

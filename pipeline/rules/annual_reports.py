@@ -1,13 +1,9 @@
 """A yearly report's tables agree with what the content shows, and with the report of the year before."""
 from __future__ import annotations
 
-from datetime import datetime
-
-from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, figures_as_of, is_year, report_scope, same_value
+from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, figures_as_of, report_items, report_scope, same_value
 from ..diagnostics import Severity
 from ..policy_validity import COUNTED_TYPES
-from ..publication import publication_time, withdrawal_declared
-from ..timeutil import TZ
 from ..report_format import cell_value
 from . import Rule, register
 
@@ -15,10 +11,7 @@ ISSUED, REPEALED, IN_FORCE = (DOCUMENT_COLUMNS[k] for k in ("issued", "repealed"
 
 
 def _reports(repo):
-    """Reports with figures that are (or will be) on the site, the earliest published first."""
-    found = [i for i in repo.items if i.type == "report" and is_year(i.meta.get("year"))
-             and isinstance(i.meta.get("figures"), dict) and not withdrawal_declared(i)]
-    return sorted(found, key=lambda i: (publication_time(i) or datetime.max.replace(tzinfo=TZ), i.path))
+    return [i for i in report_items(repo) if isinstance(i.meta.get("figures"), dict)]
 
 
 def _describe(figure, limit: int = 12) -> str:
