@@ -9,8 +9,9 @@ the files and items it links, and keeps no state between calls.
 """
 from __future__ import annotations
 
+import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Collection
 
 import markdown
@@ -37,6 +38,39 @@ TABLE_OPEN = '<div class="table-scroll" tabindex="0" role="region" aria-label="è
 
 # One converter, reset before each use: building one costs more than converting a short text.
 _MARKDOWN = markdown.Markdown(extensions=["tables", "sane_lists", "fenced_code"], output_format="html")
+
+
+@dataclass
+class HtmlCache:
+    """Converted Markdown by the hash of its text (after by-id links became addresses).
+
+    Conversion is most of a page's rendering time and a pure function of that text and of this
+    module's code, so a rebuild converts only the texts it has not seen. `entries` come from the
+    previous build (`pipeline.site.build_cache`); `used` is what this build needed, kept for the next.
+    """
+
+    entries: dict[str, str] = field(default_factory=dict)
+    used: dict[str, str] = field(default_factory=dict)
+
+    def convert(self, source: str) -> str:
+        key = hashlib.blake2b(source.encode("utf-8"), digest_size=20).hexdigest()
+        html = self.entries.get(key)
+        if html is None:
+            html = _convert(source)
+        self.used[key] = html
+        return html
+
+
+def converter_version() -> str:
+    """What a cached conversion is only valid for: this module's code and the converter and sanitiser versions."""
+    from importlib.metadata import version
+    from pathlib import Path
+
+    code = hashlib.blake2b(Path(__file__).read_bytes(), digest_size=12).hexdigest()
+    return f"{code}-markdown{version('markdown')}-nh3{version('nh3')}"
+
+
+CACHE: HtmlCache | None = None  # set by a build that keeps a cache; None converts every text
 
 
 @dataclass(frozen=True)
@@ -73,6 +107,11 @@ def render_markdown(text: str, resolve_item: Callable[[str], str | None], units:
         pieces += [text[at:link.start], new]
         at = link.end
     source = "".join(pieces) + text[at:]
+    html = CACHE.convert(source) if CACHE is not None else _convert(source)
+    return Rendered(html, tuple(dict.fromkeys(files)), tuple(dict.fromkeys(items)))
+
+
+def _convert(source: str) -> str:
     _MARKDOWN.reset()
     html = _MARKDOWN.convert(source)
     html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},
@@ -81,5 +120,4 @@ def render_markdown(text: str, resolve_item: Callable[[str], str | None], units:
     html = re.sub(r'<a href="#unpublished"[^>]*>(.*?)</a>', r"\1", html)
     # A wide table scrolls inside its own region on a phone; the region takes keyboard
     # focus so that keyboard users can scroll it too (WCAG 2.1.1). Added after sanitising.
-    html = html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")
-    return Rendered(html, tuple(dict.fromkeys(files)), tuple(dict.fromkeys(items)))
+    return html.replace("<table>", TABLE_OPEN).replace("</table>", "</table></div>")

@@ -72,7 +72,7 @@ def test_installed_wheel_checks_and_builds_a_repository_elsewhere(installed, con
     output = content_repo / "output"
     assert "云江市人民政府门户网站" in (output / "index.html").read_text(encoding="utf-8")
     assert (output / "theme" / "css" / "portal.css").is_file()
-    assert (output / "pagefind" / "pagefind.js").is_file()
+    assert (output / "pagefind" / "partitions.json").is_file()
     assert any(output.glob("policies/*/index.html"))
 
 

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import moment, repository_root
+from .common import UsageError, moment, repository_root
 
 
 def add_commands(sub) -> None:
@@ -17,6 +17,11 @@ def add_commands(sub) -> None:
     build.add_argument("--format", choices=sorted(REPORTERS), default="text", help="检查报告格式")
     build.add_argument("--timings", action="store_true",
                        help="在标准错误输出各阶段用时和内存峰值(一行 JSON,供 bench/ 使用)")
+    split = build.add_mutually_exclusive_group()
+    split.add_argument("--shard", metavar="K/N",
+                       help="只构建 N 个分片中的第 K 片到 --output(多个运行器并行构建一个网站,见 ci/build-shards.gitlab-ci.yml)")
+    split.add_argument("--merge", nargs="+", metavar="DIR",
+                       help="把 --shard 构建的全部分片目录合并到 --output(检查链接后原子替换)")
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="构建并在 127.0.0.1 上预览,内容变化时自动重建")
@@ -36,10 +41,28 @@ def _build(args, root):
     now = moment(args)
     stages = Stages()
     with stages.stage("load"):
-        repo = load_repository(root, now=now)
+        # A merge reads only the site's settings (its domain, for the link check), not the items.
+        repo = load_repository(root, now=now, items=not getattr(args, "merge", None))
     output = Path(args.output) if args.output else root / "output"
     try:
-        result = build_site(repo, output, now, stages)
+        if getattr(args, "shard", None):
+            from ..site.shards import build_shard, parse_shard
+            try:
+                k, n = parse_shard(args.shard)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
+            if not args.output:
+                raise UsageError("分片构建需要用 --output 指定分片目录(不写入 output/)")
+            result = build_shard(repo, output, now, k, n, stages)
+        elif getattr(args, "merge", None):
+            from ..site.shards import ShardError, merge_shards
+            try:
+                result = merge_shards(repo, [Path(d) for d in args.merge], output, stages)
+            except ShardError as exc:
+                print(f"合并失败:{exc}原有网站未被改动。", file=sys.stderr)
+                return 1
+        else:
+            result = build_site(repo, output, now, stages)
     except BuildError:
         print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
         raise
@@ -52,7 +75,8 @@ def _build(args, root):
     if not result.ok:
         print("构建已停止:请先修正以上错误。原有网站未被改动。", file=sys.stderr)
         return 1
-    print(f"已构建 {result.pages} 个页面到 {result.output}", file=sys.stderr)
+    print(f"已构建 {result.pages} 个页面到 {result.output}(写入 {result.changed} 个新的或有变化的文件,"
+          f"重建搜索索引 {len(result.reindexed)}/{result.search_parts} 块)", file=sys.stderr)
     return 0
 
 

@@ -6,6 +6,7 @@ from functools import partial
 from ..datasets import resource_path, resources
 from ..links import ITEM_SCHEME, link_targets, split_item_target
 from ..publication import Status
+from ..search_parts import pages_per_part, part_count, part_of
 from ..timeutil import parse_when
 from . import page as dep
 from .data import dataset_context
@@ -19,7 +20,8 @@ def search_record(catalogue, entry) -> dict:
     metadata, the filters citizens narrow by, and the date to sort by."""
     meta = entry.meta
     labels = catalogue.repo.schemas.category_short_labels
-    shown = [("unit", entry.unit.name), ("date", entry.day), ("type", entry.type_label)]
+    # `published` is the sort key again: the search page merges date-sorted parts of the index by it.
+    shown = [("unit", entry.unit.name), ("date", entry.day), ("type", entry.type_label), ("published", entry.pubdate)]
     if isinstance(meta.get("doc_number"), str):
         shown.append(("doc_number", meta["doc_number"]))
     filters = [("单位", entry.unit.name), ("类型", entry.type_label), ("年份", f"{entry.when.year}年")]
@@ -95,11 +97,14 @@ def _related(catalogue, entry) -> set[str]:
 
 def item_pages(catalogue) -> list[Page]:
     pages = []
+    searchable = sum(1 for e in catalogue.entries.values() if e.status is not Status.WITHDRAWN)
+    parts = part_count(searchable, pages_per_part(catalogue.repo.settings))
     for entry in sorted(catalogue.entries.values(), key=lambda e: e.url):
         if entry.status is Status.WITHDRAWN:
             pages.append(html_page(entry.url, "withdrawn.html", partial(_withdrawn_context, entry),
                                    {dep.item(entry.id)}))
             continue
         depends = {dep.item(entry.id), *_related(catalogue, entry)}
-        pages.append(html_page(entry.url, f"{entry.type}.html", partial(_context, catalogue, entry), depends))
+        pages.append(html_page(entry.url, f"{entry.type}.html", partial(_context, catalogue, entry), depends,
+                               search=part_of(entry.url, parts)))
     return pages

@@ -44,6 +44,7 @@ class Page:
     template: str | None  # a theme template, or None for a file written as text (feeds, sitemap.xml)
     depends: frozenset[str]
     make: Callable[[], object] = field(compare=False, repr=False)  # the template context (dict) or the text
+    search: str | None = None  # the part of the search index that holds this page; None: not searchable
 
     def context(self) -> dict:
         assert self.template is not None
@@ -54,10 +55,11 @@ class Page:
         return self.make()
 
 
-def html_page(url: str, template_name: str, make: Callable[[], dict], depends: Iterable[str] = ()) -> Page:
+def html_page(url: str, template_name: str, make: Callable[[], dict], depends: Iterable[str] = (),
+              search: str | None = None) -> Page:
     """A page rendered with a theme template; every such page shows the site's identity and navigation."""
     common = {SITE, COLUMNS, UNITS, template(template_name), template("base.html"), template("_macros.html")}
-    return Page(url, template_name, frozenset(common | set(depends)), make)
+    return Page(url, template_name, frozenset(common | set(depends)), make, search)
 
 
 def text_file(url: str, make: Callable[[], str], depends: Iterable[str] = ()) -> Page:

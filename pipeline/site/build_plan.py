@@ -15,7 +15,9 @@ from pathlib import Path
 from ..addresses import DATA, DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
 from ..catalogue import Catalogue
 from ..files import files_used
+from ..markdown_render import HtmlCache
 from ..pages import Page, site_pages
+from .write_pages import Written
 
 NAV = (
     ("首页", HOME),
@@ -41,7 +43,10 @@ class SiteBuild:
     pages: list[Page]
     common: dict  # the context every template sees besides its page's own
     files: list[tuple[Path, str]]  # (source file, path inside output/) of every published attachment and medium
+    previous: Path | None = None  # the live output: files whose bytes do not change are linked from it
+    markdown_cache: HtmlCache | None = None
     pages_written: int = field(default=0)
+    written: Written = field(default_factory=Written)  # what the writing changed, for indexing and the link check
 
     def monitoring_meta(self, context: dict) -> list[tuple[str, str]]:
         """The <meta> tags national monitoring crawlers read on government sites, in their usual order."""

@@ -197,8 +197,9 @@ class SiteIndex:
         return rel in self.files
 
 
-def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: SiteIndex | None = None) -> list[Diagnostic]:
-    """Broken internal references and third-party assets on every HTML page of `output`.
+def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: SiteIndex | None = None,
+                pages: list[str] | None = None) -> list[Diagnostic]:
+    """Broken internal references and third-party assets on every HTML page of `output` (or on `pages`).
 
     `own_hosts` are the site's own domains (an absolute URL to them is internal);
     `prefix` is put before page paths in diagnostics (where output/ sits in the repository).
@@ -207,7 +208,7 @@ def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: Site
     index = index or SiteIndex(output)
     hosts = tuple(own_hosts)
     out = []
-    for rel in index.pages:
+    for rel in index.pages if pages is None else pages:
         references, _ = index.page(rel)
         for ref in references:
             if ref.asset and _external(ref.url, hosts):

@@ -3,6 +3,11 @@
 A failed check, a failed render or a broken internal link leaves the
 previous output/ untouched: Pelican writes into a temporary sibling directory
 that is link-checked and replaces output/ only when everything succeeded.
+
+The live output/ is the base of the next build: a page, file or search part
+whose bytes do not change is hard-linked from it, and only what changed is
+indexed and link-checked (`pipeline.site.write_pages`, `pipeline.site.search`),
+so the result is byte for byte what a build from nothing gives.
 """
 from __future__ import annotations
 
@@ -17,13 +22,15 @@ from datetime import datetime
 from pathlib import Path
 
 from ..check import check_repository
+from ..addresses import output_name
 from ..diagnostics import Diagnostic, has_errors
 from ..repository import Repository
 from ..resources import pelican_settings, plugin_dir, theme_dir
-from .build_plan import plan_site
+from .build_cache import load_markdown, save_markdown
+from .build_plan import SiteBuild, plan_site
 from .stages import Stages
-from .search import PagefindMissing, SearchIndexError, index_site, pagefind_binary
-from .linkcheck import check_links
+from .search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
+from .linkcheck import SiteIndex, check_links, parse_page
 from .vendor import copy_echarts
 
 PELICANCONF = pelican_settings()
@@ -40,6 +47,9 @@ class BuildResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     output: Path | None = None
     pages: int = 0
+    changed: int = 0  # files written afresh; the others are linked unchanged from the previous output
+    search_parts: int = 0
+    reindexed: list[str] = field(default_factory=list)  # the search parts Pagefind indexed again
     stages: Stages = field(default_factory=Stages)
 
     @property
@@ -58,25 +68,34 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
     output.parent.mkdir(parents=True, exist_ok=True)
     pagefind_binary(repo.root)  # a missing tool is a set-up error said before any work (PagefindMissing)
     staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    previous = output if output.is_dir() else None
     try:
         try:
             with stages.stage("plan"):  # the catalogue and every page's address and dependencies
                 build = plan_site(repo, now)
+                build.previous = previous
+                build.markdown_cache = load_markdown(repo.root)
             with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
                 result.pages = run_pelican(build, repo, staging)
+                build.markdown_cache.used = build.written.markdown
+                save_markdown(repo.root, build.markdown_cache)
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
         if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
             copy_echarts(staging, repo.root)
         try:
             with stages.stage("index"):
-                index_site(staging, repo.root)
+                indexed = index_site(staging, search_partitions(build), build.written.digests, previous, repo.root)
+            result.changed, result.reindexed = len(build.written.changed), indexed.indexed
+            result.search_parts = len(indexed.indexed) + len(indexed.reused)
         except PagefindMissing:
             raise  # a set-up problem the command reports as such
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
         with stages.stage("linkcheck"):
-            broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
+            index = SiteIndex(staging)
+            broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output),
+                                 index=index, pages=_pages_to_link_check(index, build, previous))
         result.diagnostics = result.diagnostics + broken
         if has_errors(broken):
             shutil.rmtree(staging, ignore_errors=True)
@@ -88,6 +107,35 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
         raise
     result.output = output
     return result
+
+
+def search_partitions(build: SiteBuild) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    for page in build.pages:
+        if page.search is not None:
+            parts.setdefault(page.search, []).append(output_name(page.url))
+    return parts
+
+
+def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | None) -> list[str] | None:
+    """The pages whose links can have changed since the live site passed this check; None for all of them.
+
+    A page linked unchanged from the live site names what it named there, where it all existed: its
+    links can break only if a file of the site went away or a rewritten page lost an anchor.
+    """
+    if previous is None:
+        return None
+    planned = {output_name(p.url) for p in build.pages}
+    changed = build.written.changed
+    before = SiteIndex(previous)
+    search_bundle = BUNDLE_DIR + "/"  # its files are named by their hashes and linked from no page
+    if any(f not in index.files and not f.startswith(search_bundle) for f in before.files):
+        return None
+    for name in changed:
+        if name.endswith(".html") and name in before.files:
+            if not before.page(name)[1] <= parse_page((index.output / name).read_bytes())[1]:
+                return None
+    return [p for p in index.pages if p in changed or p not in planned]
 
 
 def _written(staging: Path):

@@ -15,18 +15,35 @@ None found is a clear error and the build stops with output/ untouched. What
 each page contributes (its main content, metadata, filters, sort keys) is
 decided in pipeline.pages.items.search_record and marked up by the templates
 with data-pagefind-* attributes.
+
+The index is made of parts (pipeline.search_parts decides which page goes
+where), each a complete Pagefind bundle in `pagefind/<part>/`, listed in
+`pagefind/partitions.json`; the search page queries them all and merges the
+results. Pagefind indexes a part
+from a folder of hard links to its pages, so its memory is bounded by the
+largest part, and a part whose pages have exactly the bytes they had in the
+live site (the same fingerprint) is linked from it, not indexed again.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from ..resources import SOURCE_TREE
 
 BINARY_IN_NODE_MODULES = Path("node_modules") / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 BUNDLE_DIR = "pagefind"
+MANIFEST = "partitions.json"
+# Pagefind's ready-made interfaces: the search page uses its own form and only pagefind.js.
+UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
+                       "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
 
 
 class SearchIndexError(Exception):
@@ -61,9 +78,87 @@ def pagefind_binary(content_root: Path | None = None) -> Path:
         "或用环境变量 PAGEFIND_BINARY_PATH 指向 pagefind_extended。")
 
 
-def index_site(site: Path, content_root: Path | None = None) -> None:
-    """Write the search bundle into site/pagefind/."""
-    command = [str(pagefind_binary(content_root)), "--site", str(site), "--output-subdir", BUNDLE_DIR, "--silent"]
-    proc = subprocess.run(command, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SearchIndexError(f"Pagefind 建立搜索索引失败(退出码 {proc.returncode}):{proc.stderr.strip()[-2000:]}")
+@dataclass
+class Indexed:
+    indexed: list[str] = field(default_factory=list)  # parts Pagefind indexed in this build
+    reused: list[str] = field(default_factory=list)  # parts linked unchanged from the live site
+
+
+def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, str],
+               previous: Path | None = None, content_root: Path | None = None) -> Indexed:
+    """Write the search bundle of each part into site/pagefind/<part>/ and the list of parts.
+
+    `partitions` maps each part to the output names of its pages, `digests` each of those names to
+    the hash of its bytes (pipeline.site.write_pages); `previous` is the live output.
+    """
+    binary = pagefind_binary(content_root)
+    bundle = site / BUNDLE_DIR
+    bundle.mkdir(parents=True, exist_ok=True)
+    before = _previous_fingerprints(previous)
+    result, listed = Indexed(), []
+    for part in sorted(partitions, key=int):
+        names = sorted(partitions[part])
+        fingerprint = _fingerprint(binary, [(name, digests[name]) for name in names])
+        target = bundle / part
+        old = previous / BUNDLE_DIR / part if previous is not None else None
+        if old is not None and before.get(part) == fingerprint and old.is_dir() and _link_tree(old, target):
+            result.reused.append(part)
+        else:
+            _index_part(binary, site, names, target)
+            result.indexed.append(part)
+        listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint})
+    manifest = {"partitions": listed}
+    (bundle / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return result
+
+
+@lru_cache(maxsize=None)
+def _binary_version(binary: Path) -> str:
+    proc = subprocess.run([str(binary), "--version"], capture_output=True, text=True)
+    return proc.stdout.strip() or str(binary)
+
+
+def _fingerprint(binary: Path, pages: list[tuple[str, str]]) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    h.update(_binary_version(binary).encode())
+    for name, digest in pages:
+        h.update(f"\n{name} {digest}".encode())
+    return h.hexdigest()
+
+
+def _previous_fingerprints(previous: Path | None) -> dict[str, str]:
+    if previous is None:
+        return {}
+    try:
+        manifest = json.loads((previous / BUNDLE_DIR / MANIFEST).read_text(encoding="utf-8"))
+        return {p["id"]: p["fingerprint"] for p in manifest["partitions"]}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}  # a site built before parts existed, or damaged: index everything
+
+
+def _link_tree(source: Path, target: Path) -> bool:
+    try:
+        shutil.copytree(source, target, copy_function=os.link)
+        return True
+    except OSError:
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+
+
+def _index_part(binary: Path, site: Path, names: list[str], target: Path) -> None:
+    """Pagefind over a folder holding only this part's pages (hard links, same paths, so the same addresses)."""
+    tree = Path(tempfile.mkdtemp(prefix=f".{site.name}.search-", dir=site.parent))
+    try:
+        for name in names:
+            link = tree / name
+            link.parent.mkdir(parents=True, exist_ok=True)
+            os.link(site / name, link)
+        command = [str(binary), "--site", str(tree), "--output-path", str(target), "--silent"]
+        proc = subprocess.run(command, capture_output=True, text=True)
+        if proc.returncode != 0:
+            raise SearchIndexError(f"Pagefind 建立搜索索引失败(第 {target.name} 部分,退出码 {proc.returncode}):"
+                                   f"{proc.stderr.strip()[-2000:]}")
+    finally:
+        shutil.rmtree(tree, ignore_errors=True)
+    for name in UNUSED_BUNDLE_FILES:
+        (target / name).unlink(missing_ok=True)

@@ -2,17 +2,17 @@
 
 No business rule lives here. `gongkai build` hands a typed `SiteBuild` to the
 Pelican instance (`pelican.gongkai_build`); the generator writes its pages
-with Pelican's writer and theme. Any failure is re-raised naming this plugin.
+with the theme's templates (pipeline.site.write_pages deals them out to the cores). Any failure is re-raised naming this plugin.
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pelican import signals
 from pelican.generators import Generator
 
 from pipeline.addresses import output_name
+from pipeline.site.write_pages import copy_files, write_pages
 
 
 class PluginError(RuntimeError):
@@ -30,23 +30,20 @@ class PortalGenerator(Generator):
 
     def generate_output(self, writer):
         build = self.build
+        output = Path(self.output_path)
+
+        def render(page):
+            context = page.context()
+            template = self.get_template(page.template.removesuffix(".html"))
+            # The template sees the shared context and its page's own, not Pelican's settings; the
+            # two names Pelican's writer adds are kept so that the bytes are what it would write.
+            return template.render({"localsiteurl": None, "output_file": output_name(page.url), "page": page,
+                                    "monitor": build.monitoring_meta(context), **build.common, **context})
+
         try:
-            for page in build.pages:
-                target = Path(self.output_path) / output_name(page.url)
-                if page.template is None:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_text(page.text(), encoding="utf-8")
-                    continue
-                context = page.context()
-                template = self.get_template(page.template.removesuffix(".html"))
-                # The template sees the shared context and its page's own, not Pelican's settings.
-                writer.write_file(output_name(page.url), template, {}, page=page,
-                                  monitor=build.monitoring_meta(context), **{**build.common, **context})
-            for source, rel in build.files:
-                target = Path(self.output_path) / rel
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(source, target)
-            build.pages_written = sum(1 for page in build.pages if page.template is not None)
+            build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache)
+            build.written.changed |= copy_files(build.files, output, build.previous)
+            build.pages_written = build.written.pages
         except Exception as exc:
             raise PluginError(f"gongkai_portal: 写出页面失败:{exc}") from exc
 

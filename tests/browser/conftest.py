@@ -60,7 +60,7 @@ def portal(tmp_path_factory) -> Portal:
     result = build_site(load_repository(CODE_DIR, now=now), output, now)
     errors = [f"{d.location} {d.code} {d.message}" for d in result.diagnostics if d.severity.value == "error"]
     assert result.ok, "the demo portal must build: " + "; ".join(errors)
-    assert (output / "pagefind" / "pagefind.js").is_file(), "the build wrote no Pagefind bundle"
+    assert (output / "pagefind" / "partitions.json").is_file(), "the build wrote no Pagefind bundle"
 
     handler = functools.partial(QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)

@@ -122,13 +122,15 @@ def test_former_addresses_are_permanent_redirects(nginx):
 
 def test_types_compression_and_caching(nginx):
     _, root = nginx
-    fragment = next((root / "pagefind" / "fragment").glob("*.pf_fragment")).relative_to(root).as_posix()
-    wasm = next((root / "pagefind").glob("wasm.*.pagefind")).relative_to(root).as_posix()  # compressed WebAssembly
+    fragment = next((root / "pagefind").glob("*/fragment/*.pf_fragment")).relative_to(root).as_posix()
+    wasm = next((root / "pagefind").glob("*/wasm.*.pagefind")).relative_to(root).as_posix()  # compressed WebAssembly
     for name in (fragment, wasm):
         response, _ = get(nginx, "/" + name)
         assert response.status == 200 and response.getheader("Content-Type") == "application/octet-stream", name
         assert "public" in response.getheader("Cache-Control") and response.getheader("X-Content-Type-Options")
-    assert get(nginx, "/pagefind/pagefind.js")[0].getheader("Content-Type").startswith("application/javascript")
+    part = next((root / "pagefind").glob("*/pagefind.js")).relative_to(root).as_posix()
+    assert get(nginx, "/" + part)[0].getheader("Content-Type").startswith("application/javascript")
+    assert get(nginx, "/pagefind/partitions.json")[0].getheader("Content-Type").startswith("application/json")
     assert get(nginx, "/data/catalog.jsonld")[0].getheader("Content-Type") == "application/ld+json; charset=utf-8"
     response, body = get(nginx, "/datasets/sj-tjj-czrk/czrk.csv")
     assert response.getheader("Content-Type") == "text/csv; charset=utf-8" and body.startswith(b"year,")

@@ -1,0 +1,161 @@
+"""Writing the planned pages into the staging folder: on every core, and only the bytes that changed.
+
+Each page is rendered on its own (its bytes depend on the plan, never on which process or in
+which order it was rendered), so the pages are dealt out to forked worker processes that share
+the plan. A page whose bytes equal the file the live site already has is hard-linked from it
+instead of written: the previous output is the base of the new one, and the rest of the build
+(search partitions, link check) looks only at what `Written.changed` names.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .. import markdown_render
+from ..addresses import output_name
+from ..markdown_render import HtmlCache
+from ..pages import Page
+
+SMALL_SITE = 400  # pages below which forking costs more than it saves
+
+
+@dataclass
+class Written:
+    pages: int = 0  # pages rendered from templates (feeds and redirects excluded)
+    changed: set[str] = field(default_factory=set)  # output names written afresh: new, or bytes that differ
+    digests: dict[str, str] = field(default_factory=dict)  # output name -> hash of the bytes, searchable pages
+    markdown: dict[str, str] = field(default_factory=dict)  # the conversions this build used
+
+
+class RenderFailed(Exception):
+    """A page could not be rendered: a bug in the theme or the pipeline, named with the page."""
+
+
+def workers() -> int:
+    override = os.environ.get("GONGKAI_WORKERS", "")
+    if override.isdigit() and int(override) > 0:
+        return int(override)
+    return len(os.sched_getaffinity(0))
+
+
+def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
+                cache: HtmlCache | None = None, processes: int | None = None) -> Written:
+    """Render `pages` into `destination`; `previous` is the live output to link unchanged files from."""
+    processes = processes or workers()
+    job = _Job(pages, Path(destination), render, Path(previous) if previous else None, cache)
+    if processes < 2 or len(pages) < SMALL_SITE or "fork" not in multiprocessing.get_all_start_methods():
+        return job.run(0, 1)
+    global _JOB
+    _JOB = job  # inherited by the forked workers, never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.starmap(_run_part, [(k, processes) for k in range(processes)])
+    finally:
+        _JOB = None
+    out = Written()
+    for part in parts:
+        if isinstance(part, str):
+            raise RenderFailed(part)
+        out.pages += part.pages
+        out.changed |= part.changed
+        out.digests.update(part.digests)
+        out.markdown.update(part.markdown)
+    return out
+
+
+_JOB = None
+
+
+def _run_part(k: int, n: int):
+    try:
+        return _JOB.run(k, n)
+    except RenderFailed as exc:
+        return str(exc)  # a message crosses the process boundary whatever the exception held
+
+
+@dataclass
+class _Job:
+    pages: list[Page]
+    destination: Path
+    render: Callable[[Page], str]
+    previous: Path | None
+    cache: HtmlCache | None
+
+    def run(self, k: int, n: int) -> Written:
+        markdown_render.CACHE = self.cache
+        out = Written()
+        made: set[str] = set()
+        try:
+            for page in self.pages[k::n]:
+                name = output_name(page.url)
+                try:
+                    data = (self.render(page) if page.template is not None else page.text()).encode("utf-8")
+                except Exception as exc:
+                    raise RenderFailed(f"{name}:{exc}") from exc
+                if page.template is not None:
+                    out.pages += 1
+                if page.search is not None:
+                    out.digests[name] = hashlib.blake2b(data, digest_size=16).hexdigest()
+                target = self.destination / name
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
+                if not self._link_unchanged(name, data, target):
+                    target.write_bytes(data)
+                    out.changed.add(name)
+        finally:
+            markdown_render.CACHE = None
+        if self.cache is not None:
+            out.markdown = self.cache.used
+        return out
+
+    def _link_unchanged(self, name: str, data: bytes, target: Path) -> bool:
+        if self.previous is None:
+            return False
+        old = self.previous / name
+        try:
+            if old.stat().st_size != len(data) or old.read_bytes() != data:
+                return False
+            os.link(old, target)
+        except OSError:
+            return False  # absent, unreadable, or another file system: write it
+        return True
+
+
+def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path | None) -> set[str]:
+    """Copy the published attachments and media; one identical to the live site's is linked from it.
+    Returns the names copied afresh."""
+    changed = set()
+    for source, rel in files:
+        target = destination / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        old = previous / rel if previous else None
+        if old is not None and _same_file(source, old):
+            try:
+                os.link(old, target)
+                continue
+            except OSError:
+                pass
+        shutil.copyfile(source, target)
+        changed.add(rel)
+    return changed
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if a.stat().st_size != b.stat().st_size:
+            return False
+        with a.open("rb") as fa, b.open("rb") as fb:
+            while True:
+                x, y = fa.read(1 << 20), fb.read(1 << 20)
+                if x != y:
+                    return False
+                if not x:
+                    return True
+    except OSError:
+        return False

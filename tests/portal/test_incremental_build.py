@@ -1,0 +1,177 @@
+"""The incremental build (issue 14): a build on top of the live output — pages, files and search parts
+whose bytes do not change linked from it, only the rest written, indexed and link-checked, Markdown
+taken from the cache — gives byte for byte what a build from nothing gives.
+
+A seeded random sequence of edits to a copy of the demo (edit a body or a title, add, delete and
+rename an item, withdraw one, schedule one, change a dataset's CSV, a template and the site's
+settings) is built after each edit twice: incrementally into one output that lives on, and from
+nothing (no output, no cache) into a fresh one. The two trees must be identical, file for file.
+"""
+from __future__ import annotations
+
+import random
+import re
+import shutil
+
+import pytest
+
+from pipeline.site import run as site_run
+
+from .conftest import DEMO_NOW, build, tree_hash
+
+SEED = 14
+STEPS = 9
+# In parts of about 100 pages (three for the demo), so that one edit leaves some parts unindexed.
+SETTINGS = "search:\n  pages_per_part: 100\n"
+
+
+@pytest.fixture
+def theme(tmp_path, monkeypatch):
+    """A copy of the theme the builds use, so that the test can change a template."""
+    copy = tmp_path / "theme"
+    shutil.copytree(site_run.THEME_DIR, copy)
+    monkeypatch.setattr(site_run, "THEME_DIR", copy)
+    return copy
+
+
+def news_files(root):
+    return sorted((root / "content" / "news").rglob("*.md"))
+
+
+def unlinked_news(root):
+    """News items no other file names (deleting or renaming them breaks no reference)."""
+    text = "\n".join(p.read_text(encoding="utf-8") for p in (root / "content").rglob("*.md"))
+    return [p for p in news_files(root) if text.count(p.stem) == 1]
+
+
+def replace_once(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, (path, old)
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def edit_body(root, rng, theme):
+    path = rng.choice(news_files(root) + sorted((root / "content" / "notices").rglob("*.md")))
+    path.write_text(path.read_text(encoding="utf-8") + f"\n本文于第 {rng.randint(1, 999)} 次修改时补充。\n",
+                    encoding="utf-8")
+    return f"body of {path.stem}"
+
+
+def edit_title(root, rng, theme):
+    path = rng.choice(sorted((root / "content" / "policies").rglob("*.md")))  # interpretations show it too
+    replace_once(path, "title: ", "title: 【修订】")
+    return f"title of {path.stem}"
+
+
+def add_item(root, rng, theme):
+    source = rng.choice(news_files(root))
+    new_id = f"xw-2026-9{rng.randint(100, 999)}"
+    text = source.read_text(encoding="utf-8")
+    text = re.sub(r"^id: .*$", f"id: {new_id}", text, count=1, flags=re.M)
+    text = re.sub(r"^date: .*$", "date: 2026-11-20 10:00", text, count=1, flags=re.M)
+    text = re.sub(r"^title: (.*)$", r"title: \1(续)", text, count=1, flags=re.M)
+    (source.parent / f"{new_id}.md").write_text(text, encoding="utf-8")
+    return f"added {new_id}"
+
+
+def delete_item(root, rng, theme):
+    path = rng.choice(unlinked_news(root))
+    path.unlink()
+    return f"deleted {path.stem}"
+
+
+def rename_item(root, rng, theme):
+    path = rng.choice(unlinked_news(root))
+    new_id = path.stem + "-1"
+    replace_once(path, f"id: {path.stem}", f"id: {new_id}")
+    path.rename(path.with_name(f"{new_id}.md"))
+    return f"renamed {path.stem} to {new_id}"
+
+
+def withdraw_item(root, rng, theme):
+    path = rng.choice([p for p in unlinked_news(root) if "withdrawn:" not in p.read_text(encoding="utf-8")])
+    replace_once(path, "\n---\n", "\nwithdrawn:\n  date: 2026-11-25 10:00\n  reason: 内容已过时。\n---\n")
+    return f"withdrew {path.stem}"
+
+
+def schedule_item(root, rng, theme):
+    path = rng.choice(unlinked_news(root))
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r"^date: .*$", "date: 2026-12-30 09:00", text, count=1, flags=re.M), encoding="utf-8")
+    return f"scheduled {path.stem}"
+
+
+def edit_csv(root, rng, theme):
+    path = root / "content" / "files" / "tjj" / "2026" / "sj-tjj-czrk" / "czrk.csv"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    row = rng.randrange(1, len(lines))
+    cells = lines[row].split(",")
+    cells[-1] = str(int(float(cells[-1])) + 1) if re.fullmatch(r"\d+(\.\d+)?", cells[-1]) else cells[-1]
+    lines[row] = ",".join(cells)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return f"a cell of {path.name}"
+
+
+def edit_template(root, rng, theme):
+    replace_once(theme / "templates" / "base.html", "</footer>", "<!-- 改版 -->\n</footer>")
+    return "base.html"
+
+
+def edit_site(root, rng, theme):
+    replace_once(root / "content" / "governance" / "site.yaml", "name: ", "name: 新")
+    return "site.yaml"
+
+
+EDITS = [edit_body, edit_title, add_item, delete_item, rename_item, withdraw_item, schedule_item, edit_csv,
+         edit_template, edit_site]
+
+
+def test_random_edits_build_incrementally_to_what_a_full_build_gives(demo_root, tmp_path, theme):
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    (work / "content" / "governance" / "settings.yaml").write_text(SETTINGS, encoding="utf-8")
+    live = tmp_path / "live"
+    first = build(work, live, DEMO_NOW)
+    assert first.result.ok and first.result.search_parts == 3
+    rng = random.Random(SEED)
+    # Every kind of edit once, in a seeded order, the cheap ones again in between.
+    plan = rng.sample(EDITS, len(EDITS))
+    plan = plan[:STEPS // 2] + [edit_body] + plan[STEPS // 2:]
+    reused_some = False
+    for step, edit in enumerate(plan):
+        what = edit(work, rng, theme)
+        incremental = build(work, live, DEMO_NOW)
+        fresh_root = tmp_path / f"fresh-{step}"
+        shutil.copytree(work / "content", fresh_root / "content")  # no output and no cache
+        full = build(fresh_root, tmp_path / f"full-{step}", DEMO_NOW)
+        assert incremental.result.ok and full.result.ok, what
+        a, b = tree_hash(live), tree_hash(full.output)
+        differing = sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n))
+        assert not differing, f"after step {step} ({what}) the incremental output differs: {differing[:10]}"
+        assert incremental.result.changed < full.result.changed or edit in (edit_template, edit_site), what
+        reused_some |= len(incremental.result.reindexed) < incremental.result.search_parts
+        shutil.rmtree(fresh_root)
+        shutil.rmtree(full.output)
+    assert reused_some, "no edit left a search part as it was: the parts would save nothing"
+
+
+def test_a_rebuild_with_nothing_changed_writes_nothing_and_indexes_nothing(demo_root, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    before = build(work, tmp_path / "live", DEMO_NOW)
+    again = build(work, tmp_path / "live", DEMO_NOW)
+    assert before.result.ok and again.result.ok
+    assert again.result.reindexed == [] and again.result.search_parts == before.result.search_parts
+    # Pelican copies the theme's static files every time; nothing else is written.
+    assert again.result.changed == 0, again.result.changed
+
+
+def test_a_damaged_cache_is_ignored(demo_root, tmp_path):
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    clean = build(work, tmp_path / "a", DEMO_NOW)
+    cache = work / ".cache" / "gongkai" / "markdown.json"
+    assert cache.is_file()
+    cache.write_text('{"version": "x", "entries": {"a": 1', encoding="utf-8")
+    damaged = build(work, tmp_path / "b", DEMO_NOW)
+    assert damaged.result.ok and tree_hash(clean.output) == tree_hash(damaged.output)
