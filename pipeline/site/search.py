@@ -21,7 +21,7 @@ where), each a complete Pagefind bundle in `pagefind/<part>/`, listed in
 `pagefind/partitions.json`; the search page queries them all and merges the
 results. Pagefind indexes a part
 from a folder of hard links to its pages, so its memory is bounded by the
-largest part, and a part whose pages have exactly the bytes they had in the
+largest part (one part per core at a time), and a part whose pages have exactly the bytes they had in the
 live site (the same fingerprint) is linked from it, not indexed again.
 """
 from __future__ import annotations
@@ -32,11 +32,13 @@ import os
 import shutil
 import subprocess
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 from ..resources import SOURCE_TREE
+from .write_pages import workers
 
 BINARY_IN_NODE_MODULES = Path("node_modules") / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 BUNDLE_DIR = "pagefind"
@@ -95,7 +97,7 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
     bundle = site / BUNDLE_DIR
     bundle.mkdir(parents=True, exist_ok=True)
     before = _previous_fingerprints(previous)
-    result, listed = Indexed(), []
+    result, listed, todo = Indexed(), [], []
     for part in sorted(partitions, key=int):
         names = sorted(partitions[part])
         fingerprint = _fingerprint(binary, [(name, digests[name]) for name in names])
@@ -104,9 +106,13 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
         if old is not None and before.get(part) == fingerprint and old.is_dir() and _link_tree(old, target):
             result.reused.append(part)
         else:
-            _index_part(binary, site, names, target)
-            result.indexed.append(part)
+            todo.append((part, names, target))
         listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint})
+    # Pagefind indexes on one core: one part per core at a time, so memory is bounded by that many parts.
+    with ThreadPoolExecutor(max_workers=max(1, min(workers(), len(todo) or 1))) as pool:
+        for _ in pool.map(lambda job: _index_part(binary, site, job[1], job[2]), todo):
+            pass
+    result.indexed = [part for part, _, _ in todo]
     manifest = {"partitions": listed}
     (bundle / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result

@@ -175,3 +175,26 @@ def test_a_damaged_cache_is_ignored(demo_root, tmp_path):
     cache.write_text('{"version": "x", "entries": {"a": 1', encoding="utf-8")
     damaged = build(work, tmp_path / "b", DEMO_NOW)
     assert damaged.result.ok and tree_hash(clean.output) == tree_hash(damaged.output)
+
+
+def test_a_cache_committed_to_the_repository_is_never_read(demo_root, tmp_path):
+    """Cached conversions go onto pages unsanitised: a `.cache/` that arrives with the content (committed in
+    a merge request) must not be able to put script on the site."""
+    import json
+    import subprocess
+
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    clean = build(work, tmp_path / "a", DEMO_NOW)
+    cache = work / ".cache" / "gongkai" / "markdown.json"
+    data = json.loads(cache.read_text(encoding="utf-8"))
+    data["entries"] = {key: "<script>alert(1)</script>" for key in data["entries"]}
+    cache.write_text(json.dumps(data), encoding="utf-8")
+    git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-f", "content", ".cache"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "with a cache"], check=True)
+    poisoned = build(work, tmp_path / "b", DEMO_NOW)
+    assert poisoned.result.ok
+    assert not [n for n, t in poisoned.all_text().items() if "alert(1)" in t]
+    assert tree_hash(clean.output).keys() == tree_hash(poisoned.output).keys()
