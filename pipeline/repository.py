@@ -4,13 +4,15 @@ from __future__ import annotations
 import copy
 from datetime import datetime
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
+from typing import Collection
 
 import yaml
 
-from .content import ContentFile, Item, LoadError, YamlLimits, parse_item, scan
+from .content import ContentFile, Item, YamlLimits, scan
 from .diagnostics import Diagnostic, Severity
+from .parse_cache import ParseCache
 from .schema import SchemaSet
 from .timeutil import TZ
 from .content_types import GOVERNANCE_FILES, REQUIRED_GOVERNANCE, TYPES
@@ -90,11 +92,17 @@ def find_root(start: Path) -> Path:
 
 
 def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime | None = None, *,
-                    items: bool = True) -> Repository:
+                    items: bool = True, only: Collection[str] | None = None,
+                    cache: ParseCache | None = None, files: list[ContentFile] | None = None) -> Repository:
     """The content repository at `root`, every file read once.
 
     `items=False` reads only the governance files and unit records (site, settings, columns, units): what
     a command needs that looks at something else, such as the built site, and the items only on demand.
+    `only` (repository-relative paths) reads governance, units and registers and, of the other files,
+    only these: the part of the repository `check --changed-since` needs (pipeline.changed_check). Every
+    asset is still listed, so that a reference to a file resolves as in a whole load.
+    Parses come from the parse cache (pipeline.parse_cache) when it holds them; the result is the same.
+    `files`: the `content.scan` of `root` when the caller has just made it (a scan of 10,000 files is not free).
     """
     root = root.resolve()
     if not (root / "content").is_dir():
@@ -102,22 +110,31 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
     repo = Repository(root=root, schemas=schemas or SchemaSet())
     if now is not None:
         repo.now = now
+    cache = cache or ParseCache(root)
     defaults = default_settings()
     repo.settings = copy.deepcopy(defaults)
-    repo.files = list(scan(root))
+    repo.files = list(files) if files is not None else list(scan(root))
+    if only is not None:
+        wanted = set(only)
+        repo.assets = {cf.rel.split("/", 1)[1]: cf for cf in repo.files if cf.kind == "asset"}
+        repo.files = [cf for cf in repo.files if cf.kind in ALWAYS_LOADED or cf.rel in wanted]
     # Governance first: settings.yaml may change the limits the other files are read under.
     governance = [cf for cf in repo.files if cf.kind == "governance"]
     for cf in governance:
-        _load_one(repo, cf, YamlLimits.from_settings(defaults))
+        _load_one(repo, cf, YamlLimits.from_settings(defaults), cache)
     _apply_settings(repo, defaults)
     limits = YamlLimits.from_settings(repo.settings)
     for cf in repo.files:
         if cf.kind != "governance" and (items or cf.kind == "unit"):
-            _load_one(repo, cf, limits)
+            _load_one(repo, cf, limits, cache)
     return repo
 
 
-def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits) -> None:
+# What a partial load (`only`) always reads: every rule may consult the settings, columns, units and registers.
+ALWAYS_LOADED = ("governance", "unit", "register")
+
+
+def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: ParseCache) -> None:
     if cf.kind in ("unknown", "root", "symlink") or cf.path.is_symlink():
         return  # reported by the path rules; nothing is read through a link
     if cf.kind == "asset":
@@ -125,10 +142,9 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits) -> None:
         return
     if cf.path.stat().st_size > item_size_limit(repo.settings):
         return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
-    try:
-        item = parse_item(cf.path.read_bytes(), cf.rel, cf.type, limits)
-    except LoadError as exc:
-        repo.load_diagnostics.append(exc.diagnostic)
+    item = cache.parse(cf.path.read_bytes(), cf.rel, cf.type, limits)
+    if isinstance(item, Diagnostic):
+        repo.load_diagnostics.append(item)
         return
     if cf.kind == "unit":
         repo.unit_records.append(item)
@@ -143,6 +159,12 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits) -> None:
 
 def default_settings() -> dict:
     """The settings every repository starts from (pipeline/defaults.yaml, shipped in the package)."""
+    return copy.deepcopy(_defaults())
+
+
+@lru_cache(maxsize=1)
+def _defaults() -> dict:
+    # Read once per process (a pure-Python parse costs 0.1 s; callers get their own copy to change).
     return yaml.safe_load(DEFAULTS_FILE.read_text(encoding="utf-8"))
 
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Diagnostic, Severity
-from ..rules import Rule, register
+from ..rules import ITEM, REPOSITORY, Rule, register
 
 
 @register
@@ -18,6 +18,13 @@ class CodeownersUpToDate(Rule):
     """
 
     codes = {"GK-OWN-001": "提交的 CODEOWNERS 与名册和内容不一致(请重新生成)"}
+
+    reach = REPOSITORY  # generated from every item and attachment
+
+    def reports_on(self, path, record):
+        from .codeowners import TARGETS
+
+        return path in TARGETS.values()
 
     def check(self, repo):
         from .codeowners import TARGETS, generate
@@ -58,6 +65,11 @@ class RosterReferences(Rule):
 
     codes = {"GK-OWN-002": "审核审批人员名册引用了不存在的人员或单位,或有单位无人审批"}
 
+    reach = REPOSITORY  # the roster against every unit
+
+    def reports_on(self, path, record):
+        return path == "content/governance/roster.yaml"
+
     def check(self, repo):
         from .roster import roster_diagnostics
 
@@ -84,6 +96,8 @@ class UnitFolders(Rule):
     """
 
     codes = {"GK-OWN-003": "条目放在了其他单位的目录中"}
+
+    reach = ITEM
 
     def check(self, repo):
         from ..locations import item_home, unit_folder_of
@@ -113,6 +127,11 @@ class RosterCoversTiers(Rule):
     """
 
     codes = {"GK-OWN-004": "名册无法完成某个审批层级"}
+
+    reach = REPOSITORY  # the roster against every unit
+
+    def reports_on(self, path, record):
+        return path == "content/governance/roster.yaml"
 
     def check(self, repo):
         from .codeowners import unit_folder_need

@@ -5,7 +5,7 @@ from ..catalogue import Catalogue
 from ..diagnostics import Severity
 from ..pages import content_pages, page_names
 from ..pages.redirects import CLAIMED, PAGE, UNSAFE, former_address_claims
-from . import Rule, register
+from . import REPOSITORY, Rule, register
 
 
 @register
@@ -28,6 +28,12 @@ class FormerAddresses(Rule):
         "GK-URL-001": "曾用地址不是本站内的有效路径",
         "GK-URL-002": "曾用地址与本站页面、其他条目的地址或曾用地址冲突",
     }
+
+    reach = REPOSITORY  # every page address of the site, every other claim
+
+    def reports_on(self, path, record):
+        former = record.meta.get("former_urls") if record is not None else None
+        return isinstance(former, list) and bool(former)
 
     def check(self, repo):
         catalogue = Catalogue(repo, repo.now)

@@ -5,7 +5,7 @@ from ..annual_report import DOCUMENT_COLUMNS, PART2, compute, figures_as_of, rep
 from ..diagnostics import Severity
 from ..policy_validity import COUNTED_TYPES
 from ..report_format import cell_value
-from . import Rule, register
+from . import REPOSITORY, Rule, register
 
 ISSUED, REPEALED, IN_FORCE = (DOCUMENT_COLUMNS[k] for k in ("issued", "repealed", "in_force"))
 
@@ -41,6 +41,11 @@ class AnnualReportFigures(Rule):
              "GK-RPT-002": "年度报告现行有效件数与上一年度报告不衔接",
              "GK-RPT-003": "同一单位同一年度有两份年度报告",
              "GK-RPT-004": "年度报告 covers 中的单位不存在"}
+
+    reach = REPOSITORY  # the figures count every policy and dataset of the units covered
+
+    def reports_on(self, path, record):
+        return record is not None and record.type == "report"
 
     def check(self, repo):
         reports = []

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..diagnostics import Severity
 from ..timeutil import parse_day
-from . import Rule, register
+from . import RELATED, Rule, register
 
 
 @register
@@ -24,6 +24,8 @@ class ApplicationRegisters(Rule):
     codes = {"GK-APP-001": "依申请公开台账的单位或年度与所在位置不符",
              "GK-APP-002": "同一件申请在台账中登记了两次",
              "GK-APP-003": "申请的收到日期晚于台账年度"}
+
+    reach = RELATED  # every register (a partial load reads them all)
 
     def check(self, repo):
         seen: dict[tuple, str] = {}  # (unit, number) -> the file that registered it first

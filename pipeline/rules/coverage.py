@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..diagnostics import Severity
 from ..unit_disclosure import covered_by_items, declared_twice, missing_categories
-from . import Rule, register
+from . import REPOSITORY, Rule, register
 
 
 @register
@@ -29,6 +29,11 @@ class CategoryCoverage(Rule):
 
     codes = {"GK-COV-001": "单位在适用的主动公开类别中没有现行内容(警告)",
              "GK-COV-002": "同一公开类别既声明不适用又声明在专门平台公开,或重复声明"}
+
+    reach = REPOSITORY  # a unit's coverage counts every item
+
+    def reports_on(self, path, record):
+        return record is not None and record.type == "unit"
 
     def check(self, repo):
         categories = repo.schemas.category_labels

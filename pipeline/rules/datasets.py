@@ -5,7 +5,7 @@ from ..annual_report import report_use_problem
 from ..datasets import (CONDITIONAL, OPEN, TableError, is_conditional, problems, read_table, resource_path, resources,
                         schema_problem, well_formed)
 from ..diagnostics import Diagnostic, Severity
-from . import Rule, register
+from . import RELATED, Rule, register
 
 KIND_CODES = {"header": "GK-DATA-002", "cell": "GK-DATA-003", "key": "GK-DATA-004"}
 
@@ -47,6 +47,8 @@ class DatasetTables(Rule):
         "GK-DATA-005": "数据集的表结构、图表或年度报告统计口径配置无效",
         "GK-DATA-006": "数据集的开放条件与数据文件不符",
     }
+
+    reach = RELATED  # a data file's findings come from every dataset that uses it
 
     def check(self, repo):
         for item in repo.items:

@@ -6,7 +6,7 @@ import re
 from ..diagnostics import Severity
 from ..relations import published_no_later
 from ..timeutil import parse_when
-from . import Rule, register
+from . import ITEM, Rule, register
 
 DATE_LIKE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$")
 
@@ -43,6 +43,8 @@ class Dates(Rule):
         "GK-DATE-001": "日期不存在(如 2 月 30 日)",
         "GK-DATE-002": "日期先后顺序不可能",
     }
+
+    reach = ITEM
 
     def check(self, repo):
         for item in [*repo.items, *repo.units.values()]:

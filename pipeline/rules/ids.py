@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ..diagnostics import Severity
-from . import Rule, register
+from . import RELATED, Rule, register
 
 
 @register
@@ -20,6 +20,8 @@ class UniqueIds(Rule):
         "GK-ID-001": "条目编号重复",
         "GK-ID-002": "条目编号与文件名不一致",
     }
+
+    reach = RELATED  # every item with the same id
 
     def check(self, repo):
         first = {}

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..diagnostics import Severity
 from ..publication import Status, status
 from ..relations import interpretations_by_policy, published_no_later
-from . import Rule, register
+from . import RELATED, Rule, register
 
 
 @register
@@ -26,6 +26,8 @@ class PolicyInterpretation(Rule):
         "GK-REL-002": "政策解读晚于政策文件发布",
         "GK-REL-003": "政策文件的有效性与替代文件不一致",
     }
+
+    reach = RELATED  # a policy's interpretations; an interpretation's policies and their other interpretations
 
     def check(self, repo):
         required_types = set(repo.settings["interpretation"]["required_doc_types"])

@@ -16,7 +16,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..links import link_targets
 from ..publication import screened_items, shown_fields
 from ..source_positions import is_body, source_position
-from . import Rule, register
+from . import ITEM, Rule, register
 
 DANGER_CODE = "GK-HTML-001"
 RAW_HTML_CODE = "GK-HTML-002"
@@ -140,6 +140,8 @@ class UnsafeMarkup(Rule):
         DANGER_CODE: "危险标记:script/iframe 等标签、事件处理属性、javascript:/data: 地址",
         RAW_HTML_CODE: "正文含允许清单以外的 HTML 标签(应改用 Markdown)",
     }
+
+    reach = ITEM
 
     def check(self, repo) -> Iterator[Diagnostic]:
         allowed = _allowed_tags(repo.settings)

@@ -6,7 +6,7 @@ import os
 from ..diagnostics import Diagnostic, Severity
 from ..files import files_used, unsafe_reason
 from ..content_types import ASSET_DIR, GOVERNANCE_FILES, TYPES_BY_FOLDER, UNIT_FOLDER
-from . import Rule, register
+from . import ITEM, Rule, register
 
 
 @register
@@ -24,6 +24,8 @@ class Paths(Rule):
         "GK-PATH-003": "内容目录中有无法识别的文件",
         "GK-PATH-004": "附件类型不允许",
     }
+
+    reach = ITEM
 
     def check(self, repo):
         limits = repo.settings["limits"]

@@ -8,7 +8,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..publication import screened_items, shown_fields
 from ..scaffold import TEMPLATE_TEXTS
 from ..source_positions import source_position
-from . import Rule, register
+from . import ITEM, Rule, register
 
 CODE = "GK-WORD-002"
 # Markers made of masking characters also mask personal data: Latin X next to digits masks a number
@@ -62,6 +62,8 @@ class Placeholders(Rule):
     """
 
     codes = {CODE: "公开内容含占位文字(模板提示、TODO、待补充、XXX 等)"}
+
+    reach = ITEM
 
     def check(self, repo) -> Iterator[Diagnostic]:
         settings = repo.settings.get("placeholders") if isinstance(repo.settings.get("placeholders"), dict) else {}

@@ -19,7 +19,7 @@ from ..diagnostics import Diagnostic, Severity
 from ..datasets import TableError, read_table, resource_path, resources
 from ..publication import Status, screened_items, shown_fields, status
 from ..source_positions import source_position
-from . import Rule, register
+from . import RELATED, Rule, register
 
 ID_CODE = "GK-PRIV-001"
 MOBILE_CODE = "GK-PRIV-002"
@@ -212,6 +212,8 @@ class PrivacyScreen(Rule):
         CARD_CODE: "公开内容含银行卡号(Luhn 校验通过)",
         MISTYPED_CODE: "公开内容含疑似身份证号码,校验位不符(警告)",
     }
+
+    reach = RELATED  # per item, but a data file is screened through the datasets that use it
 
     def check(self, repo) -> Iterator[Diagnostic]:
         allowed = public_numbers(repo)

@@ -6,7 +6,7 @@ from ..repository import as_list
 from ..files import files_used, unsafe_reason
 from ..links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
 from ..content_types import TYPES
-from . import Rule, register
+from . import RELATED, Rule, register
 
 # metadata key -> type the referenced item must have (None: any type)
 ITEM_KEYS = {"interprets": "policy", "replaced_by": "policy", "related_policies": "policy"}
@@ -39,6 +39,8 @@ class References(Rule):
         "GK-REF-004": "引用的文件不在仓库中",
         "GK-REF-005": "引用的条目类型不对(如解读指向的不是政策文件)",
     }
+
+    reach = RELATED  # the items it names (the first of each id), every asset, units, columns
 
     def check(self, repo):
         by_id = repo.by_id

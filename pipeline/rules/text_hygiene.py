@@ -7,7 +7,7 @@ from typing import Iterator
 
 from ..diagnostics import Diagnostic, Severity
 from ..source_positions import is_body, source_position
-from . import Rule, register
+from . import ITEM, Rule, register
 
 CONTROL_CODE = "GK-TEXT-001"
 INVISIBLE_CODE = "GK-TEXT-002"
@@ -48,6 +48,8 @@ class TextHygiene(Rule):
         CONTROL_CODE: "文字中含 NUL 等控制字符",
         INVISIBLE_CODE: "标题、文号、编号中含双向控制字符或零宽字符(正文中为警告)",
     }
+
+    reach = ITEM
 
     def check(self, repo) -> Iterator[Diagnostic]:
         for item in [*repo.items, *repo.units.values()]:

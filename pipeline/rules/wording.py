@@ -11,7 +11,7 @@ from typing import Iterator
 from ..diagnostics import Diagnostic, Severity
 from ..publication import screened_items, shown_fields
 from ..source_positions import source_position
-from . import Rule, register
+from . import ITEM, Rule, register
 
 CODE = "GK-WORD-001"
 
@@ -77,6 +77,8 @@ class SeriousWording(Rule):
     """
 
     codes = {CODE: "公开内容含严重表述错误(见 wording.yaml)"}
+
+    reach = ITEM
 
     def check(self, repo) -> Iterator[Diagnostic]:
         wording = WordingList(repo.wording)

@@ -121,6 +121,7 @@ def test_pull_request_jobs_check_plan_and_preview(repo, github, tmp_path):
     check = run_job(workflow, "check", repo.root, event=event, github=context, secrets=secrets,
                     artifacts=tmp_path / "artifacts")
     assert check.ok, check.log[-4000:]
+    assert "只检查这些文件" in check.log  # --changed-since the merge base
     summary = (repo.root.parent / ".runner-check/summary.md").read_text(encoding="utf-8")
     assert NEWS_PATH in summary and "梁志明 @yj-liangzhiming" in summary and "市人民政府办公室" not in summary
     [(method, path, body)] = github.writes

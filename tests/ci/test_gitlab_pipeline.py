@@ -54,8 +54,10 @@ def repo(tmp_path_factory):
 
 def test_merge_request_pipeline_reports_on_the_changed_page(repo):
     repo.git("checkout", "-q", "mr-1")
-    code, log = run_pipeline(repo, *MERGE_REQUEST)
+    base = repo.git("merge-base", "main", "mr-1").strip()
+    code, log = run_pipeline(repo, *MERGE_REQUEST, "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}")
     assert code == 0, log[-4000:]
+    assert "只检查这些文件" in log  # the check job checked the change's scope (--changed-since the base)
     for job in ("check", "approval-plan", "preview"):
         assert f"{job} finished" in log or f"{job} " in log
     quality = json.loads(artifact(repo, "check", "gl-code-quality-report.json").read_text(encoding="utf-8"))
