@@ -9,13 +9,17 @@ stale entry can never be read; results are identical with or without the cache.
 
 Entries are pickles written atomically. An entry that cannot be read (truncated, corrupt, from another
 Python) is treated as missing and written again; a cache folder that cannot be written (a read-only
-checkout) just means no cache. `GONGKAI_NO_CACHE=1` turns it off.
+checkout) just means no cache. `GONGKAI_NO_CACHE=1` turns it off. Unpickling can run code, so a cache
+that arrives with the content — anything under `.cache/` tracked by Git, as a merge request could add
+with `git add -f` — turns every cache of the repository off (`committed_cache`); CI keeps the folder
+per branch, and GitLab keeps protected branches' caches apart.
 """
 from __future__ import annotations
 
 import hashlib
 import os
 import pickle
+import subprocess
 import sys
 import tempfile
 from functools import lru_cache
@@ -50,6 +54,21 @@ def enabled() -> bool:
     return os.environ.get("GONGKAI_NO_CACHE", "") in ("", "0")
 
 
+def committed_cache(root: Path) -> bool:
+    """Whether the repository at `root` tracks anything under .cache/ (content must not bring its own cache)."""
+    try:
+        proc = subprocess.run(["git", "-C", str(root), "ls-files", "--", str(CACHE_DIR.parent)],
+                              capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return False  # no git: a plain folder has nothing committed
+    return bool(proc.stdout.strip())
+
+
+def trusted(root: Path) -> bool:
+    """Whether the caches of the repository at `root` may be read and written."""
+    return enabled() and not committed_cache(Path(root).resolve())
+
+
 def read_pickle(path: Path | str):
     """The object pickled at `path`, or None when it is missing or cannot be read for any reason."""
     try:
@@ -81,7 +100,7 @@ class ParseCache:
 
     def __init__(self, root: Path, use: bool | None = None):
         self.folder = os.path.join(root, CACHE_DIR, "parse")
-        self.use = enabled() if use is None else use
+        self.use = trusted(root) if use is None else use
 
     def key(self, data: bytes, rel: str, type_name: str, limits: YamlLimits) -> str:
         digest = hashlib.sha256()

@@ -11,13 +11,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import tempfile
 from pathlib import Path
 
 from ..markdown_render import HtmlCache, converter_version
-
-CACHE_DIR = Path(".cache") / "gongkai"
+from ..parse_cache import CACHE_DIR, trusted
 MARKDOWN_FILE = "markdown.json"
 
 
@@ -27,7 +25,7 @@ def cache_dir(root: Path) -> Path:
 
 def load_markdown(root: Path) -> HtmlCache:
     path = cache_dir(root) / MARKDOWN_FILE
-    if not path.is_file() or _committed(root):
+    if not path.is_file() or not trusted(root):
         return HtmlCache()
     try:
         data = json.loads(path.read_bytes())
@@ -40,18 +38,10 @@ def load_markdown(root: Path) -> HtmlCache:
     return HtmlCache(entries=entries)
 
 
-def _committed(root: Path) -> bool:
-    """Whether the repository tracks anything under .cache/ (content must not bring its own cache)."""
-    try:
-        proc = subprocess.run(["git", "-C", str(root), "ls-files", "--", str(CACHE_DIR)],
-                              capture_output=True, text=True, timeout=60)
-    except (OSError, subprocess.SubprocessError):
-        return False  # no git: a plain folder has nothing committed
-    return bool(proc.stdout.strip())
-
-
 def save_markdown(root: Path, cache: HtmlCache) -> None:
     """Keep what this build used (texts no longer on the site drop out), replacing the file atomically."""
+    if not trusted(root):
+        return
     folder = cache_dir(root)
     tmp = None
     try:
