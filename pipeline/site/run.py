@@ -127,6 +127,8 @@ def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | No
         return None
     planned = {output_name(p.url) for p in build.pages}
     changed = build.written.changed
+    if 2 * len(changed) > len(index.pages):
+        return None  # most pages changed (a template, the site's settings): comparing anchors would cost more
     before = SiteIndex(previous)
     search_bundle = BUNDLE_DIR + "/"  # its files are named by their hashes and linked from no page
     if any(f not in index.files and not f.startswith(search_bundle) for f in before.files):
