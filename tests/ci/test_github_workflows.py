@@ -134,7 +134,7 @@ def test_pull_request_jobs_check_plan_and_preview(repo, github, tmp_path):
     assert preview.outcome("上传到预览站点") == "skipped"  # no PREVIEW_BASE_URL: the artifact is the preview
     page = tmp_path / f"artifacts/preview-pr-1/news/{NEWS_ID}/index.html"
     assert "线上提取“秒批”服务" in page.read_text(encoding="utf-8")
-    assert any((tmp_path / "artifacts/preview-pr-1/pagefind").glob("pagefind*.js"))
+    assert any((tmp_path / "artifacts/preview-pr-1/pagefind").glob("*/pagefind.js"))  # each search part a bundle
     comment = github.writes[-1][2]["body"]
     assert comment.startswith("<!-- gongkai:preview -->") and f"preview/news/{NEWS_ID}/index.html" in comment
 
