@@ -18,6 +18,9 @@ GITLAB_CI = ROOT / ".gitlab-ci.yml"
 WORKFLOWS = sorted((ROOT / ".github/workflows").glob("*.yml"))
 SEPARATORS = {"||", "&&", ";", "|", ">", ">>", "<", "&", "(", ")"}
 PLACEHOLDERS = {"--now": "2026-03-01 09:30", "--mr": "5", "--forge-api": "gitlab"}
+# Unquoted variables the pipeline sets to options or to nothing: the check job's SCOPE is empty on the main
+# branch (the command as written without it) and `--changed-since=<base>` on a merge request (checked here).
+OPTION_LISTS = {"$SCOPE": ["--changed-since=x"]}
 
 
 def gitlab_scripts() -> list[str]:
@@ -53,6 +56,9 @@ def gongkai_commands(scripts: list[str]) -> list[list[str]]:
                         out.append(command)
                     command = None
                 elif command is not None:
+                    if token in OPTION_LISTS:
+                        command.extend(OPTION_LISTS[token])
+                        continue
                     if "$" in token:
                         token = PLACEHOLDERS.get(command[-1] if command else "", "x")
                     command.append(token)
