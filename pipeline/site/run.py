@@ -92,21 +92,30 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
             raise  # a set-up problem the command reports as such
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
-        with stages.stage("linkcheck"):
-            index = SiteIndex(staging)
-            broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output),
-                                 index=index, pages=_pages_to_link_check(index, build, previous))
-        result.diagnostics = result.diagnostics + broken
-        if has_errors(broken):
-            shutil.rmtree(staging, ignore_errors=True)
+        index = SiteIndex(staging)
+        if not link_check_and_swap(repo, staging, output, result, index, _pages_to_link_check(index, build, previous)):
             return result
-        with stages.stage("swap"):
-            _swap(staging, output)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     result.output = output
     return result
+
+
+def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: BuildResult,
+                        index: SiteIndex | None = None, pages: list[str] | None = None) -> bool:
+    """The last step of every build: link-check the staging folder (`pages`, or all), then swap it in.
+    Broken links add their diagnostics to `result`, remove the staging folder and leave output/ as it was."""
+    with result.stages.stage("linkcheck"):
+        broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output),
+                             index=index, pages=pages)
+    result.diagnostics = result.diagnostics + broken
+    if has_errors(broken):
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    with result.stages.stage("swap"):
+        _swap(staging, output)
+    return True
 
 
 def search_partitions(build: SiteBuild) -> dict[str, list[str]]:

@@ -25,7 +25,6 @@ from ..diagnostics import has_errors
 from ..repository import Repository
 from .build_cache import load_markdown, save_markdown
 from .build_plan import SiteBuild, plan_site
-from .linkcheck import check_links
 from .search import BUNDLE_DIR, MANIFEST, index_site, pagefind_binary
 from .stages import Stages
 from .vendor import copy_echarts
@@ -112,7 +111,7 @@ def build_shard(repo: Repository, destination: Path, now: datetime, k: int, n: i
 
 def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Stages | None = None):
     """Assemble shard folders into `output` (swapped in atomically when the merged site's links hold)."""
-    from .run import BuildResult, _display_prefix, _own_hosts, _swap
+    from .run import BuildResult, link_check_and_swap
 
     stages = stages or Stages()
     result = BuildResult(stages=stages)
@@ -139,16 +138,10 @@ def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Sta
             (staging / BUNDLE_DIR).mkdir(exist_ok=True)
             (staging / BUNDLE_DIR / MANIFEST).write_text(
                 json.dumps({"partitions": parts}, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
-        with stages.stage("linkcheck"):
-            broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output))
-        result.diagnostics = broken
-        if has_errors(broken):
-            shutil.rmtree(staging, ignore_errors=True)
-            return result
         result.pages = sum(1 for _ in staging.rglob("*.html"))
         result.search_parts = len(parts)
-        with stages.stage("swap"):
-            _swap(staging, output)
+        if not link_check_and_swap(repo, staging, output, result):
+            return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

@@ -8,6 +8,7 @@ instead of written: the previous output is the base of the new one, and the rest
 """
 from __future__ import annotations
 
+import filecmp
 import hashlib
 import multiprocessing
 import os
@@ -148,14 +149,6 @@ def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path 
 
 def _same_file(a: Path, b: Path) -> bool:
     try:
-        if a.stat().st_size != b.stat().st_size:
-            return False
-        with a.open("rb") as fa, b.open("rb") as fb:
-            while True:
-                x, y = fa.read(1 << 20), fb.read(1 << 20)
-                if x != y:
-                    return False
-                if not x:
-                    return True
+        return filecmp.cmp(a, b, shallow=False)
     except OSError:
         return False

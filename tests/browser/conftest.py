@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import http.server
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -62,14 +63,23 @@ def portal(tmp_path_factory) -> Portal:
     assert result.ok, "the demo portal must build: " + "; ".join(errors)
     assert (output / "pagefind" / "partitions.json").is_file(), "the build wrote no Pagefind bundle"
 
+    with served(output) as portal:
+        yield portal
+
+
+@contextmanager
+def served(output: Path):
+    """A built site served on 127.0.0.1 for as long as the block runs."""
     handler = functools.partial(QuietHandler, directory=str(output))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     host, port = server.server_address[:2]
-    yield Portal(output=output, base=f"http://{host}:{port}")
-    server.shutdown()
-    server.server_close()
+    try:
+        yield Portal(output=output, base=f"http://{host}:{port}")
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -86,6 +96,11 @@ def browser() -> Browser:
 @pytest.fixture
 def page(browser, portal) -> Page:
     """A fresh page in its own context (own localStorage), failing on script errors."""
+    yield from fresh_page(browser, portal)
+
+
+def fresh_page(browser, portal):
+    """The `page` fixture's body, for a fixture serving another built site."""
     context = browser.new_context(base_url=portal.base, viewport={"width": 1280, "height": 900}, locale="zh-CN")
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -8,12 +8,9 @@ place and one query found three pages more (Pagefind's word statistics and prefi
 part). Hence the default of 1,500 pages a part and the settings schema's minimum of 100."""
 from __future__ import annotations
 
-import functools
 import gzip
-import http.server
 import json
 import shutil
-import threading
 from datetime import datetime
 from urllib.parse import quote
 
@@ -25,7 +22,7 @@ from pipeline.site.run import build_site
 from pipeline.repository import load_repository
 from pipeline.timeutil import TZ
 
-from .conftest import CODE_DIR, DEMO_NOW, TIMEOUT_MS, Portal, QuietHandler, result_urls, search, wait_for_search
+from .conftest import CODE_DIR, DEMO_NOW, Portal, fresh_page, result_urls, search, served, wait_for_search
 from .test_search import RECALL_LIST, item_url
 
 PER_PART = 100
@@ -42,25 +39,13 @@ def parted(tmp_path_factory) -> Portal:
     moment = datetime.strptime(DEMO_NOW, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
     result = build_site(load_repository(root, now=moment), output, moment)
     assert result.ok, [d.message for d in result.diagnostics if d.severity.value == "error"]
-    handler = functools.partial(QuietHandler, directory=str(output))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    host, port = server.server_address[:2]
-    yield Portal(output=output, base=f"http://{host}:{port}")
-    server.shutdown()
-    server.server_close()
+    with served(output) as portal:
+        yield portal
 
 
 @pytest.fixture
 def parted_page(browser, parted):
-    context = browser.new_context(base_url=parted.base, viewport={"width": 1280, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors: list[str] = []
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    yield page
-    context.close()
-    assert not errors, f"JavaScript errors: {errors}"
+    yield from fresh_page(browser, parted)
 
 
 def everything(page, query: str, sort: str | None = None) -> tuple[list[str], str]:
