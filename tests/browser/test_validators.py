@@ -109,7 +109,7 @@ def axe_any_page(browser, portal):
 
 
 @pytest.mark.parametrize("url", FAMILIES.values(), ids=FAMILIES.keys())
-def test_page_families_have_no_wcag_aa_violation_of_any_impact(axe_any_page, axe_source, url):
+def test_page_families_have_no_wcag_aa_violation_of_any_impact(axe_any_page, axe_source, url):  # noqa: F811
     response = axe_any_page.goto(url)
     assert response.status == 200, f"{url} is not a page of the demo portal"
     if url.startswith("/search/"):
@@ -119,7 +119,7 @@ def test_page_families_have_no_wcag_aa_violation_of_any_impact(axe_any_page, axe
     assert not violations, f"axe (WCAG 2.1 AA) on {url}:\n{describe(violations)}"
 
 
-def test_axe_flags_a_known_bad_page(axe_any_page, axe_source, portal):
+def test_axe_flags_a_known_bad_page(axe_any_page, axe_source):  # noqa: F811
     axe_any_page.goto("/")
     axe_any_page.evaluate("html => { document.body.innerHTML = html }", '<main><img src="/x.png"><a href="/"></a></main>')
     ids = {v["id"] for v in run_axe_wcag(axe_any_page, axe_source)}
