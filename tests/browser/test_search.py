@@ -1,14 +1,16 @@
 """Chinese search through the real search page, as a citizen uses it (issue 4)."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from .conftest import search
+from .conftest import result_urls, search, wait_for_search
 
 RECALL_LIST = Path(__file__).resolve().parents[1] / "search_recall.yaml"
 CHINESE_TERM = re.compile(r"[\u4e00-\u9fff]{2,6}")
@@ -41,6 +43,18 @@ class UniqueKeyLoader(yaml.SafeLoader):
         if twice:
             raise yaml.constructor.ConstructorError(None, None, f"listed twice: {', '.join(twice)}", node.start_mark)
         return super().construct_mapping(node, deep=deep)
+
+
+def everything(page, query: str, sort: str | None = None) -> tuple[list[str], str]:
+    """All results of a query, pressing 加载更多 until it goes away; and the first status line."""
+    page.goto("/search/?q=" + quote(query) + (f"&sort={sort}" if sort else ""))
+    status = wait_for_search(page)
+    more = page.locator("#search-more")
+    while more.is_visible():
+        shown = page.locator("#search-results li").count()
+        more.click()
+        page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=shown)
+    return result_urls(page), status
 
 
 def result_meta(page) -> list[list[str]]:
@@ -181,3 +195,70 @@ def test_corrected_news_is_found_instead_of_the_withdrawn_one(page, portal):
 def test_unknown_word_says_nothing_was_found(page):
     assert search(page, "量子隧穿") == []
     assert page.inner_text("#search-status").startswith("没有找到")
+
+
+# --- every result within reach --------------------------------------------------------------
+
+
+def test_a_long_result_list_is_reached_to_its_end_with_load_more(page):
+    search(page, "通知")
+    status = page.inner_text("#search-status")
+    total = int(re.match(r"找到 (\d+) 条结果", status).group(1))
+    assert total > 40, f"{total} results: the query should need 加载更多 more than once"
+    assert status == f"找到 {total} 条结果,已显示 20 条。"
+    more = page.locator("#search-more")
+    results = page.locator("#search-results li")
+    while more.is_visible():
+        shown = results.count()
+        assert more.inner_text() == f"加载更多结果(还有 {total - shown} 条)"
+        more.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=shown)
+        assert page.evaluate("() => document.activeElement.getAttribute('href')") == \
+            results.nth(shown).locator("a").get_attribute("href"), "focus moves to the first new result"
+        now = results.count()
+        assert page.inner_text("#search-status") == (f"找到 {total} 条结果。" if now == total
+                                                     else f"找到 {total} 条结果,已显示 {now} 条。")
+    found = result_urls(page)
+    assert len(found) == total == len(set(found))
+    last = results.last.locator("a")
+    last.scroll_into_view_if_needed()
+    assert last.is_visible()
+
+
+# --- the query as typed first ---------------------------------------------------------------
+
+# Queries Pagefind cuts into words (政务 + 公开 …) and for which it ranks, by its score alone, a page with
+# only some of the words above one holding the whole query.
+PHRASE_QUERIES = ["政务公开", "住房公积金", "政务服务中心", "通知"]
+PAGEFIND_ORDER = """async ([q, sort]) => {
+    const pagefind = await import("/pagefind/0/pagefind.js");
+    const found = await pagefind.search(q, sort ? {sort: {date: "desc"}} : {});
+    return Promise.all(found.results.map(async (r) => (await r.data()).url));
+}"""
+
+
+def pagefind_order(page, portal, query: str, by_date: bool = False) -> list[str]:
+    """The results in Pagefind's own order, asked of the demo's index (one part) in the page."""
+    parts = json.loads((portal.output / "pagefind" / "partitions.json").read_text(encoding="utf-8"))["partitions"]
+    assert len(parts) == 1, "the demo's index is one part"
+    return page.evaluate(PAGEFIND_ORDER, [query, by_date])
+
+
+@pytest.mark.parametrize("query", PHRASE_QUERIES)
+def test_results_holding_the_query_as_typed_come_first(page, portal, query):
+    shown, _ = everything(page, query)
+    pagefind = pagefind_order(page, portal, query)
+    whole = {url for url in pagefind if query in indexed_text(portal, url)}
+    partial = [url for url in pagefind if url not in whole]
+    assert partial and any(url in whole for url in pagefind[pagefind.index(partial[0]):]), \
+        f"Pagefind alone ranks every page holding {query} first: the test would prove nothing"
+    assert shown == [url for url in pagefind if url in whole] + partial, \
+        "pages holding the query as typed first, each group in Pagefind's order"
+
+
+def test_the_date_order_is_not_changed_by_the_phrase_ranking(page, portal):
+    shown, _ = everything(page, "政务公开", sort="date")
+    assert shown == pagefind_order(page, portal, "政务公开", by_date=True)
+    days = [parts[-1] for parts in result_meta(page)]
+    assert days == sorted(days, reverse=True)

@@ -12,18 +12,25 @@ import gzip
 import json
 import shutil
 from datetime import datetime
-from urllib.parse import quote
 
 import pytest
 import yaml
 
+from pipeline.repository import load_repository
 from pipeline.search_parts import part_of
 from pipeline.site.run import build_site
-from pipeline.repository import load_repository
 from pipeline.timeutil import TZ
 
-from .conftest import CODE_DIR, DEMO_NOW, Portal, fresh_page, result_urls, search, served, wait_for_search
-from .test_search import RECALL_LIST, item_url
+from .conftest import (
+    CODE_DIR,
+    DEMO_NOW,
+    Portal,
+    fresh_page,
+    search,
+    served,
+    wait_for_search,
+)
+from .test_search import PHRASE_QUERIES, RECALL_LIST, everything, indexed_text, item_url
 
 PER_PART = 100
 QUERIES = ["公积金", "营业执照", "通知", "医疗保险", "政务公开", "行政许可", "养老"]
@@ -46,18 +53,6 @@ def parted(tmp_path_factory) -> Portal:
 @pytest.fixture
 def parted_page(browser, parted):
     yield from fresh_page(browser, parted)
-
-
-def everything(page, query: str, sort: str | None = None) -> tuple[list[str], str]:
-    """All results of a query, pressing 加载更多 until it goes away; and the first status line."""
-    page.goto("/search/?q=" + quote(query) + (f"&sort={sort}" if sort else ""))
-    status = wait_for_search(page)
-    more = page.locator("#search-more")
-    while more.is_visible():
-        shown = page.locator("#search-results li").count()
-        more.click()
-        page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=shown)
-    return result_urls(page), status
 
 
 def manifest(portal) -> list[dict]:
@@ -119,12 +114,12 @@ def test_every_result_is_reachable_with_load_more(parted_page):
 
 def test_load_more_moves_focus_to_the_first_new_result(parted_page):
     search(parted_page, "通知")
-    assert parted_page.inner_text("#search-status").endswith("显示前 20 条。")
+    assert parted_page.inner_text("#search-status").endswith(",已显示 20 条。")
     parted_page.locator("#search-more").click()
     parted_page.wait_for_function("n => document.querySelectorAll('#search-results li').length > n", arg=20)
     focused = parted_page.evaluate("document.activeElement.getAttribute('href')")
     assert focused == parted_page.locator("#search-results li").nth(20).locator("a").get_attribute("href")
-    assert parted_page.inner_text("#search-status").endswith("显示前 40 条。")
+    assert parted_page.inner_text("#search-status").endswith(",已显示 40 条。")
 
 
 def test_recall_list_with_the_index_in_parts(parted, parted_page):
@@ -137,3 +132,14 @@ def test_recall_list_with_the_index_in_parts(parted, parted_page):
         if target not in found[:5]:
             misses.append(f"{term} -> {target} (result {found.index(target) + 1 if target in found else 'none'})")
     assert not misses, misses
+
+
+@pytest.mark.parametrize("query", PHRASE_QUERIES[:2])
+def test_the_query_as_typed_comes_first_across_parts(page, parted_page, portal, query):
+    """Each part's phrase matches lead the merged list: the same pages first as with one part."""
+    whole, _ = everything(page, query)
+    cut, _ = everything(parted_page, query)
+    holding = [url for url in cut if query in indexed_text(portal, url)]
+    assert holding and len(holding) < len(cut)
+    assert cut[:len(holding)] == holding, "a page without the query as typed ranks above one with it"
+    assert set(cut[:len(holding)]) == set(whole[:len(holding)])

@@ -4,16 +4,21 @@
    The index comes in parts (/pagefind/partitions.json), each its own
    Pagefind bundle with the site's word statistics: every part is searched
    and the results merged here, by score, or by publication time when sorted
-   by date (each part sorts its own; the heads are compared). */
+   by date (each part sorts its own; the heads are compared). By relevance,
+   results holding the query as typed come before those holding only some of
+   its words (Pagefind cuts 住房公积金 into 住房 and 公积金 and would otherwise
+   rank 公共租赁住房 among them); Pagefind's order holds within each group.
+   The filters are in the page from the start (search.html) so that nothing
+   moves when Pagefind's values for them arrive. */
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
 const sortSelect = document.getElementById("sort");
-const filterBox = document.getElementById("search-filters");
 const filterSelects = document.getElementById("filter-selects");
+const toggle = document.getElementById("filter-toggle");
+const filterCount = document.getElementById("filter-count");
 const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE_SIZE = 20;
-const FILTER_ORDER = ["类型", "单位", "公开类别", "有效性", "年份"];
 
 let parts = []; // one Pagefind instance per part of the index, newest year first
 let results = null; // the merged results of the current query (a Merged)
@@ -21,6 +26,7 @@ let shownCount = 0;
 let query = 0;
 const selects = {};
 const more = document.getElementById("search-more");
+let loadingMore = false;
 
 function params() {
   return new URLSearchParams(window.location.search);
@@ -45,28 +51,28 @@ function remember() {
 
 function buildFilters(available) {
   const initial = params();
-  const names = Object.keys(available).sort((a, b) => FILTER_ORDER.indexOf(a) - FILTER_ORDER.indexOf(b));
-  for (const name of names) {
-    const id = "filter-" + FILTER_ORDER.indexOf(name);
-    const wrap = document.createElement("div");
-    const label = document.createElement("label");
-    label.htmlFor = id;
-    label.textContent = name;
-    const select = document.createElement("select");
-    select.id = id;
-    select.name = "f-" + name;
-    const all = new Option("全部", "");
-    select.add(all);
+  for (const select of filterSelects.querySelectorAll("select[data-filter]")) {
+    const name = select.dataset.filter;
+    if (!available[name]) {
+      // No page has a value for it (a site without policies has no 有效性): a select offering only 全部 would be noise.
+      select.parentElement.remove();
+      continue;
+    }
     for (const value of Object.keys(available[name]).sort()) {
       select.add(new Option(value + "(" + available[name][value] + ")", value));
     }
     select.value = initial.get("f-" + name) || "";
+    select.disabled = false;
     select.addEventListener("change", run);
-    wrap.append(label, select);
-    filterSelects.append(wrap);
     selects[name] = select;
   }
-  filterBox.hidden = names.length === 0;
+  countFilters();
+}
+
+// The folded panel (on a phone) says on its toggle how many filters narrow the results.
+function countFilters() {
+  const n = Object.keys(chosenFilters()).length;
+  filterCount.textContent = n ? "(已选 " + n + " 项)" : "";
 }
 
 function resultItem(data) {
@@ -90,6 +96,9 @@ function resultItem(data) {
 // 文号 such as 云政规〔2026〕3号, typed with any brackets (〔〕, [], 【】, ()).
 const DOC_NUMBER = /^[\u4e00-\u9fff]{2,}\s*[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d+\s*号$/;
 const DOC_NUMBER_WINDOW = 50;
+// Where Pagefind cut the page's text otherwise than the query (住房公积金管理中心 as 公积 + 金管), its
+// phrase search misses the page: the text itself is read, for the first results only (each is a download).
+const PHRASE_WINDOW = 50;
 
 function bareNumber(text) {
   return text.replace(/[〔〕\[\]［］【】()（）\s]/g, "");
@@ -106,26 +115,48 @@ function mergeFilters(all) {
   return out;
 }
 
-/* The results of all parts as one list, whose entries' data are loaded only when taken. */
+/* The results of all parts as one list, whose entries' data are loaded only when taken.
+   `exact` holds, for each part, the ids of its results that Pagefind's phrase search found. */
 class Merged {
-  constructor(lists, byDate) {
+  constructor(lists, byDate, exact) {
     this.total = lists.reduce((n, l) => n + l.length, 0);
     this.ready = []; // data already taken out of the lists, in order
+    this.place = new WeakMap(); // data -> place in Pagefind's order by score
+    this.phrased = new WeakSet(); // data of the phrase matches
+    this.exactCount = null; // how many phrase matches lead the list; null: not ranked so
     if (byDate) {
       this.lists = lists.map((l) => ({ items: l, at: 0, head: null }));
     } else {
       // Scores compare across parts; ties keep each part's own order.
-      this.flat = lists.flatMap((l, i) => l.map((r, j) => ({ r, i, j })))
-        .sort((a, b) => b.r.score - a.r.score || a.i - b.i || a.j - b.j).map((x) => x.r);
+      const byScore = lists.flatMap((l, i) => l.map((r, j) => ({ r, i, j })))
+        .sort((a, b) => b.r.score - a.r.score || a.i - b.i || a.j - b.j)
+        .map((x, place) => ({ r: x.r, place, exact: Boolean(exact && exact[x.i].has(x.r.id)) }));
+      const phrase = byScore.filter((x) => x.exact);
+      this.flat = phrase.concat(byScore.filter((x) => !x.exact)); // in that order within each group
+      if (exact) { this.exactCount = phrase.length; }
       this.at = 0;
     }
+  }
+
+  /* Moves the results among the first `window` that pass `test` to the front, in the order they
+     had, or in Pagefind's order by score when `scoreOrder`. */
+  async promote(window, test, scoreOrder = false) {
+    const head = await this.take(window);
+    const first = head.filter(test);
+    if (scoreOrder) { first.sort((a, b) => this.place.get(a) - this.place.get(b)); }
+    this.ready = first.concat(head.filter((d) => !first.includes(d)));
   }
 
   async pull(n) {
     if (this.flat) {
       const batch = this.flat.slice(this.at, this.at + n);
       this.at += batch.length;
-      return Promise.all(batch.map((r) => r.data()));
+      return Promise.all(batch.map(async (x) => {
+        const data = await x.r.data();
+        this.place.set(data, x.place);
+        if (x.exact) { this.phrased.add(data); }
+        return data;
+      }));
     }
     const out = [];
     while (out.length < n) {
@@ -149,31 +180,58 @@ class Merged {
   }
 }
 
+/* Pagefind's own phrase search (the query in double quotes) finds the pages holding the words
+   in that order without loading any page's text, so every result is ranked, not only a first few.
+   Not for the date order, and not when the citizen typed quotes: Pagefind searches a phrase already. */
+function wantsPhrase(term, options) {
+  return Boolean(term) && !options.sort && term.length > 1 && !term.includes('"');
+}
+
 async function searchAll(term, options) {
-  const found = await Promise.all(parts.map((p) => p.search(term, options)));
-  return new Merged(found.map((f) => f.results), Boolean(options.sort));
+  const phrase = wantsPhrase(term, options);
+  const found = await Promise.all(parts.map(async (p) => {
+    const [plain, exact] = await Promise.all([
+      p.search(term, options),
+      phrase ? p.search('"' + term + '"', options) : null,
+    ]);
+    return { results: plain.results, exact: new Set(exact ? exact.results.map((r) => r.id) : []) };
+  }));
+  return new Merged(found.map((f) => f.results), Boolean(options.sort), phrase ? found.map((f) => f.exact) : null);
 }
 
 async function showMore() {
-  const next = await results.take(PAGE_SIZE);
-  list.append(...next.map(resultItem));
-  const first = list.children[shownCount];
-  shownCount += next.length;
-  updateStatus();
-  if (first) { first.querySelector("a").focus(); } // keyboard and screen-reader users continue where the new ones start
+  if (loadingMore) { return; } // a second click while the next ones load would take them twice
+  loadingMore = true;
+  const mine = query;
+  more.textContent = "正在加载……";
+  try {
+    const next = await results.take(PAGE_SIZE);
+    if (mine !== query) { return; } // a new search has replaced the list meanwhile
+    list.append(...next.map(resultItem));
+    const first = list.children[shownCount];
+    shownCount += next.length;
+    updateStatus();
+    if (first) { first.querySelector("a").focus(); } // keyboard and screen-reader users continue where the new ones start
+  } finally {
+    loadingMore = false;
+  }
 }
 
+// Short enough for one line on a 360 px phone: a longer status would push the results down as it wraps.
 function updateStatus() {
   const total = results.total;
-  more.hidden = shownCount >= total;
+  const rest = total - shownCount;
+  more.hidden = rest <= 0;
+  more.textContent = "加载更多结果(还有 " + rest + " 条)";
   status.textContent = total === 0
     ? "没有找到相关信息,请换一个关键词,或减少筛选条件。"
-    : "找到 " + total + " 条结果" + (total > shownCount ? ",显示前 " + shownCount + " 条" : "") + "。";
+    : "找到 " + total + " 条结果" + (rest > 0 ? ",已显示 " + shownCount + " 条" : "") + "。";
 }
 
 async function run(event) {
   if (event) { event.preventDefault(); }
   remember();
+  countFilters();
   const mine = ++query;
   const term = input.value.trim();
   const filters = chosenFilters();
@@ -188,12 +246,15 @@ async function run(event) {
   if (sortSelect.value === "date") { options.sort = { date: "desc" }; }
   const found = await searchAll(term || null, options);
   if (mine !== query) { return; } // superseded by a newer query
+  const phraseFound = found.exactCount;
+  if (phraseFound !== null && phraseFound < PHRASE_WINDOW && phraseFound < found.total) {
+    const typed = (d) => found.phrased.has(d) || (d.meta.title || "").includes(term) || (d.content || "").includes(term);
+    await found.promote(PHRASE_WINDOW, typed, true);
+  }
   if (DOC_NUMBER.test(term)) {
     // A document number names one document: put it first, however often other pages cite it.
-    const head = await found.take(DOC_NUMBER_WINDOW);
     const wanted = bareNumber(term);
-    const exact = head.filter((d) => d.meta.doc_number && bareNumber(d.meta.doc_number) === wanted);
-    found.ready = exact.concat(head.filter((d) => !exact.includes(d)));
+    await found.promote(DOC_NUMBER_WINDOW, (d) => d.meta.doc_number && bareNumber(d.meta.doc_number) === wanted);
   }
   if (mine !== query) { return; }
   results = found;
@@ -204,6 +265,11 @@ async function run(event) {
   shownCount = first.length;
   updateStatus();
 }
+
+// Works before Pagefind has loaded (and if it never does): it only folds the panel.
+toggle.addEventListener("click", () => {
+  toggle.setAttribute("aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true"));
+});
 
 async function start() {
   const manifest = await (await fetch("/pagefind/partitions.json")).json();
