@@ -5,6 +5,10 @@ from ..addresses import (DATA, DISCLOSURE, HOME, INTERACTION, NOT_FOUND, POLICY_
                          UNITS, column_url)
 from .page import Page, html_page
 
+# 无障碍服务: what the site offers people who read with a screen reader, a keyboard or large type
+# (linked from every page's header and footer; the aids themselves are a11y.js, served from the site).
+ACCESSIBILITY = "/wza/"
+
 
 def sitemap_sections(catalogue) -> list[dict]:
     return [
@@ -16,12 +20,14 @@ def sitemap_sections(catalogue) -> list[dict]:
         {"name": "政民互动", "url": INTERACTION},
         {"name": "机构设置", "url": UNITS},
         {"name": "数据开放", "url": DATA},
+        {"name": "无障碍服务", "url": ACCESSIBILITY},
     ]
 
 
 def fixed_pages(catalogue) -> list[Page]:
     return [
         html_page(SITEMAP, "sitemap.html", lambda: {"title": "网站地图", "sections": sitemap_sections(catalogue)}),
+        html_page(ACCESSIBILITY, "accessibility.html", lambda: {"title": "无障碍服务"}),
         html_page(NOT_FOUND, "404.html", lambda: {"title": "页面不存在"}),
         # Only the search page runs Pagefind's WebAssembly (its CSP allows it, see pages.common).
         html_page(SEARCH, "search.html", lambda: {"title": "站内搜索", "wasm": True}),

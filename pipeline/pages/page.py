@@ -8,6 +8,7 @@ from ..addresses import listing_page_url
 
 # Dependency keys: what a page's bytes are made from. A change to any of them may change the page.
 SITE = "governance:site"
+SETTINGS = "governance:settings"  # the header's and footer's marks, record links and 12345 entries
 COLUMNS = "governance:columns"
 UNITS = "units"  # the set of units and their names (navigation, unit lists, the footer's host)
 
@@ -58,7 +59,7 @@ class Page:
 def html_page(url: str, template_name: str, make: Callable[[], dict], depends: Iterable[str] = (),
               search: str | None = None) -> Page:
     """A page rendered with a theme template; every such page shows the site's identity and navigation."""
-    common = {SITE, COLUMNS, UNITS, template(template_name), template("base.html"), template("_macros.html")}
+    common = {SITE, SETTINGS, COLUMNS, UNITS, template(template_name), template("base.html"), template("_macros.html")}
     return Page(url, template_name, frozenset(common | set(depends)), make, search)
 
 

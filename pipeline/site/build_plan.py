@@ -17,6 +17,8 @@ from ..catalogue import Catalogue
 from ..files import files_used
 from ..markdown_render import HtmlCache
 from ..pages import Page, site_pages
+from ..pages.shell import page_shell, shell_context
+from ..resources import theme_dir
 from .write_pages import Written
 
 NAV = (
@@ -63,13 +65,17 @@ class SiteBuild:
             out += [("ColumnName", name), ("ColumnType", name)]
         return out
 
+    def page_shell(self, url: str, context: dict) -> dict:
+        """The page's description and error-report address (pipeline.pages.shell decides both)."""
+        return page_shell(self.catalogue, url, context)
+
 
 def common_context(catalogue: Catalogue) -> dict:
     host = catalogue.unit_info(catalogue.site.get("host_unit"))
     contact = next((e.url for e in catalogue.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host.url)
     nav = tuple((name, url) for name, url in NAV if catalogue.has_column(url))
     return {"site": catalogue.site, "host": host, "nav": nav, "csp": CSP, "search_csp": SEARCH_CSP,
-            "contact_url": contact, "platform_name": catalogue.platform_name()}
+            "contact_url": contact, "platform_name": catalogue.platform_name(), "portal": shell_context(catalogue)}
 
 
 def published_files(catalogue: Catalogue) -> list[str]:
@@ -87,4 +93,6 @@ def published_files(catalogue: Catalogue) -> list[str]:
 def plan_site(repo, now: datetime) -> SiteBuild:
     catalogue = Catalogue(repo, now)
     files = [(repo.assets[rel].path, rel) for rel in published_files(catalogue)]
+    # Browsers and crawlers ask for /favicon.ico whatever the page says; the theme's icon answers there.
+    files.append((theme_dir() / "static" / "favicon.ico", "favicon.ico"))
     return SiteBuild(catalogue, site_pages(catalogue), common_context(catalogue), files)

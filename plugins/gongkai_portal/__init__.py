@@ -38,7 +38,8 @@ class PortalGenerator(Generator):
             # The template sees the shared context and its page's own, not Pelican's settings; the
             # two names Pelican's writer adds are kept so that the bytes are what it would write.
             return template.render({"localsiteurl": None, "output_file": output_name(page.url), "page": page,
-                                    "monitor": build.monitoring_meta(context), **build.common, **context})
+                                    "monitor": build.monitoring_meta(context), "shell": build.page_shell(page.url, context),
+                                    **build.common, **context})
 
         try:
             build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache)

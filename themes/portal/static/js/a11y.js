@@ -1,18 +1,27 @@
-/* 适老化 reading aids: text size and high contrast, remembered per browser.
-   Loaded as a file (the Content-Security-Policy forbids inline script). */
+/* 适老化 reading aids: 长者模式, text size and high contrast, remembered per browser.
+   Loaded as a file (the Content-Security-Policy forbids inline script); nothing comes from another host. */
 (function () {
   "use strict";
   var root = document.documentElement;
   var KEY = "gongkai-a11y";
   var MIN = 100, MAX = 200, STEP = 15;
-  var state = { size: 100, contrast: false };
+  // 长者模式 reads at least this large (GB/T 37668 and the MIIT 适老化 rules ask for large type and targets).
+  var ELDER_SIZE = 130;
+  var state = { size: 100, contrast: false, elder: false };
   try { state = Object.assign(state, JSON.parse(localStorage.getItem(KEY) || "{}")); } catch (e) { /* private mode */ }
 
+  function pressed(name, on) {
+    var btn = document.querySelector('[data-a11y="' + name + '"]');
+    if (btn) { btn.setAttribute("aria-pressed", on ? "true" : "false"); }
+  }
+
   function apply() {
-    root.style.fontSize = state.size === 100 ? "" : state.size + "%";
+    var size = state.elder ? Math.max(state.size, ELDER_SIZE) : state.size;
+    root.style.fontSize = size === 100 ? "" : size + "%";
     root.classList.toggle("high-contrast", !!state.contrast);
-    var btn = document.querySelector('[data-a11y="contrast"]');
-    if (btn) { btn.setAttribute("aria-pressed", state.contrast ? "true" : "false"); }
+    root.classList.toggle("elder-mode", !!state.elder);
+    pressed("contrast", state.contrast);
+    pressed("elder", state.elder);
     try { localStorage.setItem(KEY, JSON.stringify(state)); } catch (e) { /* ignore */ }
   }
 
@@ -20,10 +29,13 @@
     var target = event.target.closest ? event.target.closest("[data-a11y]") : null;
     if (!target) { return; }
     var action = target.getAttribute("data-a11y");
-    if (action === "bigger") { state.size = Math.min(MAX, state.size + STEP); }
-    if (action === "smaller") { state.size = Math.max(MIN, state.size - STEP); }
+    var shown = state.elder ? Math.max(state.size, ELDER_SIZE) : state.size;
+    if (action === "bigger") { state.size = Math.min(MAX, shown + STEP); }
+    if (action === "smaller") { state.size = Math.max(MIN, shown - STEP); }
     if (action === "contrast") { state.contrast = !state.contrast; }
-    if (action === "reset") { state = { size: 100, contrast: false }; }
+    if (action === "elder") { state.elder = !state.elder; }
+    if (action === "reset") { state = { size: 100, contrast: false, elder: false }; }
+    if (state.elder && state.size < ELDER_SIZE && action === "smaller") { state.elder = false; }
     apply();
   });
   apply();
