@@ -10,15 +10,18 @@ diagnostic and the scan goes on, so cross-item rules still see the rest.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
 import yaml
 
 from .diagnostics import Diagnostic, Severity
+from .resources import schema_dir
 from .content_types import ASSET_DIR, GOVERNANCE_DIR, GOVERNANCE_FILES, REGISTER_DIR, TYPES_BY_FOLDER, UNIT_FOLDER
 
 Pointer = tuple  # path of keys/indices into an item's metadata
@@ -287,23 +290,88 @@ def parse_yaml(text: str, rel: str, line_offset: int = 0, limits: YamlLimits | N
         _walk(node, key_lines, value_lines, line_offset, rel, limits)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = (mark.line + 1 + line_offset) if mark else line_offset + 1
-        col = (mark.column + 1) if mark else 0
-        problem = exc.problem or exc.context or "无法解析"
-        raise LoadError(Diagnostic(
-            rel, line, col, "GK-YAML-001", Severity.ERROR,
-            f"YAML 语法错误:{problem}。请检查缩进、冒号后的空格和引号是否成对。",
-        )) from None
-    except yaml.YAMLError as exc:
+        line, col, message = _yaml_syntax(exc, text)
+        raise LoadError(Diagnostic(rel, line + 1 + line_offset, col + 1, "GK-YAML-001", Severity.ERROR,
+                                   f"YAML 语法错误:{message}")) from None
+    except yaml.YAMLError:
         raise LoadError(Diagnostic(rel, line_offset + 1, 0, "GK-YAML-001", Severity.ERROR,
-                                   f"YAML 语法错误:{exc}")) from None
+                                   "YAML 语法错误:请检查缩进(只用空格)、冒号后的空格和引号是否成对。")) from None
     except (RecursionError, MemoryError):
         # The bounds above should make this unreachable; if not, the file is still only a diagnostic.
         raise refuse("GK-YAML-006", line_offset + 1, "YAML 结构过深或过大,无法读取。请检查是否误粘贴了数据。") from None
     finally:
         loader.dispose()
     return data, key_lines, value_lines
+
+
+def _yaml_syntax(exc: yaml.MarkedYAMLError, text: str) -> tuple[int, int, str]:
+    """(line, column, message) of a YAML syntax error, at the line the editor got wrong, in Chinese.
+
+    PyYAML often notices a fault on the line after it (a key without a colon is found when the next
+    line begins) and says so in English; its `context_mark` points at where the faulty construct began.
+    """
+    lines = text.split("\n")
+    problem = exc.problem or ""
+    context = exc.context or ""
+    mark, context_mark = exc.problem_mark, exc.context_mark
+
+    def at(m):
+        return (m.line, m.column) if m is not None else (0, 0)
+
+    def quote(index: int) -> str:
+        source = lines[index].strip() if 0 <= index < len(lines) else ""
+        return f"「{source[:60]}{'…' if len(source) > 60 else ''}」" if source else "这一行"
+
+    line, col = at(mark)
+    tabbed = next((i for i, source in enumerate(lines[:line + 1]) if "\t" in source[:len(source) - len(source.lstrip())]), None)
+    if tabbed is not None or "tab character" in problem:
+        line = tabbed if tabbed is not None else line
+        return line, 0, f"{quote(line)}用了制表符(Tab)缩进:YAML 只能用空格缩进,请把 Tab 换成空格。"
+    if "could not find expected ':'" in problem and context_mark is not None:
+        line, col = at(context_mark)
+        source = lines[line].strip() if line < len(lines) else ""
+        if "：" in source:
+            fixed = source.replace("：", ": ", 1).replace(":  ", ": ", 1)
+            return line, col, f"{quote(line)}用了中文冒号「：」:字段名后要写英文冒号和一个空格,如「{fixed}」。"
+        if re.match(r"^[^\s:]+:\S", source):
+            fixed = source.replace(":", ": ", 1)
+            return line, col, f"{quote(line)}的冒号后缺少空格:字段名后要写英文冒号和一个空格,如「{fixed}」。"
+        key, _, rest = source.partition(" ")
+        fixed = f"{key}: {rest.strip()}" if rest.strip() else f"{key}: 值"
+        return line, col, f"{quote(line)}缺少冒号:字段名后要写英文冒号和一个空格,如「{fixed}」。"
+    if "mapping values are not allowed" in problem:
+        source = lines[line] if line < len(lines) else ""
+        before = source[:col]
+        if ": " in before or before.rstrip().endswith(":"):
+            key = before.split(":", 1)[0].strip()
+            value = source.split(":", 1)[1].strip() if ":" in source else ""
+            return line, col, (f"{quote(line)}的值中有「: 」(冒号加空格),会被当作又一个字段:"
+                               f"请给整个值加上引号,如「{key}: \"{value}\"」。")
+        return line, col, f"{quote(line)}的缩进不对:它比上一行缩进得多,但上一行不是可以展开的字段。请与上一行的字段左对齐。"
+    if "end of stream" in problem and "quoted scalar" in context and context_mark is not None:
+        line, col = at(context_mark)
+        return line, col, f"{quote(line)}中的引号没有配对:请在值的末尾补上引号,或去掉开头的引号。"
+    if "expected '-' indicator" in problem:
+        return line, col, f"{quote(line)}的缩进与上面的列表项不一致:同一项的各字段要左对齐。"
+    if "expected ',' or ']'" in problem or "expected ',' or '}'" in problem:
+        bracket = "]" if "]" in problem else "}"
+        if context_mark is not None:
+            line, col = at(context_mark)
+        return line, col, f"{quote(line)}的括号没有配对:请补上「{bracket}」,或把值写成不带括号的文字。"
+    if "did not find expected key" in problem:
+        source = lines[line] if line < len(lines) else ""
+        if source[:col].count('"') >= 2 or source[:col].count("'") >= 2:
+            return line, col, f"{quote(line)}在引号结束后还有文字:请把整个值放在一对引号之内。"
+        return line, col, f"{quote(line)}的缩进不对:同一级的字段要左对齐,列表项「- 」要比所属字段多缩进两个空格。"
+    if "undefined alias" in problem or "cannot start any token" in problem or "unknown escape" in problem:
+        source = lines[line] if line < len(lines) else ""
+        char = source[col:col + 1] if col < len(source) else ""
+        if "unknown escape" in problem:
+            return line, col, f"{quote(line)}的双引号中有反斜杠「\\」:请写成「\\\\」,或改用单引号。"
+        key, _, value = source.partition(":")
+        return line, col, (f"{quote(line)}的值以「{char}」开头,YAML 会把它当作特殊符号:"
+                           f"请给值加上引号,如「{key.strip()}: \"{value.strip()}\"」。")
+    return line, col, f"{quote(line)}有 YAML 语法错误:请检查缩进(只用空格)、冒号后的空格和引号是否成对。"
 
 
 def _count_nodes(text: str, rel: str, offset: int, limits: YamlLimits) -> None:
@@ -426,9 +494,49 @@ def parse_item(data: bytes, rel: str, type_name: str, limits: YamlLimits | None 
     if not isinstance(meta, dict):
         raise LoadError(Diagnostic(rel, first_line, 0, "GK-YAML-004", Severity.ERROR,
                                    "文件内容应是「字段: 值」的形式(YAML 映射),不能是列表或单个值。"))
+    canonical_categories(meta, type_name)
     item_id = meta.get("id") if isinstance(meta.get("id"), str) else stem
     return Item(id=item_id, type=type_name, path=rel, meta=meta, body=body, body_line=body_line,
                 key_lines=key_lines, value_lines=value_lines, first_line=first_line, meta_lines=meta_lines)
+
+
+# --- disclosure categories ---------------------------------------------------------
+
+def category_names(definition: dict) -> dict[str, str]:
+    """Code, full label and short label of each disclosure category -> the code (defs.schema.json)."""
+    names = {code: code for code in definition["enum"]}
+    for labels in (definition.get("x-labels", {}), definition.get("x-short-labels", {})):
+        names.update({label: code for code, label in labels.items()})
+    return names
+
+
+@lru_cache(maxsize=1)
+def _category_names() -> dict[str, str]:
+    defs = json.loads((schema_dir() / "defs.schema.json").read_text(encoding="utf-8"))
+    return category_names(defs["$defs"]["disclosure_category"])
+
+
+def canonical_categories(meta: dict, type_name: str) -> None:
+    """Write every disclosure category as its code, whichever of its names the editor used.
+
+    Editors may write 规章和规范性文件 (or the full name of Article 12) where the schema's code is
+    `regulations`; done once here, where every file is read, so check, build and audit all see the
+    code. A name that is no category stays as written, for the schema check to explain.
+    """
+    names = _category_names()
+
+    def fix(mapping, key):
+        value = mapping.get(key)
+        if isinstance(value, str) and value in names:
+            mapping[key] = names[value]
+
+    fix(meta, "disclosure_category")
+    if type_name == "unit":
+        for key in ("not_applicable", "published_elsewhere"):
+            entries = meta.get(key)
+            for entry in entries if isinstance(entries, list) else ():
+                if isinstance(entry, dict):
+                    fix(entry, "category")
 
 
 def classify_path(rel: str) -> tuple[str, str | None]:

@@ -6,7 +6,7 @@ text, JSON, JUnit and so on. Rules never print.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import Enum
 
 
@@ -35,13 +35,20 @@ class Diagnostic:
     code: str
     severity: Severity
     message: str
+    # What to do about it at length, when the one-line message cannot say it all: shown by
+    # `gongkai check --verbose`, the JSON report and the audit, not in the merge-request comment.
+    detail: str = field(default="", compare=False)
 
     @property
     def location(self) -> str:
         return format_location(self.path, self.line, self.col)
 
+    @property
+    def full_message(self) -> str:
+        return f"{self.message}{self.detail}" if self.detail else self.message
+
     def as_dict(self) -> dict:
-        return {
+        out = {
             "code": self.code,
             "severity": self.severity.value,
             "path": self.path,
@@ -49,6 +56,9 @@ class Diagnostic:
             "col": self.col,
             "message": self.message,
         }
+        if self.detail:
+            out["detail"] = self.detail
+        return out
 
 
 def format_location(path: str, line: int = 0, col: int = 0) -> str:

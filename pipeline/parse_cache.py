@@ -29,6 +29,7 @@ import yaml
 
 from .content import Item, LoadError, YamlLimits, parse_item
 from .diagnostics import Diagnostic
+from .resources import schema_dir
 
 CACHE_DIR = Path(".cache") / "gongkai"
 PACKAGE = Path(__file__).resolve().parent
@@ -47,6 +48,8 @@ def code_fingerprint() -> str:
         if path.suffix in (".py", ".yaml") and path.is_file():
             digest.update(path.relative_to(PACKAGE).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
+    # The loader writes disclosure categories as their codes, from the names in the shared schema.
+    digest.update((schema_dir() / "defs.schema.json").read_bytes())
     return digest.hexdigest()
 
 

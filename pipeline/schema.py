@@ -7,6 +7,7 @@ set must never silently accept content).
 from __future__ import annotations
 
 import copy
+import difflib
 import json
 import re
 from functools import cached_property, lru_cache
@@ -16,7 +17,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.exceptions import Unresolvable
 
-from .content import Item
+from .content import Item, category_names
 from .diagnostics import Diagnostic, Severity
 from .resources import schema_dir
 
@@ -54,6 +55,7 @@ class SchemaSet:
             resources.append((schema["$id"], Resource.from_contents(schema)))
         self.registry = Registry().with_resources(resources)
         self._validators: dict[str, Draft202012Validator] = {}
+        self._compiled: dict[str, dict] = {}
         self._check_refs()
 
     def _check_refs(self):
@@ -80,6 +82,8 @@ class SchemaSet:
         `unevaluatedProperties` (which together cost ~80% of a 10,000-item
         check). The files under schemas/ stay the one source of truth.
         """
+        if name in self._compiled:
+            return self._compiled[name]
         source = self.schemas[name]
         schema = self._inline(copy.deepcopy(source), source.get("$defs", {}))
         parts = schema.get("allOf", [])
@@ -90,6 +94,7 @@ class SchemaSet:
             del schema["unevaluatedProperties"]
             schema["additionalProperties"] = False
         schema.pop("examples", None)
+        self._compiled[name] = schema
         return schema
 
     def _inline(self, node, local: dict):
@@ -123,27 +128,17 @@ class SchemaSet:
     def category_short_labels(self) -> dict[str, str]:
         return self.defs["disclosure_category"]["x-short-labels"]
 
-    def titles(self, name: str) -> dict[str, str]:
-        """Key -> Chinese title, for the keys a type may carry (its own and the common ones)."""
-        out = {}
-        for props in (self.defs["common"]["properties"], self.schemas[name].get("properties", {})):
-            for key, sub in props.items():
-                out[key] = sub.get("title") or self._ref_title(sub) or key
-        return out
-
-    def _ref_title(self, sub: dict) -> str | None:
-        ref = sub.get("$ref", "")
-        if "#/$defs/" in ref:
-            return self.defs.get(ref.rsplit("/", 1)[-1], {}).get("title")
-        return None
+    @cached_property
+    def category_names(self) -> dict[str, str]:
+        """Every name an editor may write for a disclosure category (code, full or short label) -> its code."""
+        return category_names(self.defs["disclosure_category"])
 
     def validate(self, item: Item, name: str | None = None) -> list[Diagnostic]:
         name = name or item.type
-        titles = self.titles(name)
-        out = []
-        for error in self.validator(name).iter_errors(item.meta):
-            out.extend(_explain(item, error, titles))
-        return sorted(set(out))
+        errors = list(self.validator(name).iter_errors(item.meta))
+        if not errors:
+            return []
+        return sorted(set(_Explainer(self, name, item).explain(errors)))
 
 
 def _refs(node):
@@ -158,80 +153,286 @@ def _refs(node):
             yield from _refs(value)
 
 
-def _name(pointer, titles) -> str:
-    if not pointer:
-        return "条目"
-    parts = []
-    for part in pointer:
-        if isinstance(part, int):
-            parts.append(f"第 {part + 1} 项")
+# --- messages ------------------------------------------------------------------------------------
+# Every schema failure becomes one sentence an editor can act on: which field (its key and its Chinese
+# name), what is wrong, and a correct value taken from the schema's `examples`. Never a regular
+# expression, a JSON pointer or jsonschema's English.
+
+_QUOTED = re.compile(r"'([^']+)'")
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+# When one value breaks several constraints, the first of these explains it best.
+_VALUE_ORDER = ("type", "enum", "const", "anyOf", "pattern", "format", "minLength", "minItems",
+                "minimum", "maximum", "uniqueItems")
+_TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
+               "array": "列表(每项一行,以「- 」开头)", "object": "字段映射(下一行缩进写「字段: 值」)",
+               "null": "空值"}
+_FORMAT_NAMES = {"email": "电子邮箱地址", "date": "日期", "uri": "网址"}
+LONG_CHOICE_LIST = 15  # more choices than this: suggest the closest instead of listing them all
+
+
+def is_empty(value) -> bool:
+    """What an editor left unfilled: `key:` with nothing after it, `""`, or `[]`."""
+    return value is None or value == "" or value == []
+
+
+def _parts(node: dict):
+    """The node and the parts it is made of (`allOf`), where properties, titles and examples live."""
+    yield node
+    for part in node.get("allOf", []):
+        if isinstance(part, dict):
+            yield from _parts(part)
+
+
+def _child(node: dict | None, step) -> dict | None:
+    if not isinstance(node, dict):
+        return None
+    for part in _parts(node):
+        if isinstance(step, int):
+            if isinstance(part.get("items"), dict):
+                return part["items"]
         else:
-            parts.append(f"「{part}」")
-    head = pointer[0]
-    title = titles.get(head) if isinstance(head, str) else None
-    label = "".join(parts)
-    if title and title != head and len(pointer) == 1:
-        label += f"({title})"
-    return "字段" + label
+            props = part.get("properties") or {}
+            if step in props:
+                return props[step]
+            extra = part.get("additionalProperties")
+            if isinstance(extra, dict):
+                return extra
+    return None
 
 
-_UNEXPECTED = re.compile(r"'([^']+)'")
+def _first(node: dict | None, key: str):
+    for part in _parts(node) if isinstance(node, dict) else ():
+        if part.get(key) not in (None, []):
+            return part[key]
+    return None
 
 
-def _explain(item: Item, error, titles) -> list[Diagnostic]:
-    """Turn one jsonschema error into diagnostics in Chinese, located at the failing key."""
-    pointer = tuple(error.absolute_path)
-    kind = error.validator
-    where = _name(pointer, titles)
+def _closest(value: str, names: list[str]) -> list[str]:
+    """The choice an editor most likely meant: one that contains what they wrote (规章 → 规章和规范性文件),
+    else the most similar."""
+    containing = [name for name in names if value and value in name]
+    if containing:
+        return [min(containing, key=len)]
+    return difflib.get_close_matches(value, names, n=1, cutoff=0.3)
 
-    def diag(code, message, at=pointer):
-        return Diagnostic(item.path, item.line_of(*at), 0, code, Severity.ERROR, message)
 
-    if kind == "required":
-        missing = _UNEXPECTED.findall(error.message)[:1] or ["?"]
-        key = missing[0]
-        label = titles.get(key, key)
-        owner = "" if not pointer else f"{where}中"
-        return [diag("GK-SCH-001", f"{owner}缺少必填字段「{key}」({label})。")]
-    if kind in ("unevaluatedProperties", "additionalProperties"):
-        # A known key whose value failed validation is not "evaluated" either; report only
-        # keys the type really lacks (the bad value has its own GK-SCH-003).
-        known = titles if not pointer else {}
-        keys = [k for k in _UNEXPECTED.findall(error.message) if k in (error.instance or {}) and k not in known]
-        if not keys:
-            return []
-        return [diag("GK-SCH-002", f"未知字段「{key}」:本类型没有这个字段,请检查拼写(可用字段见 schemas/{item.type}.schema.json)。",
-                     pointer + (key,)) for key in keys or ["?"]]
-    if kind == "enum":
-        allowed = "、".join(str(v) for v in error.validator_value)
-        return [diag("GK-SCH-003", f"{where}的值「{error.instance}」不在允许范围内,应为其中之一:{allowed}。")]
-    if kind == "const":
-        return [diag("GK-SCH-003", f"{where}的值应为「{error.validator_value}」。")]
-    if kind == "type":
-        expected = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
-                    "array": "列表(每项以 - 开头)", "object": "字段映射", "null": "空值"}
-        wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
-        names = "或".join(expected.get(w, w) for w in wanted)
-        hint = ";日期请写成 2026-03-01 这样的文字" if "string" in wanted else ""
-        return [diag("GK-SCH-003", f"{where}应为{names}{hint}。")]
-    if kind == "pattern":
-        description = (error.schema.get("description") or "").strip()
-        hint = {
-            "^[0-9]{4}-[0-9]{2}-[0-9]{2}$": "日期应写成 YYYY-MM-DD,例如 2026-03-01",
-            "^[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2}(:[0-9]{2})?)?$": "应写成 2026-03-01 或 2026-03-01 09:30",
-            "^[a-z0-9][a-z0-9-]{1,79}$": "编号只能由小写字母、数字和连字符组成",
-            "^https?://[^\\s]+$": "应是以 http:// 或 https:// 开头的完整网址",
-        }.get(error.validator_value, description or f"应符合格式 {error.validator_value}")
-        return [diag("GK-SCH-003", f"{where}的值「{error.instance}」格式不对:{hint}。")]
-    if kind == "minItems":
-        return [diag("GK-SCH-003", f"{where}至少需要 {error.validator_value} 项。")]
-    if kind == "minLength":
-        return [diag("GK-SCH-003", f"{where}不能为空。")]
-    if kind in ("minimum", "maximum"):
-        word = "不能小于" if kind == "minimum" else "不能大于"
-        return [diag("GK-SCH-003", f"{where}{word} {error.validator_value}。")]
-    if kind == "uniqueItems":
-        return [diag("GK-SCH-003", f"{where}中有重复的项。")]
-    if kind == "format":
-        return [diag("GK-SCH-003", f"{where}的值「{error.instance}」不是有效的 {error.validator_value} 格式。")]
-    return [diag("GK-SCH-003", f"{where}不符合要求:{error.message}")]
+def _yaml_value(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (str, int, float)):
+        return str(value)
+    import yaml
+
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=True, width=10_000).strip()
+
+
+class _Explainer:
+    """The messages for one item's schema errors, with the type's schema at hand for names and examples."""
+
+    def __init__(self, schemas: "SchemaSet", name: str, item: Item):
+        self.schemas, self.name, self.item = schemas, name, item
+        self.schema = schemas.compiled(name)
+        self.sample = (schemas.schemas[name].get("examples") or [{}])[0]
+        category = schemas.defs["disclosure_category"]
+        self.category_enum = list(category["enum"])
+        self.category_short = category.get("x-short-labels", {})
+
+    # names and examples
+
+    def node(self, pointer) -> dict | None:
+        node = self.schema
+        for step in pointer:
+            node = _child(node, step)
+        return node
+
+    def label(self, pointer) -> str:
+        """「materials」(申请材料)第 1 项的「name」(材料名称): each key with its Chinese name."""
+        if not pointer:
+            return "本条目"
+        out, node = "", self.schema
+        for index, step in enumerate(pointer):
+            node = _child(node, step)
+            if isinstance(step, int):
+                out += f"第 {step + 1} 项"
+                continue
+            title = _first(node, "title")
+            named = f"「{step}」" + (f"({title})" if title and title != step and not _CJK.search(step) else "")
+            out += ("的" if index else "") + named
+        return out
+
+    def example(self, pointer):
+        """A correct value for the field at `pointer`: its schema's examples, else the type's example."""
+        node = self.node(pointer)
+        value = _first(node, "examples")
+        if value is not None:
+            return value[0]
+        value = self.sample
+        for step in pointer:
+            if isinstance(step, int):
+                value = value[0] if isinstance(value, list) and value else None
+            else:
+                value = value.get(step) if isinstance(value, dict) else None
+            if value is None:
+                break
+        if value is not None:
+            return self.show(value, node)
+        choices = _first(node, "enum")
+        if choices:
+            return self.show(choices[0], node)
+        const = _first(node, "const")
+        return const
+
+    def show(self, value, node=None):
+        """A value as an editor writes it: a disclosure category by its Chinese name."""
+        if isinstance(value, str) and value in self.category_short and self.is_category(node):
+            return self.category_short[value]
+        return value
+
+    def is_category(self, node) -> bool:
+        return _first(node, "enum") == self.category_enum
+
+    def sample_line(self, pointer) -> str:
+        value = self.example(pointer)
+        if value is None:
+            return ""
+        key = next((step for step in reversed(pointer) if isinstance(step, str)), None)
+        if key is None or isinstance(pointer[-1], int):
+            return f"如「{_yaml_value(value)}」"
+        return f"如「{key}: {_yaml_value(value)}」"
+
+    # diagnostics
+
+    def diag(self, code: str, message: str, pointer) -> Diagnostic:
+        return Diagnostic(self.item.path, self.item.line_of(*pointer), 0, code, Severity.ERROR, message)
+
+    def explain(self, errors) -> list[Diagnostic]:
+        out, by_value = [], {}
+        for error in errors:
+            pointer = tuple(error.absolute_path)
+            if error.validator == "required":
+                out.extend(self.missing(error, pointer))
+            elif error.validator in ("unevaluatedProperties", "additionalProperties"):
+                out.extend(self.unknown(error, pointer))
+            else:
+                by_value.setdefault(pointer, []).append(error)
+        for pointer, found in by_value.items():
+            # One value, one message: an empty `subject:` is "未填写", not a type error plus an enum list.
+            found.sort(key=lambda e: _VALUE_ORDER.index(e.validator) if e.validator in _VALUE_ORDER else 99)
+            out.append(self.diag("GK-SCH-003", self.wrong_value(found[0], pointer), pointer))
+        return out
+
+    def missing(self, error, pointer):
+        keys = _QUOTED.findall(error.message)[:1] or ["?"]
+        key = keys[0]
+        where = "" if not pointer else f"{self.label(pointer)}中"
+        example = self.sample_line(pointer + (key,))
+        add = f"请添加这一行,{example}。" if example else "请添加这个字段。"
+        because = self.condition(error)
+        label = self.label(pointer + (key,))
+        head = f"{because}必须填写{label}" if because else f"{where}缺少必填字段{label}"
+        return [self.diag("GK-SCH-001", f"{head}。{add}", pointer)]
+
+    def condition(self, error) -> str:
+        """Why a conditional field is required: the `if` it hangs on (`validity: 已修订` needs `validity_date`)."""
+        path = list(error.schema_path)
+        if "then" not in path:
+            return ""
+        condition = self.schema
+        for step in path[:path.index("then")]:
+            condition = condition[step]
+        condition = condition.get("if", {}) if isinstance(condition, dict) else {}
+        for key, sub in (condition.get("properties") or {}).items():
+            value = self.item.meta.get(key)
+            if value is not None and isinstance(sub, dict) and ("const" in sub or "enum" in sub):
+                return f"{self.label((key,))}为「{_yaml_value(value)}」时"
+        for key in condition.get("required", []):
+            if key in self.item.meta:
+                return f"填写了{self.label((key,))}时"
+        return ""
+
+    def unknown(self, error, pointer):
+        instance = error.instance if isinstance(error.instance, dict) else {}
+        node = self.node(pointer)
+        known = {}
+        for part in _parts(node) if node else ():
+            known.update(part.get("properties") or {})
+        keys = [k for k in _QUOTED.findall(error.message) if k in instance and k not in known]
+        out = []
+        for key in keys:
+            guess = difflib.get_close_matches(key, list(known), n=1, cutoff=0.6)
+            if guess:
+                hint = f"是不是{self.label(pointer + (guess[0],))}?请改正拼写。"
+            else:
+                owner = self.schemas.schemas[self.name].get("title", "本类型") if not pointer else self.label(pointer)
+                hint = f"{owner}没有这个字段,请检查拼写,或删去这一行。"
+            out.append(self.diag("GK-SCH-002", f"未知字段「{key}」:{hint}", pointer + (key,)))
+        return out
+
+    def wrong_value(self, error, pointer) -> str:
+        where, value, kind = self.label(pointer), error.instance, error.validator
+        node = self.node(pointer) or error.schema
+        example = self.sample_line(pointer)
+        write = f"应写成这样:{example[1:]}" if example else ""
+        if is_empty(value):
+            required = self.required(pointer)
+            if required or not example:
+                return f"{where}未填写。" + (f"请填写,{example}。" if example else "请填写。")
+            return f"{where}未填写。请填写({example}),不需要时删去这一行。"
+        shown = _yaml_value(value) if not isinstance(value, (dict, list)) else None
+        if kind == "type":
+            wanted = error.validator_value if isinstance(error.validator_value, list) else [error.validator_value]
+            names = "或".join(_TYPE_NAMES.get(w, w) for w in wanted)
+            return f"{where}应是{names}" + (f",{write}。" if write else "。")
+        if kind == "enum":
+            return self.not_a_choice(where, value, error.validator_value, node)
+        if kind == "const":
+            return f"{where}只能是「{_yaml_value(error.validator_value)}」。"
+        if kind == "anyOf":
+            options = "或".join(self.describe(part) for part in error.validator_value)
+            return f"{where}「{shown}」不符合要求:应是{options}。"
+        if kind in ("pattern", "format"):
+            what = "格式不对" if kind == "pattern" else f"不是有效的{_FORMAT_NAMES.get(error.validator_value, '格式')}"
+            return f"{where}「{shown}」{what}" + (f",{write}。" if write else ",请对照同类条目的写法改正。")
+        if kind == "minLength":
+            return f"{where}未填写。" + (f"请填写,{example}。" if example else "请填写。")
+        if kind == "minItems":
+            return f"{where}至少要有 {error.validator_value} 项" + (f",{write}。" if write else "。")
+        if kind in ("minimum", "maximum"):
+            word = "不能小于" if kind == "minimum" else "不能大于"
+            return f"{where}{word} {error.validator_value}(现在是 {shown})。"
+        if kind == "uniqueItems":
+            seen, repeated = [], []
+            for entry in value if isinstance(value, list) else []:
+                (repeated if entry in seen else seen).append(entry)
+            again = f"「{_yaml_value(repeated[0])}」" if repeated else ""
+            return f"{where}中有重复的项{again}:每项只写一次。"
+        return f"{where}的值不符合要求" + (f",{write}。" if write else "。")
+
+    def required(self, pointer) -> bool:
+        parent = self.node(pointer[:-1]) if pointer else None
+        return bool(parent) and any(pointer[-1] in (part.get("required") or []) for part in _parts(parent))
+
+    def not_a_choice(self, where, value, choices, node) -> str:
+        shown = _yaml_value(value)
+        if self.is_category(node) or choices == self.category_enum:
+            names = [self.category_short.get(c, c) for c in choices]
+            guess = [self.category_short[self.schemas.category_names[g]]
+                     for g in _closest(str(value), [*names, *self.schemas.category_labels.values()])]
+            head = f"{where}「{shown}」不是法定主动公开类别的名称。"
+            return head + (f"是不是「{guess[0]}」?" if guess else "") + "可写:" + "、".join(names) + "。"
+        names = [_yaml_value(c) for c in choices]
+        guess = _closest(shown, names)
+        head = f"{where}「{shown}」不是可选的值。"
+        if guess and len(names) > LONG_CHOICE_LIST:
+            return head + f"是不是「{guess[0]}」?"
+        listed = "".join(f"「{n}」" for n in names)
+        return head + (f"是不是「{guess[0]}」?" if guess else "") + f"可选:{listed}。"
+
+    @staticmethod
+    def describe(part: dict) -> str:
+        if "const" in part:
+            return f"「{_yaml_value(part['const'])}」"
+        text = _TYPE_NAMES.get(part.get("type"), "其他值")
+        if "minimum" in part:
+            text = f"不小于 {part['minimum']} 的{text}"
+        return text

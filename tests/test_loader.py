@@ -169,7 +169,7 @@ def test_utf8_without_bom_and_lf_is_the_plain_case(tmp_path):
 @pytest.mark.parametrize("front, line", [
     ("id: xw-1\ntitle: 会议: 通知\n", 3),  # a second colon in a plain value
     ("id: xw-1\ntitle: 新闻\n  unit: jyj\n", 4),  # indentation
-    ("id: xw-1\ntitle: \"没有结束的引号\nunit: jyj\n", 5),  # unclosed quote: found at the end
+    ("id: xw-1\ntitle: \"没有结束的引号\nunit: jyj\n", 3),  # unclosed quote: at the line it opens on
 ])
 def test_yaml_syntax_error_is_yaml_001_at_the_line(tmp_path, front, line):
     diagnostics = run_check(make_repo(tmp_path, {"content/news/xw-1.md": f"---\n{front}---\n正文\n"}))
@@ -180,7 +180,8 @@ def test_yaml_syntax_error_is_yaml_001_at_the_line(tmp_path, front, line):
 def test_yaml_syntax_error_in_a_plain_yaml_file(tmp_path):
     bad = "id: jyj\nname: 测试市教育局\nkind: [市直部门\n"
     diagnostics = run_check(make_repo(tmp_path, {"content/units/jyj.yaml": bad}))
-    assert ("GK-YAML-001", "content/units/jyj.yaml", 4) in found(diagnostics)
+    assert found(diagnostics) == {("GK-YAML-001", "content/units/jyj.yaml", 3)}  # where the [ opens
+    assert diagnostics[0].message == "YAML 语法错误:「kind: [市直部门」的括号没有配对:请补上「]」,或把值写成不带括号的文字。"
 
 
 def test_yaml_column_is_kept():

@@ -20,6 +20,7 @@ class CodeownersUpToDate(Rule):
     codes = {"GK-OWN-001": "提交的 CODEOWNERS 与名册和内容不一致(请重新生成)"}
 
     reach = REPOSITORY  # generated from every item and attachment
+    totals = frozenset({"GK-OWN-001"})
 
     def reports_on(self, path, record):
         from .codeowners import TARGETS

@@ -42,5 +42,5 @@ def from_check(repo) -> list[Finding]:
         unit = units_by_path.get(diagnostic.path) or (str(item.meta.get("unit") or "") if item else "")
         level = Level.VETO if diagnostic.code in VETO_CODES and diagnostic.severity is Severity.ERROR else Level.ISSUE
         out.append(Finding(level, diagnostic.code, unit, item.id if item else "", SOURCES.get(diagnostic.code, "gongkai check"),
-                           diagnostic.message, diagnostic.path, diagnostic.line))
+                           diagnostic.full_message, diagnostic.path, diagnostic.line))
     return out

@@ -10,31 +10,29 @@ import sys
 from pathlib import Path
 
 from .. import __version__
-from .common import UsageError, emit, moment, repository_root
+from .common import ArgumentParser, UsageError, emit, moment, repository_root
 
 
 def cmd_check(args) -> int:
     from ..check import check_repository
     from ..diagnostics import has_errors
-    from ..reporters import render
+    from ..reporters import check_report
     from ..repository import load_repository
-    from ..codes import all_codes
 
     if args.changed_since is not None:
         return _check_changed(args)
     repo = load_repository(repository_root(args), now=moment(args))
     diagnostics = check_repository(repo)
-    emit(render(args.format, diagnostics, checked_files=repo.checked_files, rules=all_codes()), args.output)
+    emit(check_report(args.format, diagnostics, checked_files=repo.checked_files, verbose=args.verbose), args.output)
     return 1 if has_errors(diagnostics) else 0
 
 
 def _check_changed(args) -> int:
     """`check --changed-since REV`: the whole check's diagnostics for the files the change reaches."""
     from ..changed_check import check_changed_since
-    from ..codes import all_codes
     from ..diagnostics import has_errors
     from ..git_changes import ChangesUnavailable
-    from ..reporters import render
+    from ..reporters import check_report
 
     if not args.changed_since.strip():
         raise UsageError("--changed-since 需要一个版本(提交号、分支或标签),如 --changed-since origin/main。")
@@ -43,7 +41,8 @@ def _check_changed(args) -> int:
     except ChangesUnavailable as exc:
         raise UsageError(str(exc)) from None
     print(f"gongkai: {result.note}", file=sys.stderr)
-    emit(render(args.format, result.diagnostics, checked_files=result.checked_files, rules=all_codes()), args.output)
+    emit(check_report(args.format, result.diagnostics, checked_files=result.checked_files, verbose=args.verbose),
+         args.output)
     return 1 if has_errors(result.diagnostics) else 0
 
 
@@ -70,25 +69,29 @@ def cmd_rules(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from ..repository import load_repository
-    from ..scaffold import new_item
+    from ..content_types import TYPES
+    from ..scaffold import ScaffoldError, new_item, plan_new_item, resolve_type
 
     root = repository_root(args)
-    if args.unit:
-        units = load_repository(root).units
-        if args.unit not in units:
-            known = "、".join(f"{unit}({units[unit].meta.get('name') or unit})" for unit in sorted(units))
-            raise UsageError(f"没有编号为「{args.unit}」的责任单位(content/units/ 下没有它)。已有的单位:{known or '无'}。")
-    if args.type == "report":
-        # A yearly report is drafted from the content, its tables filled: the same as report annual --write.
+    now = moment(args)
+    try:
         if not args.unit:
-            raise UsageError("年度报告按单位起草:请加 --unit,例如 gongkai new report --unit jyj。")
+            label = TYPES[resolve_type(args.type)].label
+            raise ScaffoldError(f"请用 --unit 写明发布单位的编号(content/units/ 下的文件名),如 gongkai new {args.type} --unit jyj:"
+                                f"{label}放在该单位的目录中,由该单位的审核人审批。")
+        plan = plan_new_item(root, args.type, args.unit, now, args.id)
+    except ScaffoldError as exc:
+        raise UsageError(str(exc)) from None
+    if plan.type_name == "report":
+        # A yearly report is drafted from the content, its tables filled: the same as report annual --write.
         from .report import cmd_report_annual
-        year = moment(args).year - 1
-        return cmd_report_annual(argparse.Namespace(root=args.root, unit=[args.unit], year=year, write=True,
+        return cmd_report_annual(argparse.Namespace(root=args.root, unit=[plan.unit], year=now.year - 1, write=True,
                                                     now=args.now, format="markdown", output=None))
-    path = new_item(root, args.type, unit=args.unit, title=args.title, now=moment(args))
-    print(f"已新建 {path}:请按注释填写每个字段,然后运行 gongkai check。")
+    path = new_item(root, plan, title=args.title, now=now)
+    print(f"已新建 {path.relative_to(root).as_posix()}(编号 {plan.item_id}):请按注释填写每个字段,然后运行 gongkai check。")
+    if plan.convention.descriptive and not args.id:
+        print(f"本仓库的{TYPES[plan.type_name].label}编号按事项命名(如 {plan.convention.example}),{plan.item_id} 只是顺序号:"
+              "要按事项命名,请删去此文件,用 --id 重新新建。")
     return 0
 
 
@@ -106,15 +109,18 @@ def build_parser() -> argparse.ArgumentParser:
     from ..reporters import REPORTERS
     from ..content_types import TYPES
 
-    parser = argparse.ArgumentParser(
-        prog="gongkai", description="云江市人民政府门户网站发布流水线:检查、构建、审批与审计。")
+    parser = ArgumentParser(
+        prog="gongkai", description="云江市人民政府门户网站发布流水线:检查、构建、审批与审计。",
+        epilog="各命令的参数:gongkai 命令 -h,如 gongkai check -h。")
     parser.add_argument("--version", action="version", version=f"gongkai {__version__}")
     parser.add_argument("--root", help="内容仓库根目录(默认:当前目录或其上级中含 content/ 的目录)")
-    sub = parser.add_subparsers(dest="command", metavar="命令")
+    sub = parser.add_subparsers(dest="command", metavar="命令", help="以下命令之一")
 
     check = sub.add_parser("check", help="检查整个内容仓库(合并请求门禁)")
     check.add_argument("--format", choices=sorted(REPORTERS), default="text", help="报告格式")
     check.add_argument("--output", "-o", help="把报告写入文件")
+    check.add_argument("--verbose", "-v", action="store_true",
+                       help="每条问题后附上详细说明和修改办法(如单位缺少哪些公开类别时该怎么做)")
     check.add_argument("--now", help="按此时间检查(默认现在),如 \"2026-03-01 09:30\"")
     check.add_argument("--changed-since", metavar="REV",
                        help="只报告自版本 REV(提交号、分支或标签)以来改动的文件(含未提交和未跟踪的)及其引用和被引用的条目,"
@@ -123,18 +129,21 @@ def build_parser() -> argparse.ArgumentParser:
 
     rules = sub.add_parser("rules", help="列出全部规则代码及说明;给出代码时显示该规则的说明和正反示例")
     rules.add_argument("codes", nargs="*", metavar="CODE", help="规则代码,如 GK-PRIV-001")
-    rules.add_argument("--format", choices=["text", "json"], default="text")
+    rules.add_argument("--format", choices=["text", "json"], default="text", help="输出格式(默认 text)")
     rules.set_defaults(func=cmd_rules)
 
-    new = sub.add_parser("new", help="新建一个条目(带中文注释的模板)")
-    new.add_argument("type", choices=sorted(TYPES), help="条目类型")
-    new.add_argument("--unit", help="发布单位编号")
-    new.add_argument("--title", help="标题")
+    new = sub.add_parser("new", help="新建一个条目(带中文注释的模板),放在发布单位的目录中",
+                         description="按类型的 schema 写出带中文注释的新条目,编号按仓库中同类条目的编号规则生成。")
+    new.add_argument("type", metavar="类型",
+                     help="条目类型,写英文名或中文名均可:" + "、".join(f"{t.name}({t.label})" for t in TYPES.values()))
+    new.add_argument("--unit", help="发布单位的编号(content/units/ 下的文件名,如 jyj),也可写单位名称;必填")
+    new.add_argument("--title", help="标题(可稍后在文件中填写)")
+    new.add_argument("--id", help="条目编号(默认按仓库中同类条目的编号规则生成);编号在整个网站中唯一,发布后不再更改")
     new.add_argument("--now", help=argparse.SUPPRESS)
     new.set_defaults(func=cmd_new)
 
     normalize = sub.add_parser("normalize", help="把 GBK/GB18030 编码的文件转换为 UTF-8")
-    normalize.add_argument("paths", nargs="+", metavar="PATH")
+    normalize.add_argument("paths", nargs="+", metavar="PATH", help="要转换的文件或目录(目录中的文件逐个检查,已是 UTF-8 的不改动)")
     normalize.set_defaults(func=cmd_normalize)
 
     for extension in _extensions():

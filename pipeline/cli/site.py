@@ -25,15 +25,14 @@ def add_commands(sub) -> None:
     build.set_defaults(func=cmd_build)
 
     serve = sub.add_parser("serve", help="构建并在 127.0.0.1 上预览,内容变化时自动重建")
-    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--port", type=int, default=8000, help="预览端口(默认 8000)")
     serve.add_argument("--now", help=argparse.SUPPRESS)
     serve.add_argument("--output", "-o", help="输出目录(默认 仓库根目录/output)")
     serve.set_defaults(func=cmd_serve)
 
 
 def _build(args, root):
-    from ..decide import blocking
-    from ..reporters import render
+    from ..reporters import check_report, render
     from ..repository import load_repository
     from ..site.run import BuildError, build_site
     from ..site.stages import Stages
@@ -67,9 +66,11 @@ def _build(args, root):
         print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
         raise
     fmt = getattr(args, "format", "text")
-    shown = result.diagnostics if fmt != "text" else blocking(result.diagnostics)
-    if shown:
-        sys.stdout.write(render(fmt, shown, checked_files=repo.checked_files))
+    if getattr(args, "merge", None):  # no check: only the merged shards' link check
+        if result.diagnostics:
+            sys.stdout.write(render(fmt, result.diagnostics, checked_files=repo.checked_files))
+    else:  # the check's report, as `gongkai check` prints it (warnings too)
+        sys.stdout.write(check_report(fmt, result.diagnostics, checked_files=repo.checked_files))
     if getattr(args, "timings", False):
         stages.print()
     if not result.ok:

@@ -34,13 +34,22 @@ class UnknownFormat(ValueError):
 
 
 def render(format_name: str, diagnostics: list[Diagnostic], *, checked_files: int,
-           rules: dict[str, str] | None = None) -> str:
+           rules: dict[str, str] | None = None, verbose: bool = False) -> str:
     try:
-        reporter = REPORTERS[format_name]()
+        reporter = REPORTERS[format_name](verbose=verbose)
     except KeyError:
         known = ", ".join(REPORTERS)
         raise UnknownFormat(f"未知的报告格式「{format_name}」,可用的格式:{known}。") from None
     return reporter.render(list(diagnostics), checked_files, rules)
 
 
-__all__ = ["REPORTERS", "Reporter", "UnknownFormat", "render"]
+def check_report(format_name: str, diagnostics: list[Diagnostic], *, checked_files: int,
+                 verbose: bool = False) -> str:
+    """The report of `gongkai check` and of the check inside `gongkai build`: one function, so the
+    two never disagree about what they show (warnings included)."""
+    from ..codes import all_codes
+
+    return render(format_name, diagnostics, checked_files=checked_files, rules=all_codes(), verbose=verbose)
+
+
+__all__ = ["REPORTERS", "Reporter", "UnknownFormat", "check_report", "render"]

@@ -49,6 +49,12 @@ class Reporter:
 
     name: str = ""
 
+    def __init__(self, verbose: bool = False):
+        self.verbose = verbose  # show each diagnostic's `detail` too (`gongkai check --verbose`)
+
+    def message(self, d: Diagnostic) -> str:
+        return d.full_message if self.verbose else d.message
+
     def render(self, diagnostics: list[Diagnostic], checked_files: int,
                rules: dict[str, str] | None) -> str:
         raise NotImplementedError

@@ -2,7 +2,7 @@
 
     {"version": 1, "checked_files": N,
      "summary": {"error": n, "warning": n, "info": n},
-     "diagnostics": [{"code", "severity", "path", "line", "col", "message"}, ...]}
+     "diagnostics": [{"code", "severity", "path", "line", "col", "message"[, "detail"]}, ...]}
 
 `version` changes only when a consumer would have to change. Chinese text is
 written as is (UTF-8), not as \\u escapes.

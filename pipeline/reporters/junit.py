@@ -46,7 +46,7 @@ class JunitReporter(Reporter):
             name = _xml_text(f"{format_location(diagnostic.path, diagnostic.line, diagnostic.col)} {diagnostic.code}")
             case = ET.SubElement(suite, "testcase", classname=where, name=name, time="0")
             tests += 1
-            text = _xml_text(format_diagnostic(diagnostic))
+            text = _xml_text(format_diagnostic(diagnostic, verbose=True))  # a CI test report has room for it
             if diagnostic.severity is Severity.ERROR:
                 failures += 1
                 first_line = (diagnostic.message.splitlines() or [""])[0]

@@ -53,7 +53,7 @@ class MarkdownReporter(Reporter):
         if ordered:
             rows = ["| 位置 | 规则 | 级别 | 说明 |", "| --- | --- | --- | --- |"]
             rows += [f"| {escape_cell(d.location)} | {escape_cell(d.code)} | {d.severity.label} "
-                     f"| {escape_cell(d.message)} |" for d in ordered[:MAX_ROWS]]
+                     f"| {escape_cell(self.message(d))} |" for d in ordered[:MAX_ROWS]]
             blocks.append("\n".join(rows))
             left_out = len(ordered) - MAX_ROWS
             if left_out > 0:

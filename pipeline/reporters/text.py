@@ -15,9 +15,12 @@ from .base import Reporter, count_by_severity, sort_diagnostics, summary_sentenc
 CONTINUATION_INDENT = "    "
 
 
-def format_diagnostic(d: Diagnostic) -> str:
-    """`path:line:col: 错误 CODE message`, later message lines indented (may span lines)."""
+def format_diagnostic(d: Diagnostic, verbose: bool = False) -> str:
+    """`path:line:col: 错误 CODE message`, later message lines indented (may span lines); with
+    `verbose`, the diagnostic's detail on indented lines below."""
     first, *rest = d.message.splitlines() or [""]
+    if verbose and d.detail:
+        rest += d.detail.splitlines()
     return "\n".join([f"{d.location}: {d.severity.label} {d.code} {first}",
                       *(CONTINUATION_INDENT + more for more in rest)])
 
@@ -27,6 +30,6 @@ class TextReporter(Reporter):
 
     def render(self, diagnostics: list[Diagnostic], checked_files: int,
                rules: dict[str, str] | None = None) -> str:
-        lines = [format_diagnostic(d) for d in sort_diagnostics(diagnostics)]
+        lines = [format_diagnostic(d, self.verbose) for d in sort_diagnostics(diagnostics)]
         lines.append(summary_sentence(checked_files, count_by_severity(diagnostics)))
         return "\n".join(lines) + "\n"

@@ -37,6 +37,10 @@ REPOSITORY = "repository"
 class Rule:
     codes: ClassVar[dict[str, str]] = {}
     reach: ClassVar[str] = REPOSITORY  # a rule that does not say is assumed to read everything
+    # Codes whose findings compare something with every item (a unit's coverage, a report's figures, the
+    # generated CODEOWNERS): while a file cannot be read they would blame untouched files for its absence,
+    # so pipeline.check leaves them out until the file's own error is fixed.
+    totals: ClassVar[frozenset[str]] = frozenset()
 
     def check(self, repo: "Repository") -> Iterator[Diagnostic]:
         raise NotImplementedError
@@ -69,6 +73,29 @@ def load_rules() -> list[type[Rule]]:
             importlib.import_module(f"{__name__}.{module}")
         _LOADED.append(True)
     return RULES
+
+
+def unreadable_ids(repo: "Repository", kind: str = "item", type_name: str | None = None) -> set[str]:
+    """Ids of the files of `kind` ("item", "unit"; of `type_name` if given) that could not be read.
+
+    An id is the file's name (GK-ID-002), so a reference to an unreadable file is not reported as a
+    reference to nothing: the file's own error is the one thing to fix.
+    """
+    from ..content import classify_path
+
+    out = set()
+    for diagnostic in repo.load_diagnostics:
+        found_kind, found_type = classify_path(diagnostic.path)
+        if found_kind == kind and type_name in (None, found_type):
+            out.add(diagnostic.path.rsplit("/", 1)[-1].rsplit(".", 1)[0])
+    return out
+
+
+def unreadable_governance(repo: "Repository") -> set[str]:
+    """Names of the governance files (columns, site, …) that could not be read."""
+    from ..content import classify_path
+
+    return {kind[1] for kind in (classify_path(d.path) for d in repo.load_diagnostics) if kind[0] == "governance"}
 
 
 def run_rules(repo: "Repository") -> Iterator[Diagnostic]:

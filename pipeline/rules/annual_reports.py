@@ -43,6 +43,7 @@ class AnnualReportFigures(Rule):
              "GK-RPT-004": "年度报告 covers 中的单位不存在"}
 
     reach = REPOSITORY  # the figures count every policy and dataset of the units covered
+    totals = frozenset({"GK-RPT-001", "GK-RPT-002"})
 
     def reports_on(self, path, record):
         return record is not None and record.type == "report"

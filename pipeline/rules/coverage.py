@@ -1,6 +1,8 @@
 """Unit coverage of the mandatory disclosure categories (Art. 12)."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 from ..diagnostics import Severity
 from ..unit_disclosure import covered_by_items, declared_twice, missing_categories
 from . import REPOSITORY, Rule, register
@@ -31,6 +33,7 @@ class CategoryCoverage(Rule):
              "GK-COV-002": "同一公开类别既声明不适用又声明在专门平台公开,或重复声明"}
 
     reach = REPOSITORY  # a unit's coverage counts every item
+    totals = frozenset({"GK-COV-001"})
 
     def reports_on(self, path, record):
         return record is not None and record.type == "unit"
@@ -43,14 +46,16 @@ class CategoryCoverage(Rule):
         for unit in sorted(repo.units.values(), key=lambda u: u.id):
             for category, key, index in declared_twice(unit):
                 yield unit.diagnostic("GK-COV-002", Severity.ERROR,
-                                      f"类别「{short.get(category, category)}」({category})已在前面声明过,"
+                                      f"类别「{short.get(category, category)}」已在前面声明过,"
                                       f"不能既写在 not_applicable 又写在 published_elsewhere,也不能重复。请只保留一处。",
                                       key, index)
             missing = missing_categories(unit, categories, covered.get(unit.id, set()))
             if missing:
-                names = "、".join(f"{short[c]}({c})" for c in missing)
-                yield unit.diagnostic("GK-COV-001", Severity.WARNING,
-                                      f"{unit.title}在以下适用类别中没有现行公开内容(现行有效的文件,或近 {days} 天内发布的信息):{names}。"
-                                      f"请发布相应信息;在专门平台公开的,在 published_elsewhere 中写明平台和网址;"
-                                      f"确不适用的,在 not_applicable 中写明理由。",
-                                      "not_applicable" if "not_applicable" in unit.meta else "id")
+                # One short line per unit (a clean check lists one for many units); what to do is the detail.
+                names = "、".join(short[c] for c in missing)
+                line = unit.line_of("not_applicable" if "not_applicable" in unit.meta else "id")
+                yield replace(unit.diagnostic("GK-COV-001", Severity.WARNING,
+                                              f"{unit.title}有 {len(missing)} 个公开类别没有现行内容:{names}。", line=line),
+                              detail=f"现行内容是现行有效的文件,或近 {days} 天内发布的信息。请发布相应信息;"
+                                     "在专门平台公开的,在 published_elsewhere 中写明平台和网址;"
+                                     "确不适用的,在 not_applicable 中写明理由(类别可写中文名,如「category: 财政预决算」)。")

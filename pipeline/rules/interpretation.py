@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..diagnostics import Severity
 from ..publication import Status, status
 from ..relations import interpretations_by_policy, published_no_later
-from . import RELATED, Rule, register
+from . import RELATED, Rule, register, unreadable_ids
 
 
 @register
@@ -32,6 +32,8 @@ class PolicyInterpretation(Rule):
     def check(self, repo):
         required_types = set(repo.settings["interpretation"]["required_doc_types"])
         by_policy = interpretations_by_policy(repo)
+        # "No interpretation" may only mean it is in a file that cannot be read: that file's error says so.
+        unreadable_interpretation = bool(unreadable_ids(repo, "item", "interpretation"))
         for policy in repo.of_type("policy"):
             meta = policy.meta
             if status(policy, repo.now) is Status.WITHDRAWN:
@@ -42,12 +44,12 @@ class PolicyInterpretation(Rule):
             if not needed:
                 continue
             interpretations = [i for i in by_policy.get(policy.id, []) if status(i, repo.now) is not Status.WITHDRAWN]
-            why = "需要解读" if meta.get("needs_interpretation") is True and doc_type not in required_types \
-                else f"{doc_type}必须同步发布解读"
-            if not interpretations:
+            why = "标明需要解读(needs_interpretation: true)" \
+                if meta.get("needs_interpretation") is True and doc_type not in required_types else f"是{doc_type}"
+            if not interpretations and not unreadable_interpretation:
                 yield policy.diagnostic("GK-REL-001", Severity.ERROR,
-                                        f"本文件{why}(第七条、第十三条),但没有任何政策解读在 interprets 中引用「{policy.id}」。"
-                                        f"请在 content/interpretations/ 新建解读(gongkai new interpretation)。",
+                                        f"本文件{why},必须同步发布政策解读(第七条、第十三条),但还没有解读。"
+                                        f"请新建解读(gongkai new interpretation),并在其中写上「interprets: [{policy.id}]」。",
                                         "doc_type")
                 continue
             if not any(published_no_later(i.meta.get("date"), meta.get("date")) for i in interpretations):

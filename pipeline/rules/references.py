@@ -6,7 +6,7 @@ from ..repository import as_list
 from ..files import files_used, unsafe_reason
 from ..links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
 from ..content_types import TYPES
-from . import RELATED, Rule, register
+from . import RELATED, Rule, register, unreadable_governance, unreadable_ids
 
 # metadata key -> type the referenced item must have (None: any type)
 ITEM_KEYS = {"interprets": "policy", "replaced_by": "policy", "related_policies": "policy"}
@@ -44,8 +44,11 @@ class References(Rule):
 
     def check(self, repo):
         by_id = repo.by_id
-        units = repo.units
+        # Files that could not be read have their own error; what refers to them is not a second one.
+        absent_items, absent_units = unreadable_ids(repo, "item"), unreadable_ids(repo, "unit")
+        units = {**repo.units, **dict.fromkeys(absent_units)} if absent_units else repo.units
         columns = {c.get("id") for c in repo.columns if isinstance(c.get("id"), str)}
+        columns_unreadable = "columns" in unreadable_governance(repo)
         for item in repo.items:
             for key, wanted in ITEM_KEYS.items():
                 for index, ref in _indexed(item.meta.get(key)):
@@ -53,6 +56,8 @@ class References(Rule):
                         continue  # empty or wrong shape: the schema check reports it
                     at = (key,) if index is None else (key, index)
                     target = by_id.get(ref)
+                    if target is None and ref in absent_items:
+                        continue
                     if target is None:
                         yield item.diagnostic("GK-REF-001", Severity.ERROR,
                                               f"字段「{key}」引用的条目「{ref}」不存在。请核对编号(编号就是文件名,不含扩展名)。", *at)
@@ -65,11 +70,12 @@ class References(Rule):
                     yield item.diagnostic("GK-REF-002", Severity.ERROR,
                                           f"字段「{key}」中的单位编号「{ref}」不存在。单位见 content/units/ 下的文件名。", key)
             column = item.meta.get("column")
-            if isinstance(column, str) and column not in columns:
+            if isinstance(column, str) and column not in columns and not columns_unreadable:
                 yield item.diagnostic("GK-REF-003", Severity.ERROR,
                                       f"栏目「{column}」不在栏目责任表 content/governance/columns.yaml 中。", "column")
+        linkable = {**by_id, **dict.fromkeys(absent_items)} if absent_items else by_id
         for item in [*repo.items, *repo.units.values()]:
-            yield from self._markdown_links(item, by_id, units)
+            yield from self._markdown_links(item, linkable, units)
             for use in files_used(item):
                 if unsafe_reason(use.written):
                     continue  # GK-PATH-001 explains it
