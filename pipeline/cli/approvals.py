@@ -162,27 +162,28 @@ def _forge_api_options(parser: argparse.ArgumentParser) -> None:
 
 def add_commands(subparsers) -> None:
     approvals = subparsers.add_parser("approvals", help="信息发布审批:审批计划、CODEOWNERS、合并提交核验")
-    sub = approvals.add_subparsers(dest="approvals_command", metavar="子命令")
+    sub = approvals.add_subparsers(dest="approvals_command", metavar="子命令", help="以下子命令之一")
     approvals.set_defaults(func=lambda args: (approvals.print_help(), 2)[1])
 
     plan = sub.add_parser("plan", help="列出合并请求变更的条目、审批层级和可审批人")
     plan.add_argument("--base", required=True, help="目标分支或基准提交,如 origin/main")
     plan.add_argument("--head", default="HEAD", help="合并请求的最新提交(默认 HEAD)")
-    plan.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    plan.add_argument("--format", choices=["markdown", "json"], default="markdown",
+                      help="报告格式(默认 markdown,用作合并请求评论)")
     plan.add_argument("--forge", choices=["gitlab", "github"], help="用该平台的 @用户名 列出审批人")
     plan.add_argument("--preview-url", help="预览站点地址,报告中直接链接到变更的页面")
     plan.add_argument("--output", "-o", help="写入文件")
     plan.set_defaults(func=cmd_plan)
 
     owners = sub.add_parser("codeowners", help="根据名册生成 GitLab / GitHub 的 CODEOWNERS")
-    owners.add_argument("--forge", choices=["gitlab", "github"], required=True)
+    owners.add_argument("--forge", choices=["gitlab", "github"], required=True, help="为哪个代码平台生成(写法不同)")
     owners.add_argument("--write", action="store_true", help="写入 .gitlab/CODEOWNERS 或 .github/CODEOWNERS")
     owners.set_defaults(func=cmd_codeowners)
 
     verify = sub.add_parser("verify", help="核验合并提交的审批是否满足第二十八条(发布前门禁)")
     verify.add_argument("rev", help="要核验的提交(通常是目标分支上的合并提交)")
     _forge_api_options(verify)
-    verify.add_argument("--format", choices=["text", "json"], default="text")
+    verify.add_argument("--format", choices=["text", "json"], default="text", help="结果格式(默认 text)")
     verify.add_argument("--output", "-o", help="写入文件")
     verify.set_defaults(func=cmd_verify)
 
@@ -194,7 +195,8 @@ def add_commands(subparsers) -> None:
 
     register = subparsers.add_parser("register", help="由 Git 历史生成信息发布造册登记(CSV / JSON / HTML)")
     register.add_argument("--rev", default="HEAD", help="登记截至的提交(默认 HEAD)")
-    register.add_argument("--format", choices=["csv", "json", "html"], default="csv")
+    register.add_argument("--format", choices=["csv", "json", "html"], default="csv",
+                          help="登记表格式(默认 csv;html 为内部资料)")
     register.add_argument("--now", help="按此时刻判断状态(待发布、待撤回;默认当前时间,CI 中传流水线时间)")
     register.add_argument("--output", "-o", help="写入文件(HTML 为内部资料,不得写入 output/)")
     register.set_defaults(func=cmd_register)

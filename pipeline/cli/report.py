@@ -70,12 +70,12 @@ def _write(repo, units, args) -> int:
 
 def add_commands(sub) -> None:
     report = sub.add_parser("report", help="报告:政府信息公开工作年度报告中可由内容计算的数据")
-    kinds = report.add_subparsers(dest="report", metavar="报告", required=True)
+    kinds = report.add_subparsers(dest="report", metavar="报告", required=True, help="报告种类")
     annual = kinds.add_parser("annual", help="某年度的年度报告数据(规章、规范性文件件数及其计算依据等)")
     annual.add_argument("--year", type=int, required=True, help="年度,如 2025")
     annual.add_argument("--unit", action="append",
                         help="单位编号(默认:全市);可重复,如本级政府报告含市政府和市政府办公室")
-    annual.add_argument("--format", choices=["markdown", "json"], default="markdown")
+    annual.add_argument("--format", choices=["markdown", "json"], default="markdown", help="输出格式(默认 markdown)")
     annual.add_argument("--output", "-o", help="写入文件")
     annual.add_argument("--write", action="store_true",
                         help="起草或更新 content/reports/ 下该单位该年度的年度报告条目(只写数据表,文字部分留待填写)")
