@@ -63,6 +63,8 @@ def _context(catalogue, entry) -> dict:
         context["reply_unit"] = catalogue.unit_info(entry.meta.get("reply_unit"))
     elif entry.type == "survey":
         context["survey_state"] = survey_state(catalogue, entry)
+        # Ways to take part are offered only while the survey runs; after it, the page says it is closed.
+        context["survey_open"] = context["survey_state"] == "进行中"
     elif entry.type == "dataset":
         context.update(dataset_context(catalogue, entry))
     elif entry.type == "report" and is_year(entry.meta.get("year")):

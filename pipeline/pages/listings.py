@@ -9,6 +9,7 @@ from ..unit_disclosure import platforms
 from . import page as dep
 from .page import Page, html_page, paginate
 from .services import theme_links
+from .units import unit_groups
 
 HOME_BLOCK = 6
 # Home page blocks, in the order an official portal shows them: (title, column ids, "more" URL).
@@ -57,8 +58,8 @@ def column_pages(catalogue) -> list[Page]:
 
 def _disclosure_index(catalogue, categories, pages_by_kind) -> dict:
     return {"title": "政府信息公开", "categories": categories, "guides": pages_by_kind.get("公开指南", []),
-            "rules": pages_by_kind.get("公开制度", []), "reports": catalogue.listed_of("report"),
-            "units": [catalogue.unit_info(u) for u in catalogue.units]}
+            "rules": pages_by_kind.get("公开制度", []), "apply": pages_by_kind.get("依申请公开", []),
+            "reports": catalogue.listed_of("report"), "unit_groups": unit_groups(catalogue)}
 
 
 def disclosure_pages(catalogue) -> list[Page]:

@@ -10,6 +10,30 @@ from .page import Page, html_page
 
 UNIT_ENTRIES_SHOWN = 50
 
+# 机构设置's groups, in the order a city portal lists them, and the unit kinds (unit schema) each holds:
+# the city government and its office first, then its departments and the units directly under it, then
+# the counties and districts.
+UNIT_GROUPS = (
+    ("市人民政府", ("市人民政府", "市人民政府办公室")),
+    ("市直部门和单位", ("市直部门", "其他")),
+    ("县(区)人民政府", ("县区人民政府",)),
+)
+
+
+def unit_groups(catalogue) -> list[dict]:
+    """The units grouped and ordered for 机构设置 and the disclosure section: each group in the
+    government's own order (settings `portal.unit_order`), units it does not name after, by id.
+    A unit of a kind no group holds goes with the departments, so that no unit is left out."""
+    order = catalogue.repo.settings.get("portal", {}).get("unit_order") or []
+    rank = {uid: n for n, uid in enumerate(order)}
+    kinds = {kind: n for n, (_, held) in enumerate(UNIT_GROUPS) for kind in held}
+    grouped: list[list[str]] = [[] for _ in UNIT_GROUPS]
+    for uid, unit in catalogue.units.items():
+        grouped[kinds.get(unit.meta.get("kind"), 1)].append(uid)
+    return [{"name": name, "units": [{**vars(catalogue.unit_info(uid)), "kind": catalogue.units[uid].meta.get("kind")}
+                                     for uid in sorted(ids, key=lambda u: (rank.get(u, len(rank)), u))]}
+            for (name, _), ids in zip(UNIT_GROUPS, grouped) if ids]
+
 
 def _unit_context(catalogue, uid) -> dict:
     unit = catalogue.units[uid]
@@ -21,9 +45,8 @@ def _unit_context(catalogue, uid) -> dict:
 
 
 def unit_pages(catalogue) -> list[Page]:
-    pages = [html_page(UNITS, "units.html", lambda: {"title": "机构设置", "units": [
-        {**vars(catalogue.unit_info(uid)), "kind": u.meta.get("kind")} for uid, u in catalogue.units.items()]},
-        {dep.unit(uid) for uid in catalogue.units})]
+    pages = [html_page(UNITS, "units.html", lambda: {"title": "机构设置", "groups": unit_groups(catalogue)},
+                       {dep.unit(uid) for uid in catalogue.units})]
     for uid in catalogue.units:
         shown = dep.shown(catalogue.of_unit(uid)[:UNIT_ENTRIES_SHOWN])
         pages.append(html_page(unit_url(uid), "unit.html", partial(_unit_context, catalogue, uid),
