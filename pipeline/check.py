@@ -8,10 +8,13 @@ from __future__ import annotations
 from .approvals import rules as approval_rules  # noqa: F401  registers GK-OWN-001/002
 from .content import LOADER_CODES
 from .decide import decide
-from .diagnostics import Diagnostic
+from .diagnostics import Diagnostic, Severity
 from .repository import GOVERNANCE_CODES, Repository, governance_diagnostics, item_diagnostics
 from .rules import load_rules, run_rules
 from .schema import SCHEMA_CODES
+
+
+KEPT_BESIDE_SCHEMA = ("GK-SCH-", "GK-PRIV-", "GK-WORD-", "GK-HTML-", "GK-TEXT-")
 
 
 def check_repository(repo: Repository) -> list[Diagnostic]:
@@ -25,13 +28,20 @@ def check_repository(repo: Repository) -> list[Diagnostic]:
 
 
 def without_cascades(found: list[Diagnostic], repo: Repository) -> list[Diagnostic]:
-    """One root cause, one error: a file that cannot be read (bad encoding, broken YAML) gives only its own.
+    """One root cause, one error: a file that cannot be read (bad encoding, broken YAML) gives only its own,
+    and a value the schema refuses gives only the schema's.
 
     Findings about that file are the loader's alone, and findings that count every item (coverage, a
     report's figures, the generated CODEOWNERS, a policy's interpretations) are left out while it is
     unreadable: they would blame untouched files for its absence. References to it are not reported
     by the rules either (pipeline.rules.unreadable_ids). Once it is fixed, the next check reports the rest.
     """
+    # A value the schema refuses is explained once, by the schema check: the rules that read the same
+    # value's form (an address, a reference) would only give a second error. What a text says (personal
+    # data, wording, markup) is another problem, and stays; so do warnings, which add advice, not errors.
+    refused = {(d.path, d.line) for d in found if d.code == "GK-SCH-003"}
+    found = [d for d in found if d.code.startswith(KEPT_BESIDE_SCHEMA) or d.severity is not Severity.ERROR
+             or (d.path, d.line) not in refused]
     unreadable = {d.path for d in repo.load_diagnostics}
     if not unreadable:
         return found

@@ -162,7 +162,7 @@ _QUOTED = re.compile(r"'([^']+)'")
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 # When one value breaks several constraints, the first of these explains it best.
 _VALUE_ORDER = ("type", "enum", "const", "anyOf", "pattern", "format", "minLength", "minItems",
-                "minimum", "maximum", "uniqueItems")
+                "minProperties", "minimum", "maximum", "uniqueItems")
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "boolean": "true 或 false",
                "array": "列表(每项一行,以「- 」开头)", "object": "字段映射(下一行缩进写「字段: 值」)",
                "null": "空值"}
@@ -266,6 +266,10 @@ class _Explainer:
         value = _first(node, "examples")
         if value is not None:
             return value[0]
+        if pointer and isinstance(pointer[-1], int):  # an entry of a list: the first entry of the list's example
+            listed = _first(self.node(pointer[:-1]), "examples")
+            if listed and isinstance(listed[0], list) and listed[0]:
+                return listed[0][0]
         value = self.sample
         for step in pointer:
             if isinstance(step, int):
@@ -400,6 +404,8 @@ class _Explainer:
         if kind in ("minimum", "maximum"):
             word = "不能小于" if kind == "minimum" else "不能大于"
             return f"{where}{word} {error.validator_value}(现在是 {shown})。"
+        if kind == "minProperties":
+            return f"{where}至少要写一项" + (f",{write}。" if write else "。")
         if kind == "uniqueItems":
             seen, repeated = [], []
             for entry in value if isinstance(value, list) else []:

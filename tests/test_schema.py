@@ -316,3 +316,67 @@ def test_invalid_settings_are_reported_and_the_defaults_stay(tmp_path):
     repo = load_repository(root)
     assert repo.settings["rules"] == {}
     assert found(run_check(root)) == {("GK-SCH-003", "content/governance/settings.yaml", 2)}
+
+
+# --- what the messages are made of: a Chinese name and an example for every field --------------
+
+GENERIC_TITLES = {"文本", "日期", "日期时间", "仓库文件", "条目编号"}  # what a value is, not which one
+
+
+def _fields(node, pointer=()):
+    """(pointer, property schema) of every named field in a compiled schema, nested ones too."""
+    from pipeline.schema import _parts
+
+    for part in _parts(node):
+        for key, sub in (part.get("properties") or {}).items():
+            yield pointer + (key,), sub
+            yield from _fields(sub, pointer + (key,))
+        if isinstance(part.get("items"), dict):
+            yield from _fields(part["items"], pointer + (0,))
+
+
+# settings.schema.json (the repository's settings, written by maintainers) is documented elsewhere.
+EDITED = [n for n in SCHEMA_NAMES if n not in ("defs", "settings")]
+
+
+@pytest.mark.parametrize("name", EDITED)
+def test_every_field_has_its_own_chinese_name(schemas, name):
+    """Messages name a field by its key and its Chinese name: 「title」(标题), never 「title」(文本)."""
+    from pipeline.schema import _first
+
+    for pointer, sub in _fields(schemas.compiled(name)):
+        key = pointer[-1]
+        if CJK.search(str(key)) or (isinstance(pointer[0], str) and pointer[0] == "figures"):
+            continue  # the key is Chinese itself (the report's tables)
+        title = _first(sub, "title")
+        assert title and CJK.search(title), f"{name}: {pointer} has no Chinese title"
+        assert title not in GENERIC_TITLES or key == "id", f"{name}: {pointer} is named only by its kind, 「{title}」"
+
+
+@pytest.mark.parametrize("name", EDITED)
+def test_every_field_with_a_format_has_an_example_that_passes(schemas, name):
+    """A format error shows a correct example (from `examples`), never the regular expression."""
+    from pipeline.schema import _first, _parts
+
+    for pointer, sub in _fields(schemas.compiled(name)):
+        patterns = [part["pattern"] for part in _parts(sub) if "pattern" in part]
+        items = sub.get("items") if isinstance(sub.get("items"), dict) else None
+        if items and "pattern" in items:  # a list of formatted entries: the entry's examples, or the list's
+            patterns = [items["pattern"]]
+            examples = _first(items, "examples") or (_first(sub, "examples") or [[]])[0]
+        else:
+            examples = _first(sub, "examples") or []
+        if not patterns:
+            continue
+        assert examples, f"{name}: {pointer} has a pattern but no examples"
+        for pattern in patterns:
+            assert all(isinstance(e, str) and re.search(pattern, e) for e in examples), (name, pointer, examples)
+
+
+def test_a_format_error_in_a_list_entry_shows_an_example(tmp_path):
+    from tests.repo_factory import NEWS
+
+    files = {"content/news/xw-1.md": NEWS.replace("date: 2026-03-01 09:00", "date: 2026-03-01 09:00\nformer_urls: [art/1.html]")}
+    (diag,) = check(tmp_path, files)
+    assert diag.message == ("「former_urls」(曾用地址)第 1 项「art/1.html」格式不对,"
+                            "应写成这样:「/art/2025/3/12/art_1234_567.html」。")
