@@ -293,3 +293,29 @@ def test_markdown_warnings_only_is_green():
 
 def test_markdown_empty_is_heading_and_clean_summary():
     assert out("markdown", [], checked_files=9) == "### gongkai check\n\n✅ 检查了 9 个文件:未发现问题。\n"
+
+
+# --- a diagnostic's detail: on request (--verbose), in machine formats, never in the MR comment ----
+
+DETAILED = Diagnostic("content/units/jyj.yaml", 9, 0, "GK-COV-001", W, "测试市教育局有 1 个公开类别没有现行内容:财政预决算。",
+                      detail="请发布相应信息,或在 not_applicable 中写明理由。")
+
+
+def test_detail_is_shown_by_verbose_text_only():
+    plain = render("text", [DETAILED], checked_files=1)
+    verbose = render("text", [DETAILED], checked_files=1, verbose=True)
+    assert plain.splitlines() == ["content/units/jyj.yaml:9: 警告 GK-COV-001 测试市教育局有 1 个公开类别没有现行内容:财政预决算。",
+                                  "检查了 1 个文件:0 个错误,1 个警告。"]
+    assert verbose.splitlines()[1] == "    请发布相应信息,或在 not_applicable 中写明理由。"
+    assert verbose.splitlines()[0] == plain.splitlines()[0]
+
+
+def test_detail_is_in_json_but_not_in_the_merge_request_comment():
+    (entry,) = json.loads(render("json", [DETAILED], checked_files=1))["diagnostics"]
+    assert entry["detail"] == DETAILED.detail and entry["message"] == DETAILED.message
+    assert "detail" not in json.loads(out("json"))["diagnostics"][0]  # only when there is one
+    assert DETAILED.detail not in render("markdown", [DETAILED], checked_files=1)
+
+
+def test_detail_does_not_make_two_diagnostics_differ():
+    assert dataclasses.replace(DETAILED, detail="") == DETAILED
