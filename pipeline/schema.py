@@ -415,6 +415,8 @@ class _Explainer:
         return f"{where}的值不符合要求" + (f",{write}。" if write else "。")
 
     def required(self, pointer) -> bool:
+        if pointer and isinstance(pointer[-1], int):
+            return True  # an entry the editor began in a list: to be filled, not deleted
         parent = self.node(pointer[:-1]) if pointer else None
         return bool(parent) and any(pointer[-1] in (part.get("required") or []) for part in _parts(parent))
 
