@@ -30,6 +30,32 @@ def _computed(catalogue, entry):
     return cache[entry.id]
 
 
+def column_labels(head) -> list[str]:
+    """Each data column's header as a reader needs it beside a lone value (a phone shows every row as a
+    card): the labels above it from top to bottom, "法人或其他组织 · 商业企业". The first column holds
+    the rows' own headers and is left out."""
+    grid: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(head):
+        c = 0
+        for h in row:
+            while (r, c) in grid:
+                c += 1
+            for dr in range(h.rowspan):
+                for dc in range(h.colspan):
+                    grid[(r + dr, c + dc)] = h.label
+            c += h.colspan
+    columns = max((c for _, c in grid), default=-1) + 1
+    labels = []
+    for c in range(1, columns):
+        path: list[str] = []
+        for r in range(len(head)):
+            label = grid.get((r, c))
+            if label and label not in path:
+                path.append(label)
+        labels.append(" · ".join(path))
+    return labels
+
+
 def report_context(catalogue, entry) -> dict:
     """The tables as the unit published them, each computed figure linked to what it counts."""
     report = _computed(catalogue, entry)
@@ -37,12 +63,12 @@ def report_context(catalogue, entry) -> dict:
     anchors, figures, basis = cell_anchors(layout), entry.meta.get("figures") or {}, basis_url(entry)
     tables = []
     for table in layout:
-        rows = []
+        rows, columns = [], column_labels(table.head)
         for label, cells in table.rows:
             shown = []
-            for cell in cells:
+            for n, cell in enumerate(cells):
                 value = cell_value(figures, cell)
-                shown.append({"text": "" if value is None else str(value),
+                shown.append({"text": "" if value is None else str(value), "label": columns[n] if n < len(columns) else cell[2],
                               "href": f"{basis}#{anchors[cell]}" if _explained(cell, computed.get(cell)) else None})
             rows.append({"label": label, "context": table.context.get(label, ""), "cells": shown})
         note = table.note

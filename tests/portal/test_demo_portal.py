@@ -167,7 +167,8 @@ def test_footer_identity_fields_come_from_site_configuration(demo):
             assert config[key] in words, (page, key)
         assert "网站标识码" in words
         assert config["contact"]["phone"] in words
-        assert footer.find(class_="gov-mark-slot") is not None
+        mark = footer.select_one("a.gov-mark img")
+        assert mark is not None and mark["alt"] == "党政机关网站标识", page
         anchors = {text(a): a["href"] for a in footer.find_all("a", href=True)}
         assert demo.exists(anchors["网站地图"]) and anchors["网站地图"] == "/sitemap/"
         assert demo.exists(anchors["联系我们"])
@@ -560,7 +561,7 @@ def test_pages_have_a_skip_link_one_h1_and_the_reading_aids(demo):
         skip = soup.find("a", class_="skip-link")
         assert skip is not None and skip["href"] == "#main" and soup.find(id="main") is not None, page
         assert len(soup.find_all("h1")) == 1, page
-        assert {b["data-a11y"] for b in soup.select("button[data-a11y]")} == {"bigger", "smaller", "contrast", "reset"}
+        assert {b["data-a11y"] for b in soup.select("button[data-a11y]")} == {"elder", "bigger", "smaller", "contrast", "reset"}
         assert soup.find("meta", attrs={"name": "viewport"}) is not None
     assert (demo.output / "theme/js/a11y.js").is_file()
     assert 'media="print"' in str(demo.soup("/policies/").find("link", href="/theme/css/print.css"))
