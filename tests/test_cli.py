@@ -510,7 +510,7 @@ def test_new_on_the_demo_follows_its_id_convention(demo_with_new_items, type_nam
 def test_new_on_the_demo_lands_in_the_units_folder_and_fails_only_for_what_to_fill(demo_with_new_items, type_name, unit):
     from pipeline.locations import item_home, unit_folder_of
 
-    root, _, written, before, after, _ = demo_with_new_items
+    _, _, written, _, after, _ = demo_with_new_items
     rel = written[(type_name, unit)]
     assert rel == item_home(type_name, unit, rel.rsplit("/", 1)[1][:-3])
     assert unit_folder_of(rel, {unit}) == unit  # where CODEOWNERS' one pattern per unit routes it
@@ -522,7 +522,9 @@ def test_new_on_the_demo_changes_nothing_else_the_check_reports(demo_with_new_it
     """No CODEOWNERS to regenerate (GK-OWN-001), no reference broken, no other item's diagnostics changed."""
     _, _, written, before, after, _ = demo_with_new_items
     new = set(written.values())
-    key = lambda d: (d.code, d.path, d.line, d.message)  # noqa: E731
+    def key(d):
+        return d.code, d.path, d.line, d.message
+
     assert sorted(map(key, (d for d in after if d.path not in new))) == sorted(map(key, before))
 
 
@@ -573,7 +575,11 @@ def english_in(text: str) -> list[str]:
 
 def test_argparse_messages_all_have_a_chinese_translation():
     """A message a new Python adds to argparse fails here, before a user sees it in English."""
-    from pipeline.cli.common import ARGPARSE_CHINESE, ARGPARSE_CHINESE_PLURAL, ARGPARSE_DEVELOPER_MESSAGES
+    from pipeline.cli.common import (
+        ARGPARSE_CHINESE,
+        ARGPARSE_CHINESE_PLURAL,
+        ARGPARSE_DEVELOPER_MESSAGES,
+    )
 
     singular, plural = argparse_messages()
     assert singular - set(ARGPARSE_CHINESE) - ARGPARSE_DEVELOPER_MESSAGES == set()
