@@ -27,11 +27,3 @@ def decide(diagnostics, settings: dict) -> list[Diagnostic]:
         out.add(diag)
     return sorted(out)
 
-
-def blocking(diagnostics) -> list[Diagnostic]:
-    """What a build's terminal report shows: the errors that stop it.
-
-    Warnings are the check's to list (`gongkai check`); machine formats of a
-    build still carry every decided diagnostic.
-    """
-    return [d for d in diagnostics if d.severity is Severity.ERROR]
