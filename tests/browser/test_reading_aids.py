@@ -61,3 +61,28 @@ def test_reading_aids_carry_over_to_other_pages(page):
     page.goto("/search/")
     assert "high-contrast" in page.eval_on_selector("html", "el => el.className")
     assert page.eval_on_selector("html", "el => el.style.fontSize") == "115%"
+
+
+def test_elder_mode_enlarges_text_and_targets_and_is_remembered(page):
+    page.goto(PAGE)
+    before = font_size(page, BODY_TEXT)
+    button = page.locator('[data-a11y="elder"]')
+    assert button.get_attribute("aria-pressed") == "false"
+    button.click()
+    assert button.get_attribute("aria-pressed") == "true"
+    assert font_size(page, BODY_TEXT) >= round(before * 1.3, 1), "长者模式 reads at least 130 %"
+    assert "elder-mode" in page.eval_on_selector("html", "el => el.className")
+    assert page.eval_on_selector("main a", "a => getComputedStyle(a).textDecorationLine") == "underline"
+    page.goto("/policies/")
+    assert page.locator('[data-a11y="elder"]').get_attribute("aria-pressed") == "true", "carried to other pages"
+    page.click('[data-a11y="reset"]')
+    assert page.locator('[data-a11y="elder"]').get_attribute("aria-pressed") == "false"
+    assert "elder-mode" not in page.eval_on_selector("html", "el => el.className")
+
+
+def test_reading_aids_sit_together_at_the_top_right_above_the_site_name(page):
+    page.goto("/")
+    tools = page.eval_on_selector(".a11y-tools", "el => el.getBoundingClientRect().toJSON()")
+    name = page.eval_on_selector(".site-name", "el => el.getBoundingClientRect().toJSON()")
+    assert tools["bottom"] <= name["top"] and tools["right"] >= 1280 - 200, (tools, name)
+    assert page.locator(".a11y-tools a", has_text="无障碍").get_attribute("href") == "/wza/"
