@@ -91,6 +91,8 @@ def _related(catalogue, entry) -> set[str]:
         out |= {dep.file(f) for f in map(resource_path, resources(entry.item)) if f}
     if entry.type == "report":
         out.add(dep.listing(f"report:{entry.id}"))  # which of its figures are computed from content
+    if entry.type == "survey":
+        out.add("now")  # its state, and whether it still offers ways to take part, change with the day
     if entry.type == "policy":
         out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
         out.add(f"history:{entry.item.path}")
