@@ -40,7 +40,8 @@ def test_policy_page_shows_the_standard_metadata_table(demo):
     for policy in policies:
         table = demo.soup(policy.url).find("table", class_="policy-meta")
         assert table is not None, policy.id
-        cells = {text(th): text(th.find_next_sibling("td")) for th in table.find_all("th")}
+        # strip=True: a document number is two spans on the page, read as one word ("云政规" "〔2026〕3号")
+        cells = {text(th): th.find_next_sibling("td").get_text(strip=True) for th in table.find_all("th")}
         meta = policy.meta
         assert cells["索引号"] == meta["index_number"]
         assert cells["主题分类"] == meta["subject"]
