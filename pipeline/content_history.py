@@ -9,6 +9,7 @@ an exported tree still works.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -17,6 +18,8 @@ from .timeutil import TZ
 
 RECORD = "\x1e"  # separates commits in the log output
 FIELD = "\x1f"  # separates the fields of a commit header
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+NEUTRAL_NOTE = "内容更新"
 
 
 @dataclass(frozen=True)
@@ -30,6 +33,17 @@ class FileCommit:
     @property
     def day(self) -> str:
         return self.when.strftime("%Y-%m-%d")
+
+    @property
+    def note(self) -> str:
+        """What a citizen reads for this commit under 更新记录.
+
+        Editors write commit subjects in Chinese for the public record; a subject
+        with no Chinese in it is a technical one (a merge, a tool, a developer's
+        commit in a repository that also holds code) and is shown as 内容更新,
+        never in English on a Chinese portal.
+        """
+        return self.subject if CJK.search(self.subject) else NEUTRAL_NOTE
 
 
 class ContentHistory:

@@ -102,3 +102,18 @@ def test_policy_page_without_git_has_no_history_section(tmp_path):
     assert site.result.ok
     headings = [h.get_text(strip=True) for h in site.soup("/policies/zc-1/").find_all("h2")]
     assert "更新记录" not in headings and "修订记录" not in headings
+
+
+def test_a_commit_subject_without_chinese_is_shown_as_a_neutral_note(git_repo, tmp_path):
+    """A merge or a tool's commit must not put English on a Chinese policy page."""
+    repo = git.Repo(git_repo)
+    (git_repo / POLICY_PATH).write_text((git_repo / POLICY_PATH).read_text(encoding="utf-8") + "\n附则。\n",
+                                        encoding="utf-8")
+    commit(repo, "Merge branch 'fix-typo' into main", "2026-03-06 11:00", POLICY_PATH)
+    site = build(git_repo, tmp_path / "out", "2026-03-07 09:00")
+    soup = site.soup("/policies/zc-1/")
+    section = next(h.find_parent("section") for h in soup.find_all("h2") if h.get_text(strip=True) == "更新记录")
+    history = [li.get_text(" ", strip=True) for li in section.find_all("li")]
+    assert history[0] == "2026-03-06 内容更新"
+    assert history[1] == "2026-03-05 更正办法第一条文字错误", "a Chinese subject is shown as written"
+    assert "Merge" not in soup.get_text()
