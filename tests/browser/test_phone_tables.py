@@ -36,16 +36,13 @@ SPILLING = """() => {
 }"""
 
 # Every date (2026-06-23) in a text node, and every document number (.doc-no), with the number of lines
-# it occupies on screen (Range.getClientRects: one rectangle per line box). Search results are left out:
-# search.js writes their meta line as one string and Chromium turns lines after a date's hyphen there
-# (reported to the search page's owner); the rest of the search page is measured.
+# it occupies on screen (Range.getClientRects: one rectangle per line box), search results included.
 BROKEN = """() => {
   const lines = range => new Set(Array.from(range.getClientRects()).filter(r => r.width > 0).map(r => Math.round(r.top))).size;
   const out = [];
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   const date = /\\d{4}-\\d{2}-\\d{2}/g;
   for (let node = walker.nextNode(); node; node = walker.nextNode()) {
-    if (node.parentElement.closest('#search-results')) continue;
     for (const m of node.textContent.matchAll(date)) {
       const range = document.createRange();
       range.setStart(node, m.index); range.setEnd(node, m.index + m[0].length);

@@ -85,12 +85,56 @@ function resultItem(data) {
   const meta = document.createElement("p");
   meta.className = "result-meta";
   const m = data.meta || {};
-  meta.textContent = [m.type, m.unit, m.doc_number, m.date].filter(Boolean).join(" · ");
+  const parts = [m.type, m.unit].filter(Boolean).map((text) => document.createTextNode(text));
+  if (m.doc_number) parts.push(docNumber(m.doc_number));
+  if (m.date) {
+    const time = document.createElement("time");
+    time.textContent = m.date;
+    parts.push(time);
+  }
+  parts.forEach((part, i) => meta.append(...(i ? [" · ", part] : [part])));
   const excerpt = document.createElement("p");
   excerpt.className = "excerpt";
   excerpt.innerHTML = data.excerpt; // Pagefind escapes the page text and adds only <mark>
+  keepDatesWhole(excerpt);
   li.append(heading, meta, excerpt);
   return li;
+}
+
+// As the templates' doc_no macro: a 文号 turns a line only between its issuer and 〔year〕number.
+function docNumber(text) {
+  const outer = document.createElement("span");
+  outer.className = "doc-no";
+  const cut = text.search(/[〔\[［【(（第]/);
+  for (const piece of cut > 0 ? [text.slice(0, cut), text.slice(cut)] : [text]) {
+    const span = document.createElement("span");
+    span.className = "nowrap";
+    span.textContent = piece;
+    outer.append(span);
+  }
+  return outer;
+}
+
+// A date in an excerpt (2026-05-28) is read as one word: never split across lines on a phone.
+const DATE = /\d{4}-\d{2}-\d{2}/g;
+function keepDatesWhole(element) {
+  const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+  const nodes = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) if (node.textContent.search(DATE) >= 0) nodes.push(node);
+  for (const node of nodes) {
+    const pieces = [];
+    let last = 0;
+    for (const match of node.textContent.matchAll(DATE)) {
+      pieces.push(node.textContent.slice(last, match.index));
+      const span = document.createElement("span");
+      span.className = "nowrap";
+      span.textContent = match[0];
+      pieces.push(span);
+      last = match.index + match[0].length;
+    }
+    pieces.push(node.textContent.slice(last));
+    node.replaceWith(...pieces);
+  }
 }
 
 // 文号 such as 云政规〔2026〕3号, typed with any brackets (〔〕, [], 【】, ()).
