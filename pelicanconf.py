@@ -1,7 +1,7 @@
 """Pelican settings for the portal.
 
 Pelican's own readers and generators are switched off: items are read only by
-pipeline.content (one loader for check, build and audit) and the
+pipeline.content.loader (one loader for check, build and audit) and the
 `gongkai_portal` plugin writes the pages of the `SiteBuild` that `gongkai build`
 hands it (pipeline.site.build_plan) with the theme (pipeline.site.write_pages). Paths are filled in
 by `gongkai build`; the wheel ships this file as pipeline/bundled/pelicanconf.py.

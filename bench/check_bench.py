@@ -403,10 +403,10 @@ def generate(root: Path, count: int) -> Counter:
 
 def fill_reports(root: Path) -> None:
     """Give each yearly report the tables the content computes, as `gongkai report annual --write` would."""
-    from pipeline.annual_report import compute, report_scope
-    from pipeline.report_draft import layout_for, replace_figures
-    from pipeline.report_format import draft_figures
-    from pipeline.repository import load_repository
+    from pipeline.yearly_report.figures import compute, report_scope
+    from pipeline.yearly_report.draft import layout_for, replace_figures
+    from pipeline.yearly_report.tables import draft_figures
+    from pipeline.content.repository import load_repository
 
     repo = load_repository(root)
     layout = layout_for(repo)
@@ -450,9 +450,9 @@ def parse_once(root: Path) -> dict:
     sys.path.insert(0, str(REPO))
     import builtins
 
-    import pipeline.content as content_module
-    import pipeline.repository as repository_module
-    from pipeline.check import check_repository
+    import pipeline.content.loader as content_module
+    import pipeline.content.repository as repository_module
+    from pipeline.check.whole import check_repository
 
     content_dir = str((root / "content").resolve())
     parses: Counter = Counter()

@@ -51,8 +51,8 @@ class _Quiet(http.server.SimpleHTTPRequestHandler):
 
 def build_demo(output: Path) -> None:
     sys.path.insert(0, str(CODE_DIR))
-    from pipeline.repository import load_repository
-    from pipeline.site.run import build_site
+    from pipeline.content.repository import load_repository
+    from pipeline.site.build import build_site
     from pipeline.timeutil import TZ
 
     now = datetime.strptime(DEMO_NOW, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)

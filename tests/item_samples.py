@@ -11,8 +11,8 @@ import json
 import textwrap
 from pathlib import Path
 
-from pipeline.report_draft import figures_yaml
-from pipeline.report_format import tables
+from pipeline.yearly_report.draft import figures_yaml
+from pipeline.yearly_report.tables import tables
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, md
 
 

@@ -9,9 +9,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from pipeline.check import check_repository
-from pipeline.repository import load_repository
-from pipeline.content_types import CONTENT_TYPES
+from pipeline.check.whole import check_repository
+from pipeline.content.repository import load_repository
+from pipeline.content.types import CONTENT_TYPES
 
 SITE = """\
 name: 测试市人民政府门户网站

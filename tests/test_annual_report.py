@@ -6,8 +6,8 @@ from datetime import datetime
 
 import pytest
 
-from pipeline.annual_report import NOT_COMPUTED, compute
-from pipeline.repository import load_repository
+from pipeline.yearly_report.figures import NOT_COMPUTED, compute
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
 from tests.repo_factory import POLICY, make_repo
 from tests.test_cli import gongkai
@@ -240,7 +240,7 @@ DATASETS = {
 
 
 def test_decisions_and_fees_are_counted_from_datasets_that_list_them_row_by_row(tmp_path):
-    from pipeline.annual_report import same_value
+    from pipeline.yearly_report.figures import same_value
 
     root = make_repo(tmp_path, {**FILES, **DATASETS})
     rep = compute(load_repository(root, now=datetime(2026, 3, 1, tzinfo=TZ)), 2025, "jyj")
@@ -286,7 +286,7 @@ def written_report(tmp_path, files=None, year="2025", extra=()):
 
 
 def test_write_drafts_the_report_with_the_tables_filled_and_the_text_left_to_write(tmp_path):
-    from pipeline.annual_report import PLACEHOLDER
+    from pipeline.yearly_report.figures import PLACEHOLDER
     from tests.repo_factory import run_check
 
     root, path = written_report(tmp_path)
@@ -362,8 +362,8 @@ def test_write_without_a_unit_is_a_usage_error(tmp_path):
 
 
 def test_the_report_schema_holds_exactly_the_cells_of_the_format(tmp_path):
-    from pipeline.report_format import tables
-    from pipeline.schema import SchemaSet
+    from pipeline.yearly_report.tables import tables
+    from pipeline.content.schema import SchemaSet
 
     schemas = SchemaSet()
     register = schemas.schemas["applications"]
@@ -420,7 +420,7 @@ def test_an_application_open_across_two_year_ends_is_carried_until_answered_and_
 
 
 def test_rewriting_the_figures_keeps_everything_else_as_written():
-    from pipeline.report_draft import replace_figures
+    from pipeline.yearly_report.draft import replace_figures
 
     figures = {"主动公开": {"规章": {"本年制发件数": 2}}}
     text = ("---\nid: r\nfigures:\n  主动公开:\n# 第二部分由单位核对\n    规章: {本年制发件数: 1}\n"
@@ -468,7 +468,7 @@ def test_a_published_report_is_compared_with_the_site_as_it_was_when_the_report_
     late = policy("zc-k", "2025-06-01").replace("date: 2025-06-01 10:00", "date: 2026-12-20 10:00")
     (root / "content/policies/zc-k.md").write_text(late, encoding="utf-8")
     repo_later = load_repository(root, now=datetime(2026, 12, 21, tzinfo=TZ))
-    from pipeline.check import check_repository
+    from pipeline.check.whole import check_repository
     assert not [d for d in check_repository(repo_later) if d.code.startswith("GK-RPT")]
     assert not [d for d in run_check(root) if d.code.startswith("GK-RPT")]
     assert "zc-k" in compute(repo_later, 2025, "jyj").documents["行政规范性文件"]["issued"].items  # a new draft counts it

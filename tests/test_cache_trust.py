@@ -6,8 +6,8 @@ from __future__ import annotations
 import pickle
 import subprocess
 
-from pipeline.parse_cache import ParseCache, trusted
-from pipeline.repository import load_repository
+from pipeline.content.parse_cache import ParseCache, trusted
+from pipeline.content.repository import load_repository
 from tests.repo_factory import make_repo, md
 
 

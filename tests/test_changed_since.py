@@ -18,11 +18,11 @@ from pathlib import Path
 import pytest
 from stdnum.cn import ric
 
-from pipeline.changed_check import check_changed_since
-from pipeline.check import check_repository
+from pipeline.check.changed import check_changed_since
+from pipeline.check.whole import check_repository
 from pipeline.cli import main
-from pipeline.parse_cache import ParseCache
-from pipeline.repository import load_repository
+from pipeline.content.parse_cache import ParseCache
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import parse_now
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -276,13 +276,13 @@ def test_stale_and_corrupt_caches_change_nothing(corpus):
 def test_a_cache_entry_is_only_read_back_under_its_own_key(corpus, monkeypatch):
     cache = ParseCache(corpus)
     data = _items(corpus, "news")[0].read_bytes()
-    from pipeline.content import YamlLimits
+    from pipeline.content.loader import YamlLimits
 
     key = cache.key(data, "content/news/a.md", "news", YamlLimits())
     assert key != cache.key(data, "content/news/b.md", "news", YamlLimits())
     assert key != cache.key(data, "content/news/a.md", "news", YamlLimits(max_depth=3))
     assert key != cache.key(data + b" ", "content/news/a.md", "news", YamlLimits())
-    monkeypatch.setattr("pipeline.parse_cache.code_fingerprint", lambda: "another version of the code")
+    monkeypatch.setattr("pipeline.content.parse_cache.code_fingerprint", lambda: "another version of the code")
     assert key != cache.key(data, "content/news/a.md", "news", YamlLimits())
 
 

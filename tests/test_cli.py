@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.content import parse_item
-from pipeline.schema import SchemaSet
-from pipeline.content_types import CONTENT_TYPES, TYPES
+from pipeline.content.loader import parse_item
+from pipeline.content.schema import SchemaSet
+from pipeline.content.types import CONTENT_TYPES, TYPES
 from tests.item_samples import all_samples, line_no, sample
 from tests.repo_factory import BASE, INTERPRETATION, NEWS, POLICY, make_repo, md, run_check
 
@@ -118,7 +118,7 @@ def test_usage_errors_exit_2(tmp_path, args):
 def test_internal_failure_exits_2(tmp_path):
     """A bug in a rule is not a content error: exit 2, so CI never blames the editor for it."""
     root = make_repo(tmp_path, {NEWS_PATH: NEWS})
-    code = ("import sys; from pipeline.rules import dates\n"
+    code = ("import sys; from pipeline.check.rules import dates\n"
             "def boom(self, repo):\n    raise RuntimeError('bug in a rule')\n    yield\n"
             "dates.Dates.check = boom\n"
             "from pipeline.cli import main\n"
@@ -428,7 +428,7 @@ def test_new_in_an_empty_repository_uses_prefix_year_and_number(tmp_path):
 
 def test_an_id_naming_another_units_document_is_not_a_convention():
     """财政局's interpretation of a 市政府 document is jd-yjzf-…: 财政局's next one is not numbered after it."""
-    from pipeline.scaffold import NUMBER, UNIT, YEAR, id_convention
+    from pipeline.authoring.new_item import NUMBER, UNIT, YEAR, id_convention
 
     examples = [("jd-yjzf-ling-6", "czj", None), ("jd-gjj-2026-1", "gjj", None), ("jd-mzj-2025-1", "mzj", None)]
     assert id_convention("interpretation", examples, "czj", {"czj", "gjj", "mzj", "yjzf"}).parts == ("jd", UNIT, YEAR, NUMBER)
@@ -473,8 +473,8 @@ def demo_with_new_items(tmp_path_factory):
     """A copy of the demo (content and the committed CODEOWNERS), checked before and after a `gongkai new` per case."""
     import shutil
 
-    from pipeline.check import check_repository
-    from pipeline.repository import load_repository
+    from pipeline.check.whole import check_repository
+    from pipeline.content.repository import load_repository
     from pipeline.timeutil import parse_now
 
     root = tmp_path_factory.mktemp("demo-new") / "repo"
@@ -508,7 +508,7 @@ def test_new_on_the_demo_follows_its_id_convention(demo_with_new_items, type_nam
 
 @pytest.mark.parametrize("type_name, unit", DEMO_CASES)
 def test_new_on_the_demo_lands_in_the_units_folder_and_fails_only_for_what_to_fill(demo_with_new_items, type_name, unit):
-    from pipeline.locations import item_home, unit_folder_of
+    from pipeline.content.locations import item_home, unit_folder_of
 
     _, _, written, _, after, _ = demo_with_new_items
     rel = written[(type_name, unit)]

@@ -23,14 +23,14 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.check import check_repository
-from pipeline.content import LoadError, parse_item
-from pipeline.decide import decide
+from pipeline.check.whole import check_repository
+from pipeline.content.loader import LoadError, parse_item
+from pipeline.check.severity import decide
 from pipeline.diagnostics import Severity, has_errors
-from pipeline.relations import interpretations_by_policy
-from pipeline.repository import load_repository
+from pipeline.core.relations import interpretations_by_policy
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import parse_day
-from pipeline.content_types import GOVERNANCE_FILES, TYPES
+from pipeline.content.types import GOVERNANCE_FILES, TYPES
 
 ROOT = Path(__file__).resolve().parent.parent
 GONGKAI = Path(sys.executable).with_name("gongkai")

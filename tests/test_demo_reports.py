@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.annual_report import report_scope
-from pipeline.repository import load_repository
+from pipeline.yearly_report.figures import report_scope
+from pipeline.content.repository import load_repository
 from tests.item_samples import line_no
 from tests.repo_factory import run_check
 from tests.test_cli import gongkai

@@ -160,7 +160,7 @@ def test_table_rows_are_one_mistake_one_diagnostic():
 
 
 def test_a_chinese_category_is_the_code_everywhere_after_loading(tmp_path):
-    from pipeline.repository import load_repository
+    from pipeline.content.repository import load_repository
 
     files = policy("disclosure_category: regulations", "disclosure_category: 规章和规范性文件")
     files[JYJ] = BASE[JYJ].replace("category: budget", "category: 财政预决算")

@@ -81,8 +81,8 @@ def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
 def test_the_graph_is_read_from_every_module():
     known = modules()
     graph = {name: imports(name, path, set(known)) for name, path in known.items()}
-    assert "pipeline.check" in graph["pipeline.cli"]  # a function-level import is an edge
-    assert "pipeline.addresses" in graph["gongkai_portal"]
+    assert "pipeline.check.whole" in graph["pipeline.cli"]  # a function-level import is an edge
+    assert "pipeline.core.addresses" in graph["gongkai_portal"]
 
 
 def test_no_import_cycle():
@@ -93,3 +93,65 @@ def test_no_import_cycle():
 
 def test_a_cycle_would_be_found():
     assert cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+# The flow of ARCHITECTURE.md, lowest first: a module may import its own layer and the ones below it,
+# never one above (the loader knows nothing of rules, the check nothing of the site, the core nothing
+# of the audit). The plugin is the site's adapter to Pelican.
+LAYERS = (
+    ("foundation", ("pipeline", "pipeline.diagnostics", "pipeline.timeutil", "pipeline.resources")),
+    ("content", ("pipeline.content",)),
+    ("core", ("pipeline.core",)),
+    ("yearly_report", ("pipeline.yearly_report",)),
+    ("pages", ("pipeline.pages",)),
+    ("approvals", ("pipeline.approvals",)),
+    ("check", ("pipeline.check",)),
+    ("site", ("pipeline.site", "gongkai_portal")),
+    ("audit", ("pipeline.audit",)),
+    ("authoring", ("pipeline.authoring",)),
+    ("reporters", ("pipeline.reporters",)),
+    ("cli", ("pipeline.cli",)),
+)
+
+
+def layer_of(module: str) -> int | None:
+    best = None
+    for rank, (_, prefixes) in enumerate(LAYERS):
+        for prefix in prefixes:
+            if module == prefix or (prefix != "pipeline" and module.startswith(prefix + ".")):
+                if best is None or len(prefix) > best[0]:
+                    best = (len(prefix), rank)
+    return best[1] if best else None
+
+
+def upward_imports(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    return sorted((a, b) for a, targets in graph.items() for b in targets if layer_of(b) > layer_of(a))
+
+
+def test_every_module_belongs_to_a_layer():
+    assert [name for name in modules() if layer_of(name) is None] == []
+
+
+def test_layers_point_one_way():
+    known = modules()
+    graph = {name: imports(name, path, set(known)) for name, path in known.items()}
+    assert upward_imports(graph) == []
+
+
+def test_an_upward_import_would_be_found():
+    graph = {"pipeline.core.addresses": {"pipeline.content.loader"}, "pipeline.content.loader": {"pipeline.check.whole"}}
+    assert upward_imports(graph) == [("pipeline.content.loader", "pipeline.check.whole")]
+
+
+def test_the_architecture_map_matches_the_folders():
+    """ARCHITECTURE.md's layout lists every package of pipeline/ and nothing that is not there."""
+    text = (CODE_DIR / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    layout = text.split("## Layout", 1)[1].split("```")[1]
+    named = {line.split()[0].rstrip("/") for line in layout.splitlines() if line.startswith("  ") and line.split()[0].endswith("/")}
+    on_disk = {p.parent.relative_to(CODE_DIR / "pipeline").as_posix()
+               for p in (CODE_DIR / "pipeline").rglob("__init__.py")} - {"."}
+    assert named == on_disk
+    # and the layers are those packages, in the order the map gives
+    packages = [prefix.split(".", 1)[1] for _, prefixes in LAYERS[1:] for prefix in prefixes if prefix.startswith("pipeline.")]
+    assert [p for p in (line.split()[0].rstrip("/") for line in layout.splitlines() if line.startswith("  ") and "/" in line.split()[0])
+            if "/" not in p] == packages

@@ -1,4 +1,4 @@
-"""The one loader (pipeline.content): source lines, encodings, and bad YAML as diagnostics.
+"""The one loader (pipeline.content.loader): source lines, encodings, and bad YAML as diagnostics.
 
 Codes: GK-ENC-001, GK-YAML-001, GK-YAML-002, GK-YAML-003, GK-YAML-004.
 """
@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from pipeline.content import LoadError, parse_item
-from pipeline.repository import load_repository
+from pipeline.content.loader import LoadError, parse_item
+from pipeline.content.repository import load_repository
 from tests.repo_factory import NEWS, found, make_repo, md, run_check, unit_yaml
 
 NESTED = """\

@@ -14,9 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from pipeline.check import check_repository
-from pipeline.content import LoadError, classify_path, parse_item
-from pipeline.repository import load_repository
+from pipeline.check.whole import check_repository
+from pipeline.content.loader import LoadError, parse_item
+from pipeline.content.paths import classify_path
+from pipeline.content.repository import load_repository
 from tests.repo_factory import make_repo
 
 CODE_DIR = Path(__file__).resolve().parents[1]

@@ -8,10 +8,10 @@ import shutil
 import pytest
 
 from pipeline.resources import schema_dir
-from pipeline.schema import SchemaSet, SchemaSetError
+from pipeline.content.schema import SchemaSet, SchemaSetError
 
 SCHEMA_DIR = schema_dir()
-from pipeline.content_types import GOVERNANCE_FILES, TYPES
+from pipeline.content.types import GOVERNANCE_FILES, TYPES
 from tests.item_samples import COMPANIONS, SAMPLES, all_samples, sample
 from tests.repo_factory import BASE, INTERPRETATION, POLICY, found, make_repo, run_check
 
@@ -310,7 +310,7 @@ def test_optional_governance_files_may_be_absent(tmp_path):
 
 
 def test_invalid_settings_are_reported_and_the_defaults_stay(tmp_path):
-    from pipeline.repository import load_repository
+    from pipeline.content.repository import load_repository
 
     root = make_repo(tmp_path, {"content/governance/settings.yaml": "rules:\n  GK-REF-001: loud\n"})
     repo = load_repository(root)
@@ -325,7 +325,7 @@ GENERIC_TITLES = {"文本", "日期", "日期时间", "仓库文件", "条目编
 
 def _fields(node, pointer=()):
     """(pointer, property schema) of every named field in a compiled schema, nested ones too."""
-    from pipeline.schema import _parts
+    from pipeline.content.schema import _parts
 
     for part in _parts(node):
         for key, sub in (part.get("properties") or {}).items():
@@ -342,7 +342,7 @@ EDITED = [n for n in SCHEMA_NAMES if n not in ("defs", "settings")]
 @pytest.mark.parametrize("name", EDITED)
 def test_every_field_has_its_own_chinese_name(schemas, name):
     """Messages name a field by its key and its Chinese name: 「title」(标题), never 「title」(文本)."""
-    from pipeline.schema import _first
+    from pipeline.content.schema import _first
 
     for pointer, sub in _fields(schemas.compiled(name)):
         key = pointer[-1]
@@ -356,7 +356,7 @@ def test_every_field_has_its_own_chinese_name(schemas, name):
 @pytest.mark.parametrize("name", EDITED)
 def test_every_field_with_a_format_has_an_example_that_passes(schemas, name):
     """A format error shows a correct example (from `examples`), never the regular expression."""
-    from pipeline.schema import _first, _parts
+    from pipeline.content.schema import _first, _parts
 
     for pointer, sub in _fields(schemas.compiled(name)):
         patterns = [part["pattern"] for part in _parts(sub) if "pattern" in part]

@@ -1,7 +1,7 @@
 """What a merge request (or a merge commit) changes, read with GitPython from the real repository.
 
 `FileChange` is one changed path with rename detection; `TreeSnapshot` reads items from one commit's tree
-(through `pipeline.content.parse_item`, the one loader), so that a deleted or renamed item can be
+(through `pipeline.content.loader.parse_item`, the one loader), so that a deleted or renamed item can be
 classified by what it *was*. `assess` turns changes into `Assessed` entries: the item(s) behind each
 changed file and the approval `Need`s it brings (see tiers.py).
 
@@ -19,14 +19,15 @@ from types import SimpleNamespace
 import git
 from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchPathError
 
-from ..addresses import item_url
-from ..content import Item, LoadError, YamlLimits, classify_path, parse_item
-from ..files import items_referencing
-from ..repository import default_settings, index_by_id, item_size_limit, merge_settings
-from ..timeutil import TZ
-from ..content_types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
-from .roster import Actor
-from .tiers import Need, ApprovalPolicy
+from pipeline.core.addresses import item_url
+from pipeline.content.loader import Item, LoadError, YamlLimits, parse_item
+from pipeline.content.paths import classify_path
+from pipeline.core.files import items_referencing
+from pipeline.content.repository import default_settings, index_by_id, item_size_limit, merge_settings
+from pipeline.timeutil import TZ
+from pipeline.content.types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
+from pipeline.approvals.roster import Actor
+from pipeline.approvals.tiers import Need, ApprovalPolicy
 
 
 
@@ -388,8 +389,8 @@ def is_regenerated(change: FileChange, tree: TreeSnapshot, policy: ApprovalPolic
     Such a change follows from the roster or the units, whose own changes bring their tier; a
     CODEOWNERS edited by hand (or left stale) brings the city government office's tier.
     """
-    from .codeowners import TARGETS, Inputs, generate
-    from .roster import Roster
+    from pipeline.approvals.codeowners import TARGETS, Inputs, generate
+    from pipeline.approvals.roster import Roster
 
     forge = next((f for f, rel in TARGETS.items() if rel == change.path), None)
     if forge is None or change.new_blob is None:

@@ -1,6 +1,6 @@
 """CODEOWNERS for GitLab and GitHub, generated from the roster, the tiers and the units.
 
-Each unit's files live in its own folder of every type folder (`pipeline.locations`), so one pattern
+Each unit's files live in its own folder of every type folder (`pipeline.content.locations`), so one pattern
 per unit, `/content/*/gjj/`, routes every item and attachment of 公积金中心 to its reviewers: adding,
 renaming or deleting an item never changes CODEOWNERS. The section of a unit folder is the tier of a
 routine item of that unit (a department's own tier; the city government office for 市人民政府 and
@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable
 
-from ..content import Item
-from ..files import items_referencing
-from ..locations import codeowners_pattern, unit_folder_of
-from .roster import Person, Roster
-from .tiers import Need, ApprovalPolicy, load_policy
+from pipeline.content.loader import Item
+from pipeline.core.files import items_referencing
+from pipeline.content.locations import codeowners_pattern, unit_folder_of
+from pipeline.approvals.roster import Person, Roster
+from pipeline.approvals.tiers import Need, ApprovalPolicy, load_policy
 
 if TYPE_CHECKING:
-    from ..repository import Repository
+    from pipeline.content.repository import Repository
 
 TARGETS = {"gitlab": ".gitlab/CODEOWNERS", "github": ".github/CODEOWNERS"}
 

@@ -24,8 +24,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from ..timeutil import parse_instant
-from .roster import Actor
+from pipeline.timeutil import parse_instant
+from pipeline.approvals.roster import Actor
 
 TIMEOUT = 30
 MAX_PAGES = 20

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 
 import git
 
-from ..addresses import output_name
-from .changes import Assessed, TreeSnapshot, assess, authors, branch_commits, content_prefix, diff, merge_base
-from .roster import Actor, Person, Roster
-from .tiers import ApprovalPolicy, Need, Tier
-from .verify import group_json, needs_of
+from pipeline.core.addresses import output_name
+from pipeline.approvals.changes import Assessed, TreeSnapshot, assess, authors, branch_commits, content_prefix, diff, merge_base
+from pipeline.approvals.roster import Actor, Person, Roster
+from pipeline.approvals.tiers import ApprovalPolicy, Need, Tier
+from pipeline.approvals.verify import group_json, needs_of
 
 
 @dataclass

@@ -29,17 +29,17 @@ from pathlib import Path
 
 import git
 
-from ..addresses import item_path
-from ..content import classify_path
-from ..content_types import TYPES
-from ..publication import Status, meant_for_publication, publication_time
-from ..publication import status as publication_status
-from ..timeutil import TZ
-from .changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
-from .roster import Roster
-from .tiers import ApprovalPolicy
-from .trailers import parse_trailers
-from .verify import evaluate, evidence_from_trailers, forge_committers, merge_trailers, trailer_evidence_refusal
+from pipeline.core.addresses import item_path
+from pipeline.content.paths import classify_path
+from pipeline.content.types import TYPES
+from pipeline.core.publication import Status, meant_for_publication, publication_time
+from pipeline.core.publication import status as publication_status
+from pipeline.timeutil import TZ
+from pipeline.approvals.changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
+from pipeline.approvals.roster import Roster
+from pipeline.approvals.tiers import ApprovalPolicy
+from pipeline.approvals.trailers import parse_trailers
+from pipeline.approvals.verify import evaluate, evidence_from_trailers, forge_committers, merge_trailers, trailer_evidence_refusal
 
 TEMPLATE_DIR = Path(__file__).with_name("templates")
 

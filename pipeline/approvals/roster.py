@@ -14,11 +14,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Iterable
 
-from ..diagnostics import Diagnostic, Severity
+from pipeline.diagnostics import Diagnostic, Severity
 
 if TYPE_CHECKING:
-    from ..content import Item
-    from ..repository import Repository
+    from pipeline.content.loader import Item
+    from pipeline.content.repository import Repository
 
 ROSTER_PATH = "content/governance/roster.yaml"
 

@@ -18,8 +18,8 @@ from typing import Callable
 
 import yaml
 
-from ..content import Item
-from .roster import Person, Roster
+from pipeline.content.loader import Item
+from pipeline.approvals.roster import Person, Roster
 
 TIERS_FILE = Path(__file__).with_name("tiers.yaml")
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .roster import Actor
+from pipeline.approvals.roster import Actor
 
 KEYS = ("Approved-by", "Reviewed-by")
 _LINE = re.compile(

@@ -16,11 +16,11 @@ from datetime import datetime
 
 import git
 
-from .changes import Assessed, MergeUnit, TreeSnapshot, assess, content_prefix, diff, merge_unit
-from .forge_api import ApiRecord
-from .roster import Actor, Person, Roster
-from .tiers import Need, ApprovalPolicy, Step, Tier
-from .trailers import Trailer, parse_trailers
+from pipeline.approvals.changes import Assessed, MergeUnit, TreeSnapshot, assess, content_prefix, diff, merge_unit
+from pipeline.approvals.forge_api import ApiRecord
+from pipeline.approvals.roster import Actor, Person, Roster
+from pipeline.approvals.tiers import Need, ApprovalPolicy, Step, Tier
+from pipeline.approvals.trailers import Trailer, parse_trailers
 
 
 @dataclass

@@ -13,17 +13,18 @@ from typing import ClassVar, Iterator
 
 from dateutil.relativedelta import relativedelta
 
-from ..catalogue import Catalogue
-from ..open_data import is_overdue, modified, next_update_due
-from ..publication import publication_time, status
-from ..timeutil import parse_when
-from .findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
-from .workdays import WorkCalendar
+from pipeline.core.site_items import Catalogue
+from pipeline.core.open_data import is_overdue, modified, next_update_due
+from pipeline.core.publication import publication_time, status
+from pipeline.timeutil import parse_when
+from pipeline.audit.findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
+from pipeline.core.deadlines import answered_in_time, reply_due
+from pipeline.core.workdays import WorkCalendar
 
 
 @dataclass
 class Context:
-    repo: object  # pipeline.repository.Repository, loaded with now = as_of
+    repo: object  # pipeline.content.repository.Repository, loaded with now = as_of
     as_of: datetime
     calendar: WorkCalendar
 
@@ -51,19 +52,6 @@ def _finding(level, code, item, source, message, *, unit=None, pointer=(), due="
     line = item.line_of(*pointer) if pointer else 1
     return Finding(level, code, unit if unit is not None else str(item.meta.get("unit") or ""), item.id, source,
                    message, item.path, line, due)
-
-
-def reply_due(letter, settings, calendar):
-    """(last day to answer, working days allowed, whether extended) for a letter (Art. 20).
-
-    The audit's deadlines and the yearly report's on-time rates both count with this.
-    """
-    kind = letter.meta.get("kind")
-    days = settings["letter_reply_workdays"][kind]
-    extended = letter.meta.get("extended") is True and kind not in set(settings["letter_no_extension"])
-    if extended:
-        days *= 2
-    return calendar.add(parse_when(letter.meta.get("received")), days), days, extended
 
 
 class Letters(Check):
@@ -108,7 +96,7 @@ class Letters(Check):
                 replied = None  # answered later than the moment audited: as of then, not yet
             label = f"{kind}类信件(收到 {received:%Y-%m-%d %H:%M},{days} 个工作日{'(已延期)' if extended else ''})"
             if replied is not None:
-                if replied.date() > due:
+                if not answered_in_time(letter, ctx.settings, ctx.calendar):
                     late = ctx.calendar.between(due, replied)
                     yield _finding(Level.ISSUE, "GK-LETTER-001", letter, self.SOURCE,
                                    f"{label}最迟应在 {due:%Y-%m-%d} 答复,{replied:%Y-%m-%d} 才答复,超期 {late} 个工作日。",
@@ -253,7 +241,7 @@ class Freshness(Check):
     }
 
     def run(self, ctx):
-        from ..pages.listings import HOME_BLOCKS
+        from pipeline.pages.listings import HOME_BLOCKS
 
         settings, catalogue = ctx.settings, ctx.catalogue
         stale_ages = settings["stale_days_by_type"]

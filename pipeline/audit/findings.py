@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from ..diagnostics import Diagnostic, Severity
+from pipeline.diagnostics import Diagnostic, Severity
 
 
 class Level(str, Enum):

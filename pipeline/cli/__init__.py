@@ -9,15 +9,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from .. import __version__
-from .common import ArgumentParser, UsageError, emit, moment, repository_root
+from pipeline import __version__
+from pipeline.cli.common import ArgumentParser, UsageError, emit, moment, repository_root
 
 
 def cmd_check(args) -> int:
-    from ..check import check_repository
-    from ..diagnostics import has_errors
-    from ..reporters import check_report
-    from ..repository import load_repository
+    from pipeline.check.whole import check_repository
+    from pipeline.diagnostics import has_errors
+    from pipeline.reporters import check_report
+    from pipeline.content.repository import load_repository
 
     if args.changed_since is not None:
         return _check_changed(args)
@@ -29,10 +29,10 @@ def cmd_check(args) -> int:
 
 def _check_changed(args) -> int:
     """`check --changed-since REV`: the whole check's diagnostics for the files the change reaches."""
-    from ..changed_check import check_changed_since
-    from ..diagnostics import has_errors
-    from ..git_changes import ChangesUnavailable
-    from ..reporters import check_report
+    from pipeline.check.changed import check_changed_since
+    from pipeline.diagnostics import has_errors
+    from pipeline.check.git_changes import ChangesUnavailable
+    from pipeline.reporters import check_report
 
     if not args.changed_since.strip():
         raise UsageError("--changed-since 需要一个版本(提交号、分支或标签),如 --changed-since origin/main。")
@@ -47,7 +47,7 @@ def _check_changed(args) -> int:
 
 
 def cmd_rules(args) -> int:
-    from ..codes import all_codes, code_documentation
+    from pipeline.reporters.codes import all_codes, code_documentation
 
     codes = all_codes()
     if args.codes:
@@ -69,8 +69,8 @@ def cmd_rules(args) -> int:
 
 
 def cmd_new(args) -> int:
-    from ..content_types import TYPES
-    from ..scaffold import ScaffoldError, new_item, plan_new_item, resolve_type
+    from pipeline.content.types import TYPES
+    from pipeline.authoring.new_item import ScaffoldError, new_item, plan_new_item, resolve_type
 
     root = repository_root(args)
     now = moment(args)
@@ -84,7 +84,7 @@ def cmd_new(args) -> int:
         raise UsageError(str(exc)) from None
     if plan.type_name == "report":
         # A yearly report is drafted from the content, its tables filled: the same as report annual --write.
-        from .report import cmd_report_annual
+        from pipeline.cli.yearly_report import cmd_report_annual
         return cmd_report_annual(argparse.Namespace(root=args.root, unit=[plan.unit], year=now.year - 1, write=True,
                                                     now=args.now, format="markdown", output=None))
     path = new_item(root, plan, title=args.title, now=now)
@@ -96,7 +96,7 @@ def cmd_new(args) -> int:
 
 
 def cmd_normalize(args) -> int:
-    from ..normalize import normalize_paths
+    from pipeline.authoring.normalize import normalize_paths
 
     failed = 0
     for message, ok in normalize_paths([Path(p) for p in args.paths]):
@@ -106,8 +106,8 @@ def cmd_normalize(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from ..reporters import REPORTERS
-    from ..content_types import TYPES
+    from pipeline.reporters import REPORTERS
+    from pipeline.content.types import TYPES
 
     parser = ArgumentParser(
         prog="gongkai", description="云江市人民政府门户网站发布流水线:检查、构建、审批与审计。",
@@ -153,19 +153,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions():
     """Sub-commands that live beside their subject (build, approvals, register...)."""
-    from .approvals import add_commands as approval_commands
-    from .audit import add_commands as audit_commands
-    from .report import add_commands as report_commands
-    from .site import add_commands as build_commands
+    from pipeline.cli.approvals import add_commands as approval_commands
+    from pipeline.cli.audit import add_commands as audit_commands
+    from pipeline.cli.yearly_report import add_commands as report_commands
+    from pipeline.cli.site import add_commands as build_commands
 
     return [build_commands, approval_commands, audit_commands, report_commands]
 
 
 def main(argv=None) -> int:
-    from ..site.search import PagefindMissing
-    from ..site.serve import PreviewError
-    from ..repository import NotARepository
-    from ..schema import SchemaSetError
+    from pipeline.site.search import PagefindMissing
+    from pipeline.site.serve import PreviewError
+    from pipeline.content.repository import NotARepository
+    from pipeline.content.schema import SchemaSetError
 
     parser = build_parser()
     args = parser.parse_args(argv)

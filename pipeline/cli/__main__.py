@@ -1,6 +1,6 @@
 """`python -m pipeline.cli`: the same as the `gongkai` command."""
 import sys
 
-from . import main
+from pipeline.cli import main
 
 sys.exit(main())

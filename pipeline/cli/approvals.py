@@ -9,16 +9,16 @@ import argparse
 import os
 import sys
 
-from .common import UsageError, emit, moment, refuse_public_output, repository_root
+from pipeline.cli.common import UsageError, emit, moment, refuse_public_output, repository_root
 
 
 def _guarded(function):
     """Turn the approvals' own user errors into UsageError (exit 2 with the message)."""
 
     def run(args):
-        from ..approvals.changes import RevisionError
-        from ..approvals.forge_api import ForgeError
-        from ..approvals.tiers import PolicyError
+        from pipeline.approvals.changes import RevisionError
+        from pipeline.approvals.forge_api import ForgeError
+        from pipeline.approvals.tiers import PolicyError
 
         try:
             return function(args)
@@ -32,9 +32,9 @@ def _guarded(function):
 
 @_guarded
 def cmd_plan(args) -> int:
-    from ..approvals.changes import open_repo, resolve
-    from ..approvals.plan import build_plan, render_json, render_markdown
-    from ..approvals.tiers import load_policy
+    from pipeline.approvals.changes import open_repo, resolve
+    from pipeline.approvals.plan import build_plan, render_json, render_markdown
+    from pipeline.approvals.tiers import load_policy
 
     root = repository_root(args)
     repo = open_repo(root)
@@ -46,9 +46,9 @@ def cmd_plan(args) -> int:
 
 @_guarded
 def cmd_codeowners(args) -> int:
-    from ..repository import load_repository
-    from ..approvals.codeowners import TARGETS, generate
-    from ..approvals.roster import Roster
+    from pipeline.content.repository import load_repository
+    from pipeline.approvals.codeowners import TARGETS, generate
+    from pipeline.approvals.roster import Roster
 
     root = repository_root(args)
     repo = load_repository(root)
@@ -70,7 +70,7 @@ def cmd_codeowners(args) -> int:
 
 
 def _api_record(args, commit_sha: str):
-    from ..approvals.forge_api import client, token_from_env
+    from pipeline.approvals.forge_api import client, token_from_env
 
     if not args.forge_api:
         return None
@@ -88,9 +88,9 @@ def _api_record(args, commit_sha: str):
 
 @_guarded
 def cmd_verify(args) -> int:
-    from ..approvals.changes import open_repo, resolve
-    from ..approvals.tiers import load_policy
-    from ..approvals.verify import render_json, render_text, verify_commit
+    from pipeline.approvals.changes import open_repo, resolve
+    from pipeline.approvals.tiers import load_policy
+    from pipeline.approvals.verify import render_json, render_text, verify_commit
 
     root = repository_root(args)
     repo = open_repo(root)
@@ -103,8 +103,8 @@ def cmd_verify(args) -> int:
 
 @_guarded
 def cmd_trailers(args) -> int:
-    from ..repository import load_repository
-    from ..approvals.roster import Roster
+    from pipeline.content.repository import load_repository
+    from pipeline.approvals.roster import Roster
 
     if not args.forge_api:
         raise UsageError("请用 --forge-api gitlab|github 指定从哪个代码平台读取审批记录。")
@@ -128,10 +128,10 @@ def cmd_trailers(args) -> int:
 
 @_guarded
 def cmd_register(args) -> int:
-    from ..repository import load_repository
-    from ..approvals.changes import open_repo, resolve
-    from ..approvals.register import build_register, render_csv, render_html, render_json
-    from ..approvals.tiers import load_policy
+    from pipeline.content.repository import load_repository
+    from pipeline.approvals.changes import open_repo, resolve
+    from pipeline.approvals.register import build_register, render_csv, render_html, render_json
+    from pipeline.approvals.tiers import load_policy
 
     root = repository_root(args)
     repo = open_repo(root)

@@ -5,19 +5,19 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from .common import UsageError, emit, moment, refuse_public_output, repository_root
+from pipeline.cli.common import UsageError, emit, moment, refuse_public_output, repository_root
 
 FORMATS = ("markdown", "json", "junit")
 AUDIT_FORMATS = ("markdown", "json", "html", "junit")
 
 
 def cmd_audit(args) -> int:
-    from ..audit.findings import Level
-    from ..audit.report import render_json, render_markdown
-    from ..audit.run import audit
-    from ..audit.workdays import UnknownYear
-    from ..reporters import render
-    from ..repository import load_repository
+    from pipeline.audit.findings import Level
+    from pipeline.audit.render import render_json, render_markdown
+    from pipeline.audit.daily import audit
+    from pipeline.core.workdays import UnknownYear
+    from pipeline.reporters import render
+    from pipeline.content.repository import load_repository
 
     as_of = moment(args, "as_of")
     repo = load_repository(repository_root(args), now=as_of)
@@ -31,14 +31,14 @@ def cmd_audit(args) -> int:
     if args.format == "json":
         text = render_json(findings, as_of, names)
     elif args.format == "html":
-        from ..audit.report import render_html
+        from pipeline.audit.render import render_html
 
         earlier = [_read_json(Path(p)) for p in args.history or []]
         text = render_html(findings, as_of, names, str(repo.site.get("name") or ""), [e for e in earlier if e])
         if args.output:
             refuse_public_output(repository_root(args), args.output, "读网看板")
     elif args.format == "junit":
-        from ..audit.checks import audit_codes
+        from pipeline.audit.checks import audit_codes
 
         text = render("junit", [f.diagnostic for f in findings], checked_files=repo.checked_files, rules=audit_codes())
     else:
@@ -52,7 +52,7 @@ def _unit_names(repo) -> dict[str, str]:
 
 
 def _link_findings(path: Path) -> list:
-    from ..audit.findings import Finding
+    from pipeline.audit.findings import Finding
 
     data = _read_json(path)
     if data is None:
@@ -74,11 +74,11 @@ def _read_json(path: Path):
 
 
 def cmd_linkcheck(args) -> int:
-    from ..audit.findings import Level
-    from ..audit.linkcheck import CODES, LinkCache, check_site
-    from ..audit.report import render_json, render_markdown
-    from ..reporters import render
-    from ..repository import load_repository
+    from pipeline.audit.findings import Level
+    from pipeline.audit.links import CODES, LinkCache, check_site
+    from pipeline.audit.render import render_json, render_markdown
+    from pipeline.reporters import render
+    from pipeline.content.repository import load_repository
 
     now = moment(args)
     root = repository_root(args)
@@ -104,7 +104,7 @@ def cmd_linkcheck(args) -> int:
 
 
 def cmd_notify(args) -> int:
-    from ..audit.notify import NotifyError, load_report, publish, token_from_env
+    from pipeline.audit.notify import NotifyError, load_report, publish, token_from_env
 
     token = token_from_env()
     if not token:

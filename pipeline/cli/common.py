@@ -19,14 +19,14 @@ class UsageError(Exception):
 
 
 def repository_root(args) -> Path:
-    from ..repository import find_root
+    from pipeline.content.repository import find_root
 
     return find_root(Path(args.root) if getattr(args, "root", None) else Path.cwd())
 
 
 def moment(args, option: str = "now"):
     """The moment a command acts as of (`--now`), else the clock."""
-    from ..timeutil import parse_now
+    from pipeline.timeutil import parse_now
 
     value = getattr(args, option, None)
     try:

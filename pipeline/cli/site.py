@@ -5,11 +5,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from .common import UsageError, moment, repository_root
+from pipeline.cli.common import UsageError, moment, repository_root
 
 
 def add_commands(sub) -> None:
-    from ..reporters import REPORTERS
+    from pipeline.reporters import REPORTERS
 
     build = sub.add_parser("build", help="检查并构建门户网站到 output/(失败时保留原网站)")
     build.add_argument("--now", help="按此时间发布(定时发布测试、可重复构建),如 \"2026-03-01 09:30\"")
@@ -32,10 +32,10 @@ def add_commands(sub) -> None:
 
 
 def _build(args, root):
-    from ..reporters import check_report, render
-    from ..repository import load_repository
-    from ..site.run import BuildError, build_site
-    from ..site.stages import Stages
+    from pipeline.reporters import check_report, render
+    from pipeline.content.repository import load_repository
+    from pipeline.site.build import BuildError, build_site
+    from pipeline.site.stages import Stages
 
     now = moment(args)
     stages = Stages()
@@ -45,7 +45,7 @@ def _build(args, root):
     output = Path(args.output) if args.output else root / "output"
     try:
         if getattr(args, "shard", None):
-            from ..site.shards import build_shard, parse_shard
+            from pipeline.site.shards import build_shard, parse_shard
             try:
                 k, n = parse_shard(args.shard)
             except ValueError as exc:
@@ -54,7 +54,7 @@ def _build(args, root):
                 raise UsageError("分片构建需要用 --output 指定分片目录(不写入 output/)")
             result = build_shard(repo, output, now, k, n, stages)
         elif getattr(args, "merge", None):
-            from ..site.shards import ShardError, merge_shards
+            from pipeline.site.shards import ShardError, merge_shards
             try:
                 result = merge_shards(repo, [Path(d) for d in args.merge], output, stages)
             except ShardError as exc:
@@ -86,7 +86,7 @@ def cmd_build(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    from ..site.serve import serve
+    from pipeline.site.serve import serve
 
     root = repository_root(args)
     return serve(root, lambda: _build(args, root), Path(args.output) if args.output else root / "output", args.port)

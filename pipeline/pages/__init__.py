@@ -12,7 +12,7 @@ former-address rule does, costs no rendering.
 """
 from __future__ import annotations
 
-from .page import Page
-from .plan import content_pages, page_names, site_pages
+from pipeline.pages.page import Page
+from pipeline.pages.site_pages import content_pages, page_names, site_pages
 
 __all__ = ["Page", "content_pages", "page_names", "site_pages"]

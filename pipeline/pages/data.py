@@ -1,7 +1,7 @@
 """数据开放: dataset downloads, the static JSON API, datapackage.json and the catalogue (DCAT, data.json, CSV).
 
 Every file is built from the live datasets of the catalogue and the tables
-`pipeline.datasets` reads, so the page, the downloads, the API and the
+`pipeline.core.datasets` reads, so the page, the downloads, the API and the
 catalogues list the same datasets with the same values.
 """
 from __future__ import annotations
@@ -12,13 +12,13 @@ import json
 from dataclasses import dataclass, field
 from functools import cached_property, partial
 
-from ..addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_STATISTICS, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
+from pipeline.core.addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_STATISTICS, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
                          chart_data_url, datapackage_url, dataset_download_url, unit_url)
-from ..datasets import TYPE_NAMES, Table, TableError, fields, is_conditional, read_table, records, resource_path, resources
-from ..open_data import EU_FREQUENCY, FREQUENCIES, LICENSES, modified
-from . import page as dep
-from .feeds import base_url
-from .page import Page, html_page, text_file
+from pipeline.core.datasets import TYPE_NAMES, Table, TableError, fields, is_conditional, read_table, records, resource_path, resources
+from pipeline.core.open_data import EU_FREQUENCY, FREQUENCIES, LICENSES, modified
+from pipeline.pages import page as dep
+from pipeline.pages.feeds import base_url
+from pipeline.pages.page import Page, html_page, text_file
 
 API_PAGE_SIZE = 500
 PREVIEW_ROWS = 10

@@ -8,10 +8,10 @@ from __future__ import annotations
 from functools import partial
 from xml.etree import ElementTree as ET
 
-from ..addresses import ROBOTS, SITEMAP, SITEMAP_XML, column_url, feed_url, unit_url
-from . import page as dep
-from .fixed import sitemap_sections
-from .page import Page, text_file
+from pipeline.core.addresses import ROBOTS, SITEMAP, SITEMAP_XML, column_url, feed_url, unit_url
+from pipeline.pages import page as dep
+from pipeline.pages.fixed import sitemap_sections
+from pipeline.pages.page import Page, text_file
 
 ATOM = "http://www.w3.org/2005/Atom"
 SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"

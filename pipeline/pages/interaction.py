@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..addresses import INTERACTION
-from . import page as dep
-from .items import survey_state
-from .page import Page, html_page
+from pipeline.core.addresses import INTERACTION
+from pipeline.pages import page as dep
+from pipeline.pages.items import survey_state
+from pipeline.pages.page import Page, html_page
 
 LETTERS_SHOWN = 10
 

@@ -3,16 +3,16 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..datasets import resource_path, resources
-from ..links import ITEM_SCHEME, link_targets, split_item_target
-from ..publication import Status
-from ..search_parts import pages_per_part, part_count, part_of
-from ..timeutil import parse_when
-from . import page as dep
-from .data import dataset_context
-from ..annual_report import is_year
-from .reports import report_context
-from .page import Page, html_page
+from pipeline.core.datasets import resource_path, resources
+from pipeline.core.links import ITEM_SCHEME, link_targets, split_item_target
+from pipeline.core.publication import Status
+from pipeline.core.search_parts import pages_per_part, part_count, part_of
+from pipeline.timeutil import parse_when
+from pipeline.pages import page as dep
+from pipeline.pages.data import dataset_context
+from pipeline.yearly_report.figures import is_year
+from pipeline.pages.reports import report_context
+from pipeline.pages.page import Page, html_page
 
 
 def search_record(catalogue, entry) -> dict:

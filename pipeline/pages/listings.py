@@ -4,12 +4,12 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from ..addresses import DISCLOSURE, HOME, category_url, column_url, feed_url, unit_url
-from ..unit_disclosure import platforms
-from . import page as dep
-from .page import Page, html_page, paginate
-from .services import theme_links
-from .units import unit_groups
+from pipeline.core.addresses import DISCLOSURE, HOME, category_url, column_url, feed_url, unit_url
+from pipeline.core.unit_disclosure import platforms
+from pipeline.pages import page as dep
+from pipeline.pages.page import Page, html_page, paginate
+from pipeline.pages.services import theme_links
+from pipeline.pages.units import unit_groups
 
 HOME_BLOCK = 6
 # Home page blocks, in the order an official portal shows them: (title, column ids, "more" URL).

@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from ..addresses import listing_page_url
+from pipeline.core.addresses import listing_page_url
 
 # Dependency keys: what a page's bytes are made from. A change to any of them may change the page.
 SITE = "governance:site"

@@ -4,9 +4,9 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from ..addresses import POLICY_LIBRARY, policy_facet_url
-from . import page as dep
-from .page import Page, html_page, paginate
+from pipeline.core.addresses import POLICY_LIBRARY, policy_facet_url
+from pipeline.pages import page as dep
+from pipeline.pages.page import Page, html_page, paginate
 
 VALIDITY_SLUGS = {"现行有效": "current", "已修订": "amended", "已废止": "repealed", "失效": "expired"}
 DOC_TYPE_SLUGS = {"规章": "rules", "行政规范性文件": "normative", "其他文件": "other"}

@@ -17,11 +17,11 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import unquote
 
-from ..addresses import ASSET_FOLDERS, UnsafeURL, item_url, output_name
-from ..content import Item
-from ..publication import Status, status
-from . import page as dep
-from .page import Page, html_page, text_file
+from pipeline.core.addresses import ASSET_FOLDERS, UnsafeURL, item_url, output_name
+from pipeline.content.loader import Item
+from pipeline.core.publication import Status, status
+from pipeline.pages import page as dep
+from pipeline.pages.page import Page, html_page, text_file
 
 UNSAFE = "unsafe"  # not a path of this site
 PAGE = "page"  # a page of the site has this address

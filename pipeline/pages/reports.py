@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..annual_report import PART3, PART4, compute, figures_as_of, is_year, report_scope, same_value
-from ..report_draft import layout_for, split_body
-from ..report_format import cell_anchors, cell_value
-from . import page as dep
+from pipeline.yearly_report.figures import PART3, PART4, compute, figures_as_of, is_year, report_scope, same_value
+from pipeline.yearly_report.draft import layout_for, split_body
+from pipeline.yearly_report.tables import cell_anchors, cell_value
+from pipeline.pages import page as dep
 
 BASIS = "basis/"  # under the report's own address
 

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..addresses import SERVICES, service_group_url
-from . import page as dep
-from .page import Page, html_page
+from pipeline.core.addresses import SERVICES, service_group_url
+from pipeline.pages import page as dep
+from pipeline.pages.page import Page, html_page
 
 AUDIENCE_SLUGS = {"个人": "personal", "法人": "legal"}
 THEME_SLUGS = {

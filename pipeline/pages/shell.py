@@ -3,7 +3,7 @@
 An official portal's frame is prescribed: the 党政机关网站标识 links to the site's record, the ICP and
 public-security record numbers link to the registries that hold them, and the national “我为政府网站找错”
 entry receives the address of the page a citizen reports. The addresses are settings (`portal:` in
-settings.yaml over pipeline/defaults.yaml); which page gets which description and which address is
+settings.yaml over pipeline/content/defaults.yaml); which page gets which description and which address is
 decided here, so that templates only print what they are given.
 """
 from __future__ import annotations

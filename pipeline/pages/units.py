@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from functools import partial
 
-from ..addresses import UNITS, unit_url
-from ..unit_disclosure import exemptions, platforms
-from . import page as dep
-from .page import Page, html_page
+from pipeline.core.addresses import UNITS, unit_url
+from pipeline.core.unit_disclosure import exemptions, platforms
+from pipeline.pages import page as dep
+from pipeline.pages.page import Page, html_page
 
 UNIT_ENTRIES_SHOWN = 50
 

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from pipeline.diagnostics import Diagnostic
 
-from .base import Reporter
-from .codequality import CodeQualityReporter
-from .github import GithubReporter
-from .json_report import JsonReporter
-from .junit import JunitReporter
-from .markdown import MarkdownReporter
-from .text import TextReporter
+from pipeline.reporters.base import Reporter
+from pipeline.reporters.codequality import CodeQualityReporter
+from pipeline.reporters.github import GithubReporter
+from pipeline.reporters.json_report import JsonReporter
+from pipeline.reporters.junit import JunitReporter
+from pipeline.reporters.markdown import MarkdownReporter
+from pipeline.reporters.text import TextReporter
 
 REPORTERS: dict[str, type[Reporter]] = {
     "text": TextReporter,
@@ -47,7 +47,7 @@ def check_report(format_name: str, diagnostics: list[Diagnostic], *, checked_fil
                  verbose: bool = False) -> str:
     """The report of `gongkai check` and of the check inside `gongkai build`: one function, so the
     two never disagree about what they show (warnings included)."""
-    from ..codes import all_codes
+    from pipeline.reporters.codes import all_codes
 
     return render(format_name, diagnostics, checked_files=checked_files, rules=all_codes(), verbose=verbose)
 

@@ -19,7 +19,7 @@ import json
 
 from pipeline.diagnostics import Diagnostic, Severity
 
-from .base import Reporter, sort_diagnostics
+from pipeline.reporters.base import Reporter, sort_diagnostics
 
 GITLAB_SEVERITY = {Severity.ERROR: "major", Severity.WARNING: "minor", Severity.INFO: "info"}
 

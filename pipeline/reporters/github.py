@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from pipeline.diagnostics import Diagnostic, Severity
 
-from .base import Reporter, sort_diagnostics
+from pipeline.reporters.base import Reporter, sort_diagnostics
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
 

@@ -13,7 +13,7 @@ import json
 
 from pipeline.diagnostics import Diagnostic
 
-from .base import Reporter, count_by_severity, sort_diagnostics
+from pipeline.reporters.base import Reporter, count_by_severity, sort_diagnostics
 
 FORMAT_VERSION = 1
 

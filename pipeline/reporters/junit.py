@@ -16,8 +16,8 @@ import xml.etree.ElementTree as ET
 
 from pipeline.diagnostics import Diagnostic, Severity, format_location
 
-from .base import Reporter, sort_diagnostics
-from .text import format_diagnostic
+from pipeline.reporters.base import Reporter, sort_diagnostics
+from pipeline.reporters.text import format_diagnostic
 
 SUITE_NAME = "gongkai check"
 

@@ -25,7 +25,7 @@ import re
 
 from pipeline.diagnostics import Diagnostic
 
-from .base import Reporter, count_by_severity, sort_diagnostics, summary_sentence
+from pipeline.reporters.base import Reporter, count_by_severity, sort_diagnostics, summary_sentence
 
 HEADING = "### gongkai check"
 MAX_ROWS = 200

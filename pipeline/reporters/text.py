@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pipeline.diagnostics import Diagnostic
 
-from .base import Reporter, count_by_severity, sort_diagnostics, summary_sentence
+from pipeline.reporters.base import Reporter, count_by_severity, sort_diagnostics, summary_sentence
 
 CONTINUATION_INDENT = "    "
 

@@ -14,8 +14,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from ..markdown_render import HtmlCache, converter_version
-from ..parse_cache import CACHE_DIR, trusted
+from pipeline.core.markdown import HtmlCache, converter_version
+from pipeline.content.parse_cache import CACHE_DIR, trusted
 MARKDOWN_FILE = "markdown.json"
 
 

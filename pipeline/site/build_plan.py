@@ -12,14 +12,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from ..addresses import DATA, DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
-from ..catalogue import Catalogue
-from ..files import files_used
-from ..markdown_render import HtmlCache
-from ..pages import Page, site_pages
-from ..pages.shell import page_shell, shell_context
-from ..resources import theme_dir
-from .write_pages import Written
+from pipeline.core.addresses import DATA, DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
+from pipeline.core.site_items import Catalogue
+from pipeline.core.files import files_used
+from pipeline.core.markdown import HtmlCache
+from pipeline.pages import Page, site_pages
+from pipeline.pages.shell import page_shell, shell_context
+from pipeline.resources import theme_dir
+from pipeline.site.write_pages import Written
 
 NAV = (
     ("首页", HOME),

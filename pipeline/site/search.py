@@ -16,7 +16,7 @@ each page contributes (its main content, metadata, filters, sort keys) is
 decided in pipeline.pages.items.search_record and marked up by the templates
 with data-pagefind-* attributes.
 
-The index is made of parts (pipeline.search_parts decides which page goes
+The index is made of parts (pipeline.core.search_parts decides which page goes
 where), each a complete Pagefind bundle in `pagefind/<part>/`, listed in
 `pagefind/partitions.json`; the search page queries them all and merges the
 results. Pagefind indexes a part
@@ -37,8 +37,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from ..resources import SOURCE_TREE
-from .write_pages import workers
+from pipeline.resources import SOURCE_TREE
+from pipeline.site.write_pages import workers
 
 BINARY_IN_NODE_MODULES = Path("node_modules") / "@pagefind" / "linux-x64" / "bin" / "pagefind_extended"
 BUNDLE_DIR = "pagefind"

@@ -7,8 +7,8 @@ import threading
 import time
 from pathlib import Path
 
-from ..addresses import NOT_FOUND, output_name
-from ..resources import theme_dir
+from pipeline.core.addresses import NOT_FOUND, output_name
+from pipeline.resources import theme_dir
 
 
 THEME_DIR = theme_dir()

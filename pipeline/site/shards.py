@@ -19,15 +19,15 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from ..addresses import output_name
-from ..check import check_repository
-from ..diagnostics import has_errors
-from ..repository import Repository
-from .build_cache import load_markdown, save_markdown
-from .build_plan import SiteBuild, plan_site
-from .search import BUNDLE_DIR, MANIFEST, index_site, pagefind_binary
-from .stages import Stages
-from .vendor import copy_echarts
+from pipeline.core.addresses import output_name
+from pipeline.check.whole import check_repository
+from pipeline.diagnostics import has_errors
+from pipeline.content.repository import Repository
+from pipeline.site.build_cache import load_markdown, save_markdown
+from pipeline.site.build_plan import SiteBuild, plan_site
+from pipeline.site.search import BUNDLE_DIR, MANIFEST, index_site, pagefind_binary
+from pipeline.site.stages import Stages
+from pipeline.site.vendor import copy_echarts
 
 SHARD_FILE = ".gongkai-shard.json"  # in a shard's folder, never in the merged site
 
@@ -69,7 +69,7 @@ def plan_fingerprint(build: SiteBuild, now: datetime) -> str:
 def build_shard(repo: Repository, destination: Path, now: datetime, k: int, n: int,
                 stages: Stages | None = None):
     """Shard `k` of `n` (1-based) into `destination` (replaced). Returns the BuildResult."""
-    from .run import BuildResult, _written, run_pelican, search_partitions
+    from pipeline.site.build import BuildResult, _written, run_pelican, search_partitions
 
     stages = stages or Stages()
     with stages.stage("check"):
@@ -111,7 +111,7 @@ def build_shard(repo: Repository, destination: Path, now: datetime, k: int, n: i
 
 def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Stages | None = None):
     """Assemble shard folders into `output` (swapped in atomically when the merged site's links hold)."""
-    from .run import BuildResult, link_check_and_swap
+    from pipeline.site.build import BuildResult, link_check_and_swap
 
     stages = stages or Stages()
     result = BuildResult(stages=stages)

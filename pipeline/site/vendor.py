@@ -10,8 +10,8 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
-from ..resources import SOURCE_TREE
-from .search import PagefindMissing
+from pipeline.resources import SOURCE_TREE
+from pipeline.site.search import PagefindMissing
 
 ECHARTS_IN_NODE_MODULES = Path("node_modules") / "echarts"
 ECHARTS_FILES = ("dist/echarts.min.js", "LICENSE", "NOTICE")

@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from .. import markdown_render
-from ..addresses import output_name
-from ..markdown_render import HtmlCache
-from ..pages import Page
+from pipeline.core import markdown as markdown_render
+from pipeline.core.addresses import output_name
+from pipeline.core.markdown import HtmlCache
+from pipeline.pages import Page
 
 SMALL_SITE = 400  # pages below which forking costs more than it saves
 

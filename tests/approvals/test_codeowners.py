@@ -9,8 +9,8 @@ import pytest
 
 from pipeline.approvals.codeowners import generate
 from pipeline.cli import main
-from pipeline.repository import load_repository
-from pipeline.approvals.rules import CodeownersUpToDate, RosterCoversTiers, RosterReferences
+from pipeline.content.repository import load_repository
+from pipeline.check.rules.ownership import CodeownersUpToDate, RosterCoversTiers, RosterReferences
 from tests.approvals.gitrepo import BASE_FILES, ROSTER, emergency_response, news, policy
 from tests.repo_factory import found, make_repo, run_check
 

@@ -110,7 +110,7 @@ def test_plan_has_no_warning_when_others_can_approve(content, capsys):
 
 def test_a_units_register_of_applications_needs_that_units_approvers_as_codeowners_says(content, capsys):
     from pipeline.approvals.codeowners import generate
-    from pipeline.repository import load_repository
+    from pipeline.content.repository import load_repository
 
     register = "unit: jyj\nyear: 2025\napplications:\n  - {number: \"1\", received: 2025-03-01, applicant: 自然人}\n"
     branch = content.branch({"content/applications/jyj/2025.yaml": register}, CHEN)

@@ -17,14 +17,14 @@ from types import SimpleNamespace
 import pytest
 
 from pipeline.approvals.changes import open_repo
-from pipeline.files import files_used
-from pipeline.publication import Status, status
+from pipeline.core.files import files_used
+from pipeline.core.publication import Status, status
 from pipeline.timeutil import parse_now
 from pipeline.approvals.roster import Roster
 from pipeline.approvals.tiers import load_policy
 from pipeline.approvals.verify import verify_commit
 from pipeline.cli import main
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from tests.approvals.gitrepo import CHEN, ContentRepo, Who, news, trailers
 
 REAL_ROOT = Path(__file__).resolve().parents[2]

@@ -5,9 +5,9 @@ import json
 
 import pytest
 
-from pipeline.audit.run import audit
+from pipeline.audit.daily import audit
 from pipeline.cli import main
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import parse_now
 from tests.repo_factory import NEWS, POLICY, md, make_repo
 
@@ -163,7 +163,7 @@ def test_the_cli_reports_markdown_json_and_junit(tmp_path, capsys):
 def test_a_year_without_a_holiday_arrangement_stops_the_audit_with_a_clear_message(tmp_path, capsys):
     root = make_repo(tmp_path, {"content/letters/yjzfb/xj-1.yaml": letter("咨询", "2031-03-02 10:00")})
     assert main(["--root", str(root), "audit", "--as-of", "2031-03-20 09:00"]) == 2
-    assert "pipeline/holidays.yaml" in capsys.readouterr().err
+    assert "pipeline/core/holidays.yaml" in capsys.readouterr().err
 
 
 SITE_COLUMNS = """\

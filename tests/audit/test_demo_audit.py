@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audit.run import audit
-from pipeline.repository import load_repository
+from pipeline.audit.daily import audit
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import parse_now
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.audit import linkcheck
+from pipeline.audit import links as linkcheck
 from pipeline.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 
-from pipeline.audit.workdays import UnknownYear, WorkCalendar, official_calendar
+from pipeline.core.workdays import UnknownYear, WorkCalendar, official_calendar
 from pipeline.timeutil import TZ
 
 CAL = official_calendar()
@@ -56,7 +56,7 @@ def test_between_counts_working_days_after_the_start():
 def test_a_year_nobody_entered_is_an_explicit_error():
     with pytest.raises(UnknownYear) as error:
         CAL.is_workday(date(2031, 1, 2))
-    assert "pipeline/holidays.yaml" in str(error.value) and "2031" in str(error.value)
+    assert "pipeline/core/holidays.yaml" in str(error.value) and "2031" in str(error.value)
 
 
 def test_a_year_from_the_data_file():

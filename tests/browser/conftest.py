@@ -19,8 +19,8 @@ from urllib.parse import quote, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from pipeline.site.run import build_site
-from pipeline.repository import load_repository
+from pipeline.site.build import build_site
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
 
 CODE_DIR = Path(__file__).resolve().parents[2]

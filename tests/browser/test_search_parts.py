@@ -16,9 +16,9 @@ from datetime import datetime
 import pytest
 import yaml
 
-from pipeline.repository import load_repository
-from pipeline.search_parts import part_of
-from pipeline.site.run import build_site
+from pipeline.content.repository import load_repository
+from pipeline.core.search_parts import part_of
+from pipeline.site.build import build_site
 from pipeline.timeutil import TZ
 
 from .conftest import (
@@ -66,7 +66,7 @@ def test_the_index_is_cut_into_parts_by_the_one_rule(parted, portal):
     assert max(p["pages"] for p in parts) <= PER_PART, "a part above its size would bound nothing"
     for path in (parted.output / "pagefind").glob("*/fragment"):
         assert path.parent.name in {p["id"] for p in parts}
-    # a page sits in the part pipeline.search_parts gives its address
+    # a page sits in the part pipeline.core.search_parts gives its address
     page_count = len(parts)
     url = "/services/bs-spj-qiye-sheli/"
     fragments = (parted.output / "pagefind" / part_of(url, page_count) / "fragment").glob("*.pf_fragment")

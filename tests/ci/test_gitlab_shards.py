@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pipeline.repository import load_repository
-from pipeline.site.run import build_site
+from pipeline.content.repository import load_repository
+from pipeline.site.build import build_site
 from pipeline.timeutil import TZ
 from tests.ci.pipeline_repo import make_pipeline_repo
 from tests.ci.test_gitlab_pipeline import artifact, run_pipeline

@@ -2,7 +2,7 @@
 
 Expectations are computed here from the content files with plain YAML and the
 rules written in the issue (not future, not withdrawn, letters only when
-public and replied), independently of pipeline.publication, so that a bug
+public and replied), independently of pipeline.core.publication, so that a bug
 there cannot hide itself.
 """
 from __future__ import annotations
@@ -18,8 +18,8 @@ import pytest
 import yaml
 from bs4 import BeautifulSoup
 
-from pipeline.site.run import build_site
-from pipeline.repository import load_repository
+from pipeline.site.build import build_site
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
 
 CODE_DIR = Path(__file__).resolve().parents[2]

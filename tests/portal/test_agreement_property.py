@@ -14,7 +14,7 @@ For each tree:
   citizen or crawler can fetch — the Pagefind index (gzip fragments) decompressed and searched too.
 
 Expected pages are computed with tests.portal.conftest's own reading of the files, not with
-pipeline.publication, so a bug there cannot hide itself.
+pipeline.core.publication, so a bug there cannot hide itself.
 
 Found with 100 examples (derandomized, so CI runs the same cases; each tree carries at most one kind of
 trouble, so about one tree in ten is a clean-looking tree hiding one): reverting the screen to
@@ -33,11 +33,11 @@ from hypothesis import strategies as st
 from stdnum import luhn
 from stdnum.cn import ric
 
-from pipeline.addresses import output_name
-from pipeline.check import check_repository
+from pipeline.core.addresses import output_name
+from pipeline.check.whole import check_repository
 from pipeline.diagnostics import has_errors
-from pipeline.repository import load_repository
-from pipeline.site.run import build_site
+from pipeline.content.repository import load_repository
+from pipeline.site.build import build_site
 from pipeline.timeutil import TZ
 from tests.repo_factory import make_repo, md
 

@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from pipeline import cli
-from pipeline.site import run
+from pipeline.site import build as run
 from pipeline.pages import Page
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from stdnum.cn import ric
 
-from pipeline.addresses import output_name
-from pipeline.check import check_repository
-from pipeline.repository import load_repository
+from pipeline.core.addresses import output_name
+from pipeline.check.whole import check_repository
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import parse_when
 from tests.repo_factory import NEWS, found, make_repo, run_check
 

@@ -7,7 +7,7 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from pipeline.pages.feeds import FEED_SIZE
-from pipeline.site.linkcheck import check_links, reachable_pages
+from pipeline.site.internal_links import check_links, reachable_pages
 
 from .conftest import when
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import git
 import pytest
 
-from pipeline.content_history import ContentHistory as History
+from pipeline.content.history import ContentHistory as History
 from tests.repo_factory import INTERPRETATION, POLICY, make_repo
 
 from .conftest import build, tree_hash, when

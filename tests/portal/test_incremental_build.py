@@ -15,7 +15,7 @@ import shutil
 
 import pytest
 
-from pipeline.site import run as site_run
+from pipeline.site import build as site_run
 
 from .conftest import DEMO_NOW, build, tree_hash
 

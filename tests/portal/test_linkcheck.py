@@ -1,8 +1,8 @@
-"""pipeline.site.linkcheck on small hand-written sites (the build and the audit share it)."""
+"""pipeline.site.internal_links on small hand-written sites (the build and the audit share it)."""
 from __future__ import annotations
 
-from pipeline.site import run
-from pipeline.site.linkcheck import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
+from pipeline.site import build as run
+from pipeline.site.internal_links import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
 from tests.repo_factory import NEWS, make_repo
 
 from .conftest import build, tree_hash

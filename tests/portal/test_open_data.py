@@ -3,7 +3,7 @@
 The catalogues (`/data/data.json`, `/data/catalog.jsonld`, `/data/catalog.csv`), each
 dataset's `datapackage.json`, the downloads and the static API are read back from the
 built site and compared with the dataset files in content/, read here with plain YAML
-and `csv`, not through pipeline.datasets.
+and `csv`, not through pipeline.core.datasets.
 
 The conftest's `FOLDERS` has no `datasets` entry, so `demo.in_state()` does not list
 datasets. `live_datasets` reads them with the conftest's own `read_meta` and

@@ -7,10 +7,10 @@ import shutil
 
 import pytest
 
-from pipeline.addresses import output_name
-from pipeline.catalogue import Catalogue
+from pipeline.core.addresses import output_name
+from pipeline.core.site_items import Catalogue
 from pipeline.pages import site_pages
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 
 from .conftest import DEMO_NOW, build, tree_hash, when
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from xml.etree import ElementTree as ET
 
-from pipeline.site import run
+from pipeline.site import build as run
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, make_repo, md, run_check
 
 from .conftest import build

@@ -4,11 +4,11 @@ from __future__ import annotations
 import pytest
 from bs4 import BeautifulSoup
 
-from pipeline.site import run
-from pipeline.markdown_render import render_markdown
-from pipeline.catalogue import Catalogue
+from pipeline.site import build as run
+from pipeline.core.markdown import render_markdown
+from pipeline.core.site_items import Catalogue
 from pipeline.pages import site_pages
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from tests.repo_factory import NEWS, make_repo
 
 from .conftest import build, when

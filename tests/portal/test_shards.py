@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from pipeline.site.shards import ShardError, build_shard, merge_shards, parse_shard
 
 from .conftest import DEMO_NOW, build, tree_hash, when

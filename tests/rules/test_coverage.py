@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from pipeline.check import check_repository
+from pipeline.check.whole import check_repository
 from pipeline.diagnostics import Severity, has_errors
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
 from tests.item_samples import line_no, sample
 from tests.repo_factory import found, make_repo, unit_yaml

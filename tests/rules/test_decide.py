@@ -1,7 +1,7 @@
-"""The decision layer (pipeline.decide): severity overrides, off, and per-path ignores from settings.yaml."""
+"""The decision layer (pipeline.check.severity): severity overrides, off, and per-path ignores from settings.yaml."""
 from __future__ import annotations
 
-from pipeline.decide import decide
+from pipeline.check.severity import decide
 from pipeline.diagnostics import Diagnostic, Severity, has_errors
 from tests.item_samples import sample
 from tests.repo_factory import NEWS, make_repo, run_check, unit_yaml

@@ -5,7 +5,7 @@ import textwrap
 
 import pytest
 
-from pipeline.rules.markup import DANGER_CODE, RAW_HTML_CODE, dangerous_scheme
+from pipeline.check.rules.markup import DANGER_CODE, RAW_HTML_CODE, dangerous_scheme
 from tests.repo_factory import found, make_repo, md, run_check
 
 NEWS_PATH = "content/news/xw-1.md"

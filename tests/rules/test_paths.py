@@ -5,7 +5,7 @@ import os
 
 import pytest
 
-from pipeline.repository import load_repository
+from pipeline.content.repository import load_repository
 from tests.item_samples import line_no
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, found, make_repo, run_check
 

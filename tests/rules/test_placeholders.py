@@ -1,7 +1,7 @@
 """GK-WORD-002: placeholder text never reaches the site."""
 from __future__ import annotations
 
-from pipeline.scaffold import BODY_HINT
+from pipeline.authoring.new_item import BODY_HINT
 from tests.repo_factory import NEWS, make_repo, run_check
 from tests.test_cli import gongkai
 

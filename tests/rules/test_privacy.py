@@ -7,7 +7,7 @@ import textwrap
 from stdnum import luhn
 from stdnum.cn import ric
 
-from pipeline.rules.privacy import CARD_CODE, ID_CODE, MOBILE_CODE, findings
+from pipeline.check.rules.privacy import CARD_CODE, ID_CODE, MOBILE_CODE, findings
 from tests.repo_factory import found, make_repo, md, run_check, unit_yaml
 
 NEWS_PATH = "content/news/xw-1.md"

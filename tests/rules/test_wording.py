@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import textwrap
 
-from pipeline.rules.wording import CODE
+from pipeline.check.rules.wording import CODE
 from tests.repo_factory import found, make_repo, md, run_check
 
 NEWS_PATH = "content/news/xw-1.md"

@@ -1,0 +1,108 @@
+"""What reaches the public site, and when: the business decisions of publishing.
+
+One function per decision, called alike by the rules (what to screen), the
+catalogue and page builders (what to write and list), approvals and the audit:
+
+- `status(item, now)`: published, scheduled, to be withdrawn, withdrawn, never published;
+- `publication_time` / `withdrawal_time`: the moments those statuses turn on;
+- `shown_fields(item, now)`: every text of an item that the site shows now or
+  will show at any later moment. The content screens (privacy, wording,
+  markup) run on exactly this, so a scheduled item, an item to be withdrawn
+  later and a public letter before its reply are screened in full.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Iterator
+
+from pipeline.content.loader import Item, TextField
+from pipeline.timeutil import parse_when
+
+if TYPE_CHECKING:
+    from pipeline.content.repository import Repository
+
+
+class Status(str, Enum):
+    PUBLISHED = "published"  # on the site, listed, searchable
+    SCHEDULED = "scheduled"  # not yet: its time has not come, or a public letter still unanswered
+    TO_BE_WITHDRAWN = "to-be-withdrawn"  # on the site like a published item until its withdrawal date
+    WITHDRAWN = "withdrawn"  # its page is a notice (title, date, reason); listed nowhere
+    NEVER = "never"  # never reaches the site (a letter not marked public, Art. 21)
+
+    @property
+    def live(self) -> bool:
+        """Shown in full and listed: in feeds, sitemap, search, columns."""
+        return self in (Status.PUBLISHED, Status.TO_BE_WITHDRAWN)
+
+    @property
+    def has_page(self) -> bool:
+        """The site writes a page at the item's address (the full item, or the withdrawal notice)."""
+        return self.live or self is Status.WITHDRAWN
+
+
+# What a withdrawn item still shows: its title and the withdrawal notice (defs: withdrawal).
+WITHDRAWN_NOTICE_KEYS = frozenset({"title", "withdrawn"})
+
+
+def publication_time(item: Item) -> datetime | None:
+    """When citizens first see the item: a letter with its reply, anything else at its date."""
+    if item.type == "letter":
+        return parse_when(item.meta.get("replied"))
+    return parse_when(item.meta.get("date"))
+
+
+def meant_for_publication(item: Item) -> bool:
+    """False only for a letter not marked public (Art. 21): it never reaches the site."""
+    return not (item.type == "letter" and item.meta.get("public") is not True)
+
+
+def withdrawal_declared(item: Item) -> bool:
+    """The item carries a `withdrawn` block (whatever its date: an unreadable one is the schema's to report)."""
+    return isinstance(item.meta.get("withdrawn"), dict)
+
+
+def withdrawal_time(item: Item) -> datetime | None:
+    """When the item is (or was) withdrawn; None when it is not, or when the date cannot be read."""
+    withdrawn = item.meta.get("withdrawn")
+    return parse_when(withdrawn.get("date")) if isinstance(withdrawn, dict) else None
+
+
+def status(item: Item, now: datetime) -> Status:
+    if not meant_for_publication(item):
+        return Status.NEVER
+    if item.type == "letter" and not item.meta.get("reply"):
+        return Status.SCHEDULED  # a public letter appears with its reply, not before
+    when = publication_time(item)
+    if when is None or when > now:
+        return Status.SCHEDULED
+    if withdrawal_declared(item):
+        withdrawn_at = withdrawal_time(item)
+        # A withdrawal without a readable date takes effect at once: withdrawing is the safe side.
+        if withdrawn_at is None or withdrawn_at <= now:
+            return Status.WITHDRAWN
+        return Status.TO_BE_WITHDRAWN
+    return Status.PUBLISHED
+
+
+def shown_fields(item: Item, now: datetime) -> Iterator[TextField]:
+    """Every text of `item` the site shows now or later: what the content screens must read.
+
+    Nothing of an item never published; only the notice of an item already
+    withdrawn (its body left the site and never returns); everything else,
+    whatever today's status: a scheduled item, an item to be withdrawn later
+    and a public letter awaiting its reply are published in full some day.
+    """
+    state = status(item, now) if item.type != "unit" else Status.PUBLISHED
+    if state is Status.NEVER:
+        return
+    for text_field in item.text_fields():
+        if state is Status.WITHDRAWN and (not text_field.pointer or text_field.pointer[0] not in WITHDRAWN_NOTICE_KEYS):
+            continue
+        yield text_field
+
+
+def screened_items(repo: "Repository") -> Iterator[Item]:
+    """Content items in path order, then unit pages: every record whose text may reach the site."""
+    yield from repo.items
+    yield from repo.units.values()

@@ -1,0 +1,200 @@
+"""`gongkai build`: check, then Pelican, then an atomic swap into output/.
+
+A failed check, a failed render or a broken internal link leaves the
+previous output/ untouched: Pelican writes into a temporary sibling directory
+that is link-checked and replaces output/ only when everything succeeded.
+
+The live output/ is the base of the next build: a page, file or search part
+whose bytes do not change is hard-linked from it, and only what changed is
+indexed and link-checked (`pipeline.site.write_pages`, `pipeline.site.search`),
+so the result is byte for byte what a build from nothing gives.
+"""
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+from pipeline.check.whole import check_repository
+from pipeline.core.addresses import output_name
+from pipeline.diagnostics import Diagnostic, has_errors
+from pipeline.content.repository import Repository
+from pipeline.resources import pelican_settings, plugin_dir, theme_dir
+from pipeline.site.build_cache import load_markdown, save_markdown
+from pipeline.site.build_plan import SiteBuild, plan_site
+from pipeline.site.stages import Stages
+from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
+from pipeline.site.internal_links import SiteIndex, check_links, parse_page
+from pipeline.site.vendor import copy_echarts
+
+PELICANCONF = pelican_settings()
+THEME_DIR = theme_dir()
+PLUGIN_DIR = plugin_dir()
+
+
+class BuildError(Exception):
+    """Rendering failed after a clean check: a bug in the theme or plugins, not in content."""
+
+
+@dataclass
+class BuildResult:
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    output: Path | None = None
+    pages: int = 0
+    changed: int = 0  # files written afresh; the others are linked unchanged from the previous output
+    search_parts: int = 0
+    reindexed: list[str] = field(default_factory=list)  # the search parts Pagefind indexed again
+    stages: Stages = field(default_factory=Stages)
+
+    @property
+    def ok(self) -> bool:
+        return self.output is not None
+
+
+def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | None = None) -> BuildResult:
+    stages = stages or Stages()
+    with stages.stage("check"):
+        diagnostics = check_repository(repo)
+    result = BuildResult(diagnostics=diagnostics, stages=stages)
+    if has_errors(diagnostics):
+        return result
+    output = output.resolve()
+    output.parent.mkdir(parents=True, exist_ok=True)
+    pagefind_binary(repo.root)  # a missing tool is a set-up error said before any work (PagefindMissing)
+    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
+    previous = output if output.is_dir() else None
+    try:
+        try:
+            with stages.stage("plan"):  # the catalogue and every page's address and dependencies
+                build = plan_site(repo, now)
+                build.previous = previous
+                build.markdown_cache = load_markdown(repo.root)
+            with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
+                result.pages = run_pelican(build, repo, staging)
+                build.markdown_cache.used = build.written.markdown
+                save_markdown(repo.root, build.markdown_cache)
+        except Exception as exc:
+            raise BuildError(f"渲染网站失败:{exc}") from exc
+        if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
+            copy_echarts(staging, repo.root)
+        try:
+            with stages.stage("index"):
+                indexed = index_site(staging, search_partitions(build), build.written.digests, previous, repo.root)
+            result.changed, result.reindexed = len(build.written.changed), indexed.indexed
+            result.search_parts = len(indexed.indexed) + len(indexed.reused)
+        except PagefindMissing:
+            raise  # a set-up problem the command reports as such
+        except SearchIndexError as exc:
+            raise BuildError(str(exc)) from exc
+        index = SiteIndex(staging)
+        if not link_check_and_swap(repo, staging, output, result, index, _pages_to_link_check(index, build, previous)):
+            return result
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    result.output = output
+    return result
+
+
+def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: BuildResult,
+                        index: SiteIndex | None = None, pages: list[str] | None = None) -> bool:
+    """The last step of every build: link-check the staging folder (`pages`, or all), then swap it in.
+    Broken links add their diagnostics to `result`, remove the staging folder and leave output/ as it was."""
+    with result.stages.stage("linkcheck"):
+        broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output),
+                             index=index, pages=pages)
+    result.diagnostics = result.diagnostics + broken
+    if has_errors(broken):
+        shutil.rmtree(staging, ignore_errors=True)
+        return False
+    with result.stages.stage("swap"):
+        _swap(staging, output)
+    return True
+
+
+def search_partitions(build: SiteBuild) -> dict[str, list[str]]:
+    parts: dict[str, list[str]] = {}
+    for page in build.pages:
+        if page.search is not None:
+            parts.setdefault(page.search, []).append(output_name(page.url))
+    return parts
+
+
+def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | None) -> list[str] | None:
+    """The pages whose links can have changed since the live site passed this check; None for all of them.
+
+    A page linked unchanged from the live site names what it named there, where it all existed: its
+    links can break only if a file of the site went away or a rewritten page lost an anchor.
+    """
+    if previous is None:
+        return None
+    planned = {output_name(p.url) for p in build.pages}
+    changed = build.written.changed
+    if 2 * len(changed) > len(index.pages):
+        return None  # most pages changed (a template, the site's settings): comparing anchors would cost more
+    before = SiteIndex(previous)
+    search_bundle = BUNDLE_DIR + "/"  # its files are named by their hashes and linked from no page
+    if any(f not in index.files and not f.startswith(search_bundle) for f in before.files):
+        return None
+    for name in changed:
+        if name.endswith(".html") and name in before.files:
+            if not before.page(name)[1] <= parse_page((index.output / name).read_bytes())[1]:
+                return None
+    return [p for p in index.pages if p in changed or p not in planned]
+
+
+def _written(staging: Path):
+    datasets = staging / "datasets"
+    return (p.relative_to(staging).as_posix() for p in datasets.rglob("*.chart.json")) if datasets.is_dir() else ()
+
+
+def _own_hosts(repo: Repository) -> list[str]:
+    domain = repo.site.get("domain")
+    return [domain] if isinstance(domain, str) and domain else []
+
+
+def _display_prefix(repo: Repository, output: Path) -> str:
+    """How diagnostics name a page of the new site: as it will sit in output/, relative to the repository when inside it."""
+    try:
+        return output.relative_to(repo.root).as_posix() + "/"
+    except ValueError:
+        return output.as_posix() + "/"
+
+
+def run_pelican(build, repo: Repository, destination: Path) -> int:
+    from pelican import Pelican
+    from pelican.settings import read_settings
+
+    logging.getLogger("pelican").setLevel(logging.ERROR)
+    settings = read_settings(str(PELICANCONF), override={
+        "PATH": str(repo.root / "content"),
+        "OUTPUT_PATH": str(destination),
+        "THEME": str(THEME_DIR),
+        "PLUGIN_PATHS": [str(PLUGIN_DIR)],
+    })
+    pelican = Pelican(settings)
+    pelican.gongkai_build = build  # the plugin's one input (plugins/gongkai_portal)
+    with contextlib.redirect_stdout(io.StringIO()):  # Pelican's article/page summary means nothing here
+        pelican.run()
+    return build.pages_written
+
+
+def _swap(staging: Path, output: Path) -> None:
+    os.chmod(staging, 0o755)
+    if output.exists():
+        retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")  # unique like the staging dir
+        os.rename(output, retired)
+        try:
+            os.rename(staging, output)
+        except BaseException:
+            os.rename(retired, output)  # put the previous site back
+            raise
+        shutil.rmtree(retired, ignore_errors=True)
+    else:
+        os.rename(staging, output)
