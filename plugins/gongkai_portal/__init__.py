@@ -11,7 +11,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from pipeline.addresses import output_name
+from pipeline.core.addresses import output_name
 from pipeline.site.write_pages import copy_files, write_pages
 
 
