@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cached_property
 
 from pipeline.core import publication
-from pipeline.core.addresses import column_url, file_url, item_url, unit_url
+from pipeline.core.addresses import column_of, column_url, file_url, item_url, unit_url
 from pipeline.content.loader import Item
 from pipeline.content.types import TYPES
 from pipeline.core.files import FILE_KEYS
@@ -259,7 +259,8 @@ class Catalogue:
 
     def has_column(self, url: str) -> bool:
         """Whether a column address names a column of the responsibility table (other addresses always exist)."""
-        return not url.startswith("/columns/") or url.split("/")[2] in self.columns
+        column = column_of(url)
+        return column is None or column in self.columns
 
     @cached_property
     def history(self):

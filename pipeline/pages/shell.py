@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from pipeline.core.addresses import HOME
+
 DESCRIPTION_CHARS = 150  # search engines show about this much; the rest would be cut mid-sentence
 
 
@@ -84,7 +86,7 @@ def page_description(catalogue, url: str, context: dict) -> str:
     if isinstance(unit, dict) and unit.get("functions"):
         return _plain(f"{unit.get('name', '')}:{unit['functions']}")
     title = context.get("title")
-    if url == "/" or not title:
+    if url == HOME or not title:
         return site_description(catalogue)
     return _plain(f"{site_name}「{title}」。{site_description(catalogue)}")
 
