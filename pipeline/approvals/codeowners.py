@@ -79,7 +79,7 @@ class Inputs:
 
     @classmethod
     def of_repository(cls, repo: "Repository") -> "Inputs":
-        names = {unit: str(repo.units[unit].meta.get("name") or unit) for unit in sorted(repo.units)}
+        names = {unit: repo.unit_name(unit) for unit in sorted(repo.units)}
         return cls(repo.items, names, [(cf.rel, cf.kind) for cf in repo.files], repo.by_id.get)
 
     @classmethod

@@ -94,6 +94,6 @@ def _platforms_by_category(catalogue) -> dict[str, list[dict]]:
     by_category = defaultdict(list)
     for uid, unit in catalogue.units.items():
         for category, platform in platforms(unit).items():
-            by_category[category].append({"unit_id": uid, "unit": unit.meta.get("name", uid), "unit_url": unit_url(uid),
+            by_category[category].append({"unit_id": uid, "unit": catalogue.unit_info(uid).name, "unit_url": unit_url(uid),
                                           "platform": platform.name, "url": platform.url})
     return by_category
