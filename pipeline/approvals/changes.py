@@ -23,7 +23,7 @@ from pipeline.core.addresses import item_url
 from pipeline.content.loader import Item, LoadError, YamlLimits, parse_item
 from pipeline.content.paths import classify_path
 from pipeline.core.files import items_referencing
-from pipeline.content.repository import default_settings, index_by_id, item_size_limit, merge_settings
+from pipeline.content.repository import default_settings, unit_name, index_by_id, item_size_limit, merge_settings
 from pipeline.timeutil import TZ
 from pipeline.content.types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
 from pipeline.approvals.roster import Actor
@@ -286,8 +286,8 @@ class TreeSnapshot:
         for suffix in (".yaml", ".yml"):
             unit = self.item_at(f"content/{UNIT_FOLDER}/{unit_id}{suffix}")
             if unit is not None:
-                return str(unit.meta.get("name") or unit_id)
-        return unit_id
+                return unit_name(unit_id, unit)
+        return unit_name(unit_id, None)
 
     @cached_property
     def all_items(self) -> list[Item]:

@@ -30,13 +30,14 @@ from typing import TYPE_CHECKING, Callable
 from pipeline.content.loader import Item
 from pipeline.core.files import items_referencing
 from pipeline.content.locations import codeowners_pattern, unit_folder_of
+from pipeline.content.paths import CODEOWNERS_FILES
 from pipeline.approvals.roster import Person, Roster
 from pipeline.approvals.tiers import Need, ApprovalPolicy, load_policy
 
 if TYPE_CHECKING:
     from pipeline.content.repository import Repository
 
-TARGETS = {"gitlab": ".gitlab/CODEOWNERS", "github": ".github/CODEOWNERS"}
+TARGETS = CODEOWNERS_FILES  # where each forge reads its CODEOWNERS (pipeline.content.paths)
 
 HEADER = """\
 # 本文件由 `gongkai approvals codeowners --forge {forge} --write` 根据
@@ -79,7 +80,7 @@ class Inputs:
 
     @classmethod
     def of_repository(cls, repo: "Repository") -> "Inputs":
-        names = {unit: str(repo.units[unit].meta.get("name") or unit) for unit in sorted(repo.units)}
+        names = {unit: repo.unit_name(unit) for unit in sorted(repo.units)}
         return cls(repo.items, names, [(cf.rel, cf.kind) for cf in repo.files], repo.by_id.get)
 
     @classmethod

@@ -37,8 +37,7 @@ class Context:
         return Catalogue(self.repo, self.as_of)
 
     def unit_name(self, unit_id: str) -> str:
-        unit = self.repo.units.get(unit_id)
-        return str(unit.meta.get("name") or unit_id) if unit is not None else unit_id
+        return self.repo.unit_name(unit_id)
 
 
 class Check:

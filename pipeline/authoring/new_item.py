@@ -22,6 +22,7 @@ from pathlib import Path
 from pipeline.content.types import BODY_HINT, TYPES
 from pipeline.content.locations import attachment_folder, item_home
 from pipeline.content.schema import SchemaSet
+from pipeline.content.repository import unit_name
 from pipeline.timeutil import parse_day
 
 # Keys printed first, in this order; the rest follow the schema's order.
@@ -82,7 +83,7 @@ def closest(word: str, candidates, n: int = 3) -> list[str]:
 
 
 def _unit_name(units, uid) -> str:
-    return str(units[uid].meta.get("name") or uid)
+    return unit_name(uid, units.get(uid))
 
 
 def _guess(candidates: list[str]) -> str:

@@ -18,11 +18,9 @@ from pipeline.content.loader import Item, YamlLimits
 from pipeline.content.paths import ContentFile
 from pipeline.diagnostics import Diagnostic
 from pipeline.core.files import files_used, unsafe_reason
-from pipeline.core.links import ITEM_SCHEME, link_targets, split_item_target
+from pipeline.core.relations import referenced_ids
 from pipeline.content.parse_cache import CACHE_DIR, ParseCache, code_fingerprint, read_pickle, write_pickle
 
-# Metadata keys that name other items by id (rules/references.py ITEM_KEYS).
-ITEM_REF_KEYS = ("interprets", "replaced_by", "related_policies")
 INDEXED_KINDS = ("item", "unit")
 
 
@@ -50,13 +48,7 @@ def entry_for(cf: ContentFile, parsed: Item | Diagnostic | None) -> IndexEntry:
     if not isinstance(parsed, Item):
         return IndexEntry(cf.rel, cf.kind, cf.type)
     item = parsed
-    refs = set()
-    for key in ITEM_REF_KEYS:
-        refs.update(_strings(item.meta.get(key)))
-    for text_field in item.markdown_fields():
-        for link in link_targets(text_field.text):
-            if link.target.startswith(ITEM_SCHEME):
-                refs.add(split_item_target(link.target)[0])
+    refs = referenced_ids(item)  # what the reference rule resolves
     files = {"content/" + use.rel for use in files_used(item) if not unsafe_reason(use.written)}
     former = set()
     for url in _strings(item.meta.get("former_urls")):

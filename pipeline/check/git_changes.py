@@ -11,11 +11,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-
-# Paths outside content/ whose untracked files matter: the checker's code and schemas in a source
-# checkout (pipeline.check.scope falls back to a whole check for them) and CODEOWNERS (GK-OWN-001).
-OUTSIDE_CONTENT = ("schemas", "pipeline", "pyproject.toml", "requirements.lock", ".gitlab/CODEOWNERS",
-                   ".github/CODEOWNERS")
+# Paths outside content/ whose untracked files matter (pipeline.content.paths): the checker's code and schemas
+# in a source checkout (pipeline.check.scope falls back to a whole check for them) and CODEOWNERS (GK-OWN-001).
+from pipeline.content.paths import OUTSIDE_CONTENT
 
 
 class ChangesUnavailable(Exception):

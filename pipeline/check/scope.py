@@ -30,11 +30,10 @@ from dataclasses import dataclass, field
 
 from pipeline.check.content_index import IndexEntry
 from pipeline.content.locations import unit_folder_of
+from pipeline.content.paths import CODEOWNERS_FILES, outside_role
 
-# Changed paths outside content/ that change every diagnostic (a source checkout of the checker).
-CODE_PATHS = ("schemas/", "pipeline/")
-CODE_FILES = ("pyproject.toml", "requirements.lock")
-CODEOWNERS = (".gitlab/CODEOWNERS", ".github/CODEOWNERS")
+# The CODEOWNERS files (pipeline.content.paths, like the checker's own paths, which change every diagnostic).
+CODEOWNERS = tuple(CODEOWNERS_FILES.values())
 REPORTED_TYPES = ("policy", "dataset")  # what a yearly report's figures count (annual_report.compute)
 # A scope this large is checked whole: past it, a partial check saves little and explains less.
 MIN_FALLBACK_FILES = 200
@@ -62,7 +61,7 @@ def fallback_reason(paths: set[str]) -> str | None:
             return f"改动了单位信息 {path}"
         if kind == "register":
             return f"改动了依申请公开台账 {path}(年度报告按台账统计)"
-        if path.startswith(CODE_PATHS) or path in CODE_FILES:
+        if outside_role(path) == "checker":
             return f"改动了检查程序或 schema({path})"
     return None
 

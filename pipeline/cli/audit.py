@@ -48,7 +48,7 @@ def cmd_audit(args) -> int:
 
 
 def _unit_names(repo) -> dict[str, str]:
-    return {uid: str(unit.meta.get("name") or uid) for uid, unit in repo.units.items()}
+    return {uid: repo.unit_name(uid) for uid in repo.units}
 
 
 def _link_findings(path: Path) -> list:

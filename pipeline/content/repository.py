@@ -65,9 +65,24 @@ class Repository:
         entries = meta.get("entries") if isinstance(meta, dict) else None
         return [e for e in as_list(entries) if isinstance(e, dict)]
 
+    def unit_name(self, unit_id) -> str:
+        """How pages, reports, the audit and approvals name a unit (`unit_name`)."""
+        return unit_name(unit_id, self.units.get(unit_id))
+
     @property
     def checked_files(self) -> int:
         return len(self.files)
+
+
+def unit_name(unit_id, record: Item | None) -> str:
+    """A unit's name for a citizen and an inspector alike: its `name`, else its `short_name` (教育局 says more
+    than jyj), else its id (a record that is missing or could not be read has nothing else to offer)."""
+    meta = record.meta if record is not None else {}
+    for key in ("name", "short_name"):
+        value = meta.get(key)
+        if isinstance(value, str) and value.strip():
+            return value
+    return str(unit_id or "")
 
 
 def index_by_id(items) -> dict[str, Item]:

@@ -17,9 +17,16 @@ INTERACTION = "/hudong/"
 UNITS = "/units/"
 SITEMAP = "/sitemap/"
 SEARCH = "/search/"
+# 无障碍服务: what the site offers people who read with a screen reader, a keyboard or large type
+# (linked from every page's header and footer; the aids themselves are a11y.js, served from the site).
+ACCESSIBILITY = "/wza/"
+COLUMNS = "/columns/"  # a column's listing is COLUMNS + its id + "/"
+FEEDS = "/feeds/"
 NOT_FOUND = "/404.html"
 SITEMAP_XML = "/sitemap.xml"
 ROBOTS = "/robots.txt"
+FAVICON = "/favicon.ico"  # browsers and crawlers ask for it whatever the page says
+NGINX_REDIRECTS = "/_server/nginx-redirects.conf"  # the redirects as nginx rules, next to the site, never linked
 DATA = "/data/"  # 数据开放: the datasets, the catalogue in three formats, the API's description
 DATA_STATISTICS = "/data/statistics/"  # 统计数据: the statistical datasets
 DATA_CATALOG_JSONLD = "/data/catalog.jsonld"  # DCAT, JSON-LD
@@ -27,8 +34,10 @@ DATA_JSON = "/data/data.json"  # Project Open Data (DCAT-US 1.1)
 DATA_CATALOG_CSV = "/data/catalog.csv"
 API = "/api/v1/"  # the static JSON API; v1 stays as documented on /data/
 API_DATASETS = "/api/v1/datasets.json"
+# The folder of output/ that holds the theme's static files (Pelican's THEME_STATIC_DIR).
+THEME_STATIC = "theme"
 # Folders of output/ that hold no pages: the theme's assets and the search bundle.
-ASSET_FOLDERS = ("theme", "pagefind")
+ASSET_FOLDERS = (THEME_STATIC, "pagefind")
 
 
 def item_path(type_name: str, item_id: str) -> str:
@@ -44,11 +53,33 @@ def unit_url(unit_id: str) -> str:
 
 
 def column_url(column_id: str) -> str:
-    return f"/columns/{column_id}/"
+    return f"{COLUMNS}{column_id}/"
+
+
+def column_of(url: str) -> str | None:
+    """The column id of a column's address (also of its later pages), None for any other address."""
+    if not url.startswith(COLUMNS):
+        return None
+    return url[len(COLUMNS):].split("/", 1)[0]
 
 
 def feed_url(column_id: str) -> str:
-    return f"/feeds/{column_id}.xml"
+    return f"{FEEDS}{column_id}.xml"
+
+
+def theme_asset_url(rel: str) -> str:
+    """A static file of the theme (`css/portal.css`, `images/favicon.svg`) as served from the site."""
+    return f"/{THEME_STATIC}/{rel.lstrip('/')}"
+
+
+def template_addresses() -> dict[str, str]:
+    """The fixed addresses templates link to, by name (`addresses.search`): templates never spell one."""
+    return {
+        "home": HOME, "disclosure": DISCLOSURE, "policy_library": POLICY_LIBRARY, "services": SERVICES,
+        "interaction": INTERACTION, "units": UNITS, "sitemap": SITEMAP, "search": SEARCH,
+        "accessibility": ACCESSIBILITY, "data": DATA, "data_statistics": DATA_STATISTICS,
+        "api_datasets": API_DATASETS, "favicon": FAVICON,
+    }
 
 
 def dataset_download_url(dataset_id: str, resource: str, kind: str) -> str:

@@ -14,9 +14,10 @@ from datetime import datetime
 from functools import cached_property
 
 from pipeline.core import publication
-from pipeline.core.addresses import column_url, file_url, item_url, unit_url
+from pipeline.core.addresses import column_of, column_url, file_url, item_url, unit_url
 from pipeline.content.loader import Item
 from pipeline.content.types import TYPES
+from pipeline.content.repository import unit_name
 from pipeline.core.files import FILE_KEYS
 from pipeline.core.markdown import Rendered, render_markdown
 from pipeline.core.publication import Status
@@ -202,9 +203,8 @@ class Catalogue:
 
     def unit_info(self, unit_id) -> UnitRef:
         unit = self.units.get(unit_id)
-        if unit is None:
-            return UnitRef(unit_id, str(unit_id or ""), None)
-        return UnitRef(unit.id, str(unit.meta.get("name", unit.id)), unit_url(unit.id))
+        name = unit_name(unit_id, unit)  # as the audit, the yearly report and approvals name it
+        return UnitRef(unit_id, name, None) if unit is None else UnitRef(unit.id, name, unit_url(unit.id))
 
     def column_info(self, item: Item) -> ColumnRef:
         column_id = item.meta.get("column") or TYPES[item.type].column
@@ -259,7 +259,8 @@ class Catalogue:
 
     def has_column(self, url: str) -> bool:
         """Whether a column address names a column of the responsibility table (other addresses always exist)."""
-        return not url.startswith("/columns/") or url.split("/")[2] in self.columns
+        column = column_of(url)
+        return column is None or column in self.columns
 
     @cached_property
     def history(self):

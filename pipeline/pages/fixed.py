@@ -1,13 +1,9 @@
 """Pages every portal has whatever its content: the HTML site map, the 404 page, the search page."""
 from __future__ import annotations
 
-from pipeline.core.addresses import (DATA, DISCLOSURE, HOME, INTERACTION, NOT_FOUND, POLICY_LIBRARY, SEARCH, SERVICES, SITEMAP,
-                         UNITS, column_url)
+from pipeline.core.addresses import (ACCESSIBILITY, DATA, DISCLOSURE, HOME, INTERACTION, NOT_FOUND, POLICY_LIBRARY, SEARCH,
+                                     SERVICES, SITEMAP, UNITS, column_url)
 from pipeline.pages.page import Page, html_page
-
-# 无障碍服务: what the site offers people who read with a screen reader, a keyboard or large type
-# (linked from every page's header and footer; the aids themselves are a11y.js, served from the site).
-ACCESSIBILITY = "/wza/"
 
 
 def sitemap_sections(catalogue) -> list[dict]:

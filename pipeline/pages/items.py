@@ -4,7 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from pipeline.core.datasets import resource_path, resources
-from pipeline.core.links import ITEM_SCHEME, link_targets, split_item_target
+from pipeline.core.relations import referenced_ids
 from pipeline.core.publication import Status
 from pipeline.core.search_parts import pages_per_part, part_count, part_of
 from pipeline.timeutil import parse_when
@@ -72,21 +72,10 @@ def _context(catalogue, entry) -> dict:
     return context
 
 
-def linked_ids(text: str) -> set[str]:
-    return {split_item_target(link.target)[0] for link in link_targets(text) if link.target.startswith(ITEM_SCHEME)}
-
-
 def _related(catalogue, entry) -> set[str]:
     """Items whose titles or addresses this item's page shows."""
-    meta = entry.meta
-    ids = set()
-    for key in ("interprets", "related_policies"):
-        if isinstance(meta.get(key), list):
-            ids |= {i for i in meta[key] if isinstance(i, str)}
-    if isinstance(meta.get("replaced_by"), str):
-        ids.add(meta["replaced_by"])
-    ids |= linked_ids(entry.item.body)  # a by-id link shows the target's address only while it is live
-    out = {dep.item(i) for i in ids}
+    # The items it names (a by-id link shows the target's address only while it is live), as the check reads them.
+    out = {dep.item(i) for i in referenced_ids(entry.item)}
     if entry.type == "dataset":
         out |= {dep.file(f) for f in map(resource_path, resources(entry.item)) if f}
     if entry.type == "report":

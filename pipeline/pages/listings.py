@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 from functools import partial
 
-from pipeline.core.addresses import DISCLOSURE, HOME, category_url, column_url, feed_url, unit_url
+from pipeline.core.addresses import DISCLOSURE, HOME, POLICY_LIBRARY, category_url, column_url, feed_url, unit_url
 from pipeline.core.unit_disclosure import platforms
 from pipeline.pages import page as dep
 from pipeline.pages.page import Page, html_page, paginate
@@ -16,7 +16,7 @@ HOME_BLOCK = 6
 HOME_BLOCKS = (
     ("要闻动态", ("ywdt", "bmdt", "xqdt"), column_url("ywdt")),
     ("通知公告", ("tzgg",), column_url("tzgg")),
-    ("政策文件", ("zcwj",), "/policies/"),
+    ("政策文件", ("zcwj",), POLICY_LIBRARY),
     ("政策解读", ("zcjd",), column_url("zcjd")),
     ("回应关切", ("hygq",), column_url("hygq")),
 )
@@ -94,6 +94,6 @@ def _platforms_by_category(catalogue) -> dict[str, list[dict]]:
     by_category = defaultdict(list)
     for uid, unit in catalogue.units.items():
         for category, platform in platforms(unit).items():
-            by_category[category].append({"unit_id": uid, "unit": unit.meta.get("name", uid), "unit_url": unit_url(uid),
+            by_category[category].append({"unit_id": uid, "unit": catalogue.unit_info(uid).name, "unit_url": unit_url(uid),
                                           "platform": platform.name, "url": platform.url})
     return by_category

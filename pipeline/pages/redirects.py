@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import partial
 from urllib.parse import unquote
 
-from pipeline.core.addresses import ASSET_FOLDERS, UnsafeURL, item_url, output_name
+from pipeline.core.addresses import ASSET_FOLDERS, NGINX_REDIRECTS, UnsafeURL, item_url, output_name
 from pipeline.content.loader import Item
 from pipeline.core.publication import Status, status
 from pipeline.pages import page as dep
@@ -69,10 +69,6 @@ def former_address_claims(catalogue, page_names: set[str]) -> list[Claim]:
     return out
 
 
-# The web server's 301 rules for the same redirects, written with the site (ci/nginx/ includes it).
-NGINX_REDIRECTS = "/_server/nginx-redirects.conf"
-
-
 def redirects(catalogue, page_names: set[str]) -> list[tuple[str, object]]:
     """(former address, entry) for each holding claim of an item that has a page now."""
     out = []
@@ -111,5 +107,6 @@ def redirect_pages(catalogue, page_names: set[str]) -> list[Page]:
     moved = redirects(catalogue, page_names)
     pages = [html_page(url, "redirect.html", partial(dict, {"title": entry.title, "target": entry.url}),
                        {dep.item(entry.id)}) for url, entry in moved]
+    # The web server's 301 rules for the same redirects, written with the site (ci/nginx/ includes it).
     pages.append(text_file(NGINX_REDIRECTS, partial(nginx_redirects, moved), {dep.item(e.id) for _, e in moved}))
     return pages

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from urllib.parse import quote
 
+from pipeline.core.addresses import HOME
+
 DESCRIPTION_CHARS = 150  # search engines show about this much; the rest would be cut mid-sentence
 
 
@@ -82,9 +84,9 @@ def page_description(catalogue, url: str, context: dict) -> str:
         return _plain(column.get("description") or f"{site_name}「{column.get('name', '')}」栏目发布的全部信息,按发布时间排列。")
     unit = context.get("unit")
     if isinstance(unit, dict) and unit.get("functions"):
-        return _plain(f"{unit.get('name', '')}:{unit['functions']}")
+        return _plain(f"{context.get('title', '')}:{unit['functions']}")  # the title: the unit's name
     title = context.get("title")
-    if url == "/" or not title:
+    if url == HOME or not title:
         return site_description(catalogue)
     return _plain(f"{site_name}「{title}」。{site_description(catalogue)}")
 

@@ -38,7 +38,7 @@ def unit_groups(catalogue) -> list[dict]:
 def _unit_context(catalogue, uid) -> dict:
     unit = catalogue.units[uid]
     entries = catalogue.of_unit(uid)
-    return {"title": unit.meta.get("name", uid), "unit": unit.meta, "entries": entries[:UNIT_ENTRIES_SHOWN],
+    return {"title": catalogue.unit_info(uid).name, "unit": unit.meta, "entries": entries[:UNIT_ENTRIES_SHOWN],
             "count": len(entries), "categories": catalogue.repo.schemas.category_labels,
             "html": catalogue.unit_html[uid], "not_applicable": exemptions(unit),
             "platforms": list(platforms(unit).values())}

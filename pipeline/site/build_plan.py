@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
-from pipeline.core.addresses import DATA, DISCLOSURE, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url
+from pipeline.core.addresses import (DATA, DISCLOSURE, FAVICON, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url,
+                                     output_name, template_addresses, theme_asset_url)
 from pipeline.core.site_items import Catalogue
 from pipeline.core.files import files_used
 from pipeline.core.markdown import HtmlCache
@@ -75,7 +76,9 @@ def common_context(catalogue: Catalogue) -> dict:
     contact = next((e.url for e in catalogue.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host.url)
     nav = tuple((name, url) for name, url in NAV if catalogue.has_column(url))
     return {"site": catalogue.site, "host": host, "nav": nav, "csp": CSP, "search_csp": SEARCH_CSP,
-            "contact_url": contact, "platform_name": catalogue.platform_name(), "portal": shell_context(catalogue)}
+            "contact_url": contact, "platform_name": catalogue.platform_name(), "portal": shell_context(catalogue),
+            # Templates link only to what these give them (pipeline.core.addresses): never a written address.
+            "addresses": template_addresses(), "theme_url": theme_asset_url}
 
 
 def published_files(catalogue: Catalogue) -> list[str]:
@@ -94,5 +97,5 @@ def plan_site(repo, now: datetime) -> SiteBuild:
     catalogue = Catalogue(repo, now)
     files = [(repo.assets[rel].path, rel) for rel in published_files(catalogue)]
     # Browsers and crawlers ask for /favicon.ico whatever the page says; the theme's icon answers there.
-    files.append((theme_dir() / "static" / "favicon.ico", "favicon.ico"))
+    files.append((theme_dir() / "static" / "favicon.ico", output_name(FAVICON)))
     return SiteBuild(catalogue, site_pages(catalogue), common_context(catalogue), files)

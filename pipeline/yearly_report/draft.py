@@ -87,7 +87,7 @@ def _scalar(value) -> str:
 
 def draft_text(report: AnnualReport, repo, unit: str, figures: dict, now) -> str:
     record = repo.units.get(unit)
-    name = str(record.meta.get("name") or unit) if record is not None else unit
+    name = repo.unit_name(unit)
     contact = record.meta.get("contact") if record is not None and isinstance(record.meta.get("contact"), dict) else {}
     phone = f"(电话:{contact['phone']})" if contact.get("phone") else ""
     year = report.year

@@ -425,8 +425,4 @@ def _letters(repo, index: _Index, year: int, scope: tuple[str, ...]) -> dict[str
 def _unit_name(repo, scope: tuple[str, ...]) -> str:
     if not scope:
         return "全市各单位(合计)"
-    names = []
-    for unit in scope:
-        record = repo.units.get(unit)
-        names.append(str(record.meta.get("name") or unit) if record is not None else unit)
-    return "、".join(names)
+    return "、".join(repo.unit_name(unit) for unit in scope)

@@ -173,3 +173,40 @@ def test_body_link_to_any_type_is_fine(tmp_path):
 
 def test_md_helper_is_used_consistently():
     assert md("a: 1").startswith("---\na: 1\n---\n")
+
+
+# --- one reading of the ids an item names ---------------------------------------------------
+
+def test_the_rule_the_changed_check_and_the_page_read_the_same_named_ids(tmp_path):
+    """The reference rule resolves, the changed check's index follows and the item's page depends on the
+    same ids (pipeline.core.relations.referenced_ids): list fields, single fields, by-id links."""
+    from pipeline.check.content_index import entry_for
+    from pipeline.content.paths import ContentFile
+    from pipeline.content.repository import load_repository
+    from pipeline.core.relations import referenced_ids
+    from pipeline.core.site_items import Catalogue
+    from pipeline.pages.items import _related
+    from pipeline.timeutil import parse_now
+
+    path, service = sample("service")
+    service = service.replace("theme: 教育", "theme: 教育\nrelated_policies: [zc-1, zc-7]")
+    policy = POLICY.replace("validity: 现行有效", "validity: 已废止\nvalidity_date: 2026-05-01\nreplaced_by: zc-6")
+    interp = INTERPRETATION.replace("interprets: [zc-1]", "interprets:\n  - zc-1\n  - zc-8")
+    news = news_with_body("见[《办法》](item:zc-1#第二条)和[旧办法](item:zc-9)、[单位](unit:jyj)。\n")
+    root = make_repo(tmp_path, {path: service, POLICY_PATH: policy, INTERP_PATH: interp, NEWS_PATH: news})
+    repo = load_repository(root)
+    missing = {}
+    for d in run_check(root):
+        if d.code == "GK-REF-001":
+            missing.setdefault(d.path, set()).update(i for i in ("zc-6", "zc-7", "zc-8", "zc-9") if i in d.message)
+    catalogue = Catalogue(repo, parse_now("2026-11-26 09:00"))
+    expected = {path: {"zc-1", "zc-7"}, POLICY_PATH: {"zc-6"}, INTERP_PATH: {"zc-1", "zc-8"},
+                NEWS_PATH: {"zc-1", "zc-9"}}
+    for rel, ids in expected.items():
+        item = next(i for i in repo.items if i.path == rel)
+        assert referenced_ids(item) == ids
+        assert entry_for(ContentFile(root / rel, rel, "item", item.type), item).refs == ids  # the changed check
+        page_items = {key.removeprefix("item:") for key in _related(catalogue, catalogue.entries[item.id])
+                      if key.startswith("item:")} - {item.id}
+        assert ids <= page_items  # the page depends on each (a policy's also on its interpretations)
+        assert missing.get(rel, set()) == ids - {"zc-1"}  # what the rule reports as not existing

@@ -4,19 +4,11 @@ from __future__ import annotations
 from pipeline.diagnostics import Severity
 from pipeline.content.repository import as_list
 from pipeline.core.files import files_used, unsafe_reason
-from pipeline.core.links import ITEM_SCHEME, UNIT_SCHEME, link_targets, split_item_target
+from pipeline.core.relations import link_references, metadata_references
 from pipeline.content.types import TYPES
 from pipeline.check.rules import RELATED, Rule, register, unreadable_governance, unreadable_ids
 
-# metadata key -> type the referenced item must have (None: any type)
-ITEM_KEYS = {"interprets": "policy", "replaced_by": "policy", "related_policies": "policy"}
 UNIT_KEYS = ("unit", "reply_unit")
-
-
-def _indexed(value):
-    if isinstance(value, list):
-        return list(enumerate(value))
-    return [(None, value)] if value is not None else []
 
 
 @register
@@ -50,20 +42,19 @@ class References(Rule):
         columns = {c.get("id") for c in repo.columns if isinstance(c.get("id"), str)}
         columns_unreadable = "columns" in unreadable_governance(repo)
         for item in repo.items:
-            for key, wanted in ITEM_KEYS.items():
-                for index, ref in _indexed(item.meta.get(key)):
-                    if not isinstance(ref, str) or not ref:
-                        continue  # empty or wrong shape: the schema check reports it
-                    at = (key,) if index is None else (key, index)
-                    target = by_id.get(ref)
-                    if target is None and ref in absent_items:
-                        continue
-                    if target is None:
-                        yield item.diagnostic("GK-REF-001", Severity.ERROR,
-                                              f"字段「{key}」引用的条目「{ref}」不存在。请核对编号(编号就是文件名,不含扩展名)。", *at)
-                    elif wanted and target.type != wanted:
-                        yield item.diagnostic("GK-REF-005", Severity.ERROR,
-                                              f"字段「{key}」应引用{TYPES[wanted].label},但「{ref}」是{TYPES[target.type].label}({target.path})。", *at)
+            # The ids the item names, as pipeline.core.relations reads them (so does the changed check's scope).
+            for named in metadata_references(item):
+                key, ref, wanted = named.key, named.id, named.wanted
+                at = (key,) if named.index is None else (key, named.index)
+                target = by_id.get(ref)
+                if target is None and ref in absent_items:
+                    continue
+                if target is None:
+                    yield item.diagnostic("GK-REF-001", Severity.ERROR,
+                                          f"字段「{key}」引用的条目「{ref}」不存在。请核对编号(编号就是文件名,不含扩展名)。", *at)
+                elif wanted and target.type != wanted:
+                    yield item.diagnostic("GK-REF-005", Severity.ERROR,
+                                          f"字段「{key}」应引用{TYPES[wanted].label},但「{ref}」是{TYPES[target.type].label}({target.path})。", *at)
             for key in UNIT_KEYS:
                 ref = item.meta.get(key)
                 if isinstance(ref, str) and ref and ref not in units:
@@ -85,23 +76,15 @@ class References(Rule):
                                           line=use.line)
         yield from self._governance(repo, units)
 
-    def _markdown_links(self, item, by_id, units):
-        for text_field in item.markdown_fields():
-            for link in link_targets(text_field.text):
-                yield from self._by_id_link(item, link.target, text_field.line_at(link.start), by_id, units)
-
     @staticmethod
-    def _by_id_link(item, target, line, by_id, units):
-        if target.startswith(ITEM_SCHEME):
-            ident, _ = split_item_target(target)
-            if ident not in by_id:
+    def _markdown_links(item, by_id, units):
+        for link in link_references(item):
+            if link.kind == "item" and link.id not in by_id:
                 yield item.diagnostic("GK-REF-001", Severity.ERROR,
-                                      f"正文链接指向的条目「{ident}」不存在。站内链接请写成 [标题](item:编号)。", line=line)
-        elif target.startswith(UNIT_SCHEME):
-            ident = target[len(UNIT_SCHEME):]
-            if ident not in units:
+                                      f"正文链接指向的条目「{link.id}」不存在。站内链接请写成 [标题](item:编号)。", line=link.line)
+            elif link.kind == "unit" and link.id not in units:
                 yield item.diagnostic("GK-REF-002", Severity.ERROR,
-                                      f"正文链接指向的单位「{ident}」不存在。", line=line)
+                                      f"正文链接指向的单位「{link.id}」不存在。", line=link.line)
 
     def _governance(self, repo, units):
         columns_item = repo.governance.get("columns")
