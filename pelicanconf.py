@@ -1,52 +1,20 @@
-"""Pelican settings for the portal.
+"""Pelican settings for the portal: only what a run with nothing of Pelican's own to read or write needs.
 
-Pelican's own readers and generators are switched off: items are read only by
-pipeline.content.loader (one loader for check, build and audit) and the
-`gongkai_portal` plugin writes the pages of the `SiteBuild` that `gongkai build`
-hands it (pipeline.site.build_plan) with the theme (pipeline.site.write_pages). Paths are filled in
-by `gongkai build`; the wheel ships this file as pipeline/bundled/pelicanconf.py.
+`gongkai build` runs Pelican with this file (paths filled in) and hands the plugin the `SiteBuild` to
+write (pipeline.site.build_plan): the `gongkai_portal` generator writes every page with the theme and
+every file the site serves (attachments, media, the theme's static files), linking unchanged bytes from
+the live site. Items are read only by pipeline.content.loader, so Pelican reads nothing: no article,
+page or static path, no direct template, no feed. Every other setting keeps Pelican's default, which
+writes nothing when there is nothing read. The wheel ships this file as pipeline/bundled/pelicanconf.py.
 """
-SITENAME = "云江市人民政府门户网站"
-SITEURL = ""
-TIMEZONE = "Asia/Shanghai"
-DEFAULT_LANG = "zh-CN"
-
 PLUGINS = ["gongkai_portal"]
 
-# No Pelican reader, article, page, author, tag or archive output.
-READERS = {"md": None, "markdown": None, "mkd": None, "mdown": None, "html": None, "htm": None, "rst": None}
 ARTICLE_PATHS = []
 PAGE_PATHS = []
-DIRECT_TEMPLATES = []
-PAGINATED_TEMPLATES = {}
-ARTICLE_SAVE_AS = ""
-PAGE_SAVE_AS = ""
-CATEGORY_SAVE_AS = ""
-TAG_SAVE_AS = ""
-AUTHOR_SAVE_AS = ""
-ARCHIVES_SAVE_AS = ""
-AUTHORS_SAVE_AS = ""
-CATEGORIES_SAVE_AS = ""
-TAGS_SAVE_AS = ""
-FEED_ALL_ATOM = None
-FEED_ATOM = None
-CATEGORY_FEED_ATOM = None
-TRANSLATION_FEED_ATOM = None
-AUTHOR_FEED_ATOM = None
-AUTHOR_FEED_RSS = None
-
-# Attachments and media are served from /files/ exactly as kept in content/files/, but only those
-# that published pages use: the gongkai_portal plugin copies them (an attachment of a scheduled or
-# withdrawn item must not be reachable before or after its page is).
 STATIC_PATHS = []
-STATIC_EXCLUDES = []
-THEME_STATIC_DIR = "theme"
-THEME_STATIC_PATHS = ["static"]
+THEME_STATIC_PATHS = []  # the theme's files go with the site's others (copied unless unchanged)
+DIRECT_TEMPLATES = []  # index, tags, categories, authors, archives: the portal's pages are its own
+FEED_ALL_ATOM = None  # written even with no article
 
-DELETE_OUTPUT_DIRECTORY = False  # gongkai build writes into a fresh directory and swaps it in
-CACHE_CONTENT = False
-LOAD_CONTENT_CACHE = False
-OUTPUT_SOURCES = False
-RELATIVE_URLS = False
-TYPOGRIFY = False
-JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+# Pelican's defaults (trim_blocks, lstrip_blocks) are kept; escaping, off by its default, is not optional.
+JINJA_ENVIRONMENT = {"autoescape": True}

@@ -36,7 +36,7 @@ from pipeline.core.publication import Status, meant_for_publication, publication
 from pipeline.core.publication import status as publication_status
 from pipeline.timeutil import TZ
 from pipeline.approvals.changes import TreeSnapshot, authored, content_prefix, diff, merge_unit, when
-from pipeline.approvals.roster import Roster
+from pipeline.approvals.roster import ROSTER_PATH, Roster
 from pipeline.approvals.tiers import ApprovalPolicy
 from pipeline.approvals.trailers import parse_trailers
 from pipeline.approvals.verify import evaluate, evidence_from_trailers, forge_committers, merge_trailers, trailer_evidence_refusal
@@ -81,9 +81,10 @@ class Record:
     unit_name: str = ""
     tier: str = ""
     withdrawn: str = ""
-    state: Status | None = None  # publication.status of the current version, as of the register's moment
+    # publication.status of the current version as of the register's moment (NEVER: a letter not marked
+    # public, Art. 21, registered but never online); set with the record's first event
+    state: Status | None = None
     deleted: bool = False
-    public: bool = True  # False for a letter not marked public (Art. 21): registered, never online
     former_ids: list[str] = field(default_factory=list)
     events: list[Event] = field(default_factory=list)
 
@@ -105,7 +106,7 @@ class Record:
     def status(self) -> str:
         if self.deleted:
             return "已删除"
-        return STATE_LABELS[self.state] if self.state is not None else ("已发布" if self.public else "不公开")
+        return STATE_LABELS[self.state]
 
     @property
     def url(self) -> str:
@@ -132,6 +133,7 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
     records: dict[str, Record] = {}  # key: current path
     finished: list[Record] = []
     rosters: dict[str, Roster] = {}
+    changed_files: dict[str, frozenset] = {}  # by commit: Git's diff stats, read once per register
     for commit in reversed(list(repo.iter_commits(head, first_parent=True))):
         unit = merge_unit(repo, commit)
         old, new = TreeSnapshot(unit.base, prefix), TreeSnapshot(commit, prefix)
@@ -140,7 +142,7 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
         if not changes:
             continue
         roster_revision = old if unit.base is not None else new
-        roster_key = getattr(roster_revision.blob("content/governance/roster.yaml"), "hexsha", "")
+        roster_key = getattr(roster_revision.blob(ROSTER_PATH), "hexsha", "")
         if roster_key not in rosters:
             rosters[roster_key] = Roster.from_meta(roster_revision.roster_meta())
         roster = rosters[roster_key]
@@ -160,7 +162,7 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
             group = evaluate({need.key: (need, [change.path])}, evidence, contributors, roster, policy, False)[0]
             reviewed = [s.person.display for s in group.steps if s.step.kind == "review" and s.person]
             approved = [s.person.display for s in group.steps if s.step.kind == "approve" and s.person]
-            touching = [c for c in unit.contributed if _touches(c, change)] or unit.contributed
+            touching = [c for c in unit.contributed if _touches(c, change, changed_files)] or unit.contributed
             event = Event(
                 action={"A": "新增", "M": "修改", "R": "改名", "D": "删除"}[change.status],
                 commit=commit.hexsha, merged_at=when(commit), changed_at=max(authored(c) for c in touching),
@@ -177,7 +179,6 @@ def build_register(repo: git.Repo, head: git.Commit, policy: ApprovalPolicy, roo
             record.unit = str(item.meta.get("unit") or "")
             record.unit_name = revision.unit_name(record.unit) if record.unit else ""
             record.tier = policy.tier(need.tier_id).label
-            record.public = meant_for_publication(item)
             withdrawn = item.meta.get("withdrawn")
             record.withdrawn = str(withdrawn.get("date", "")) if isinstance(withdrawn, dict) else ""
             record.state = publication_status(item, now)
@@ -196,19 +197,16 @@ def _is_item_path(path: str, old_path: str | None) -> bool:
     return classify_path(path)[0] == "item" or (old_path is not None and classify_path(old_path)[0] == "item")
 
 
-_STATS: dict[str, frozenset] = {}
-
-
-def _touches(commit: git.Commit, change) -> bool:
-    if commit.hexsha not in _STATS:
+def _touches(commit: git.Commit, change, changed_files: dict[str, frozenset]) -> bool:
+    if commit.hexsha not in changed_files:
         try:
-            _STATS[commit.hexsha] = frozenset(commit.stats.files)
+            changed_files[commit.hexsha] = frozenset(commit.stats.files)
         except (git.GitCommandError, ValueError):
-            _STATS[commit.hexsha] = frozenset()
+            changed_files[commit.hexsha] = frozenset()
     # Paths in stats are relative to the Git top level; compare by suffix so a content root in a
     # sub-folder still matches.
     paths = {change.path, change.old_path} - {None}
-    return any(f == p or f.endswith("/" + p) for f in _STATS[commit.hexsha] for p in paths)
+    return any(f == p or f.endswith("/" + p) for f in changed_files[commit.hexsha] for p in paths)
 
 
 def _iso(moment: datetime | None) -> str:

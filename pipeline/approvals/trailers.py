@@ -57,7 +57,3 @@ def parse_trailers(message: str) -> list[Trailer]:
         if trailer not in out:
             out.append(trailer)
     return out
-
-
-def format_trailers(key: str, actors) -> str:
-    return "\n".join(f"{key}: {actor.display}" for actor in actors)

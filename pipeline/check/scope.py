@@ -21,7 +21,7 @@ interpretation's policies and siblings, every dataset using an attachment of the
 
 Some changes reach everything: governance data (site, columns, settings, wording, roster), unit records,
 registers of applications (the yearly report counts them), the schemas or the checker's own code. Then,
-and when the scope grows past half of the repository, the answer is a full check (`Fallback`).
+and when the scope grows past half of the repository, the answer is a full check (`fallback_reason` says why).
 """
 from __future__ import annotations
 
@@ -43,10 +43,6 @@ MIN_FALLBACK_FILES = 200
 class Scope:
     paths: set[str] = field(default_factory=set)  # reported
     context: set[str] = field(default_factory=set)  # read, not reported
-
-
-class Fallback(Exception):
-    """The change reaches the whole repository; the message says why, in one line."""
 
 
 def fallback_reason(paths: set[str]) -> str | None:

@@ -104,7 +104,6 @@ ARGPARSE_DEVELOPER_MESSAGES = frozenset({
     "invalid option string %(option)r: must start with a character %(prefix_chars)r",
     ("conflicting option string: %s", "conflicting option strings: %s"),
 })
-HELP_OPTION = "显示帮助信息并退出"
 VERSION_OPTION = "显示版本号并退出"
 
 

@@ -34,7 +34,7 @@ DATA_JSON = "/data/data.json"  # Project Open Data (DCAT-US 1.1)
 DATA_CATALOG_CSV = "/data/catalog.csv"
 API = "/api/v1/"  # the static JSON API; v1 stays as documented on /data/
 API_DATASETS = "/api/v1/datasets.json"
-# The folder of output/ that holds the theme's static files (Pelican's THEME_STATIC_DIR).
+# The folder of output/ that holds the theme's static files (copied by the build plan, site.build_plan.theme_files).
 THEME_STATIC = "theme"
 # Folders of output/ that hold no pages: the theme's assets and the search bundle.
 ASSET_FOLDERS = (THEME_STATIC, "pagefind")

@@ -5,7 +5,8 @@ defence, so a rule that misses something still cannot put script on the site.
 By-id links (`item:ID`, `unit:ID`) and repository files become addresses
 here, through the one link parser (`pipeline.core.links`) and the one address
 scheme (`pipeline.core.addresses`). `render_markdown` returns the HTML together with
-the files and items it links, and keeps no state between calls.
+the files and items it links, and keeps no state between calls: a build that keeps converted texts
+hands its `HtmlCache.convert` in as `convert`.
 """
 from __future__ import annotations
 
@@ -56,7 +57,7 @@ class HtmlCache:
         key = hashlib.blake2b(source.encode("utf-8"), digest_size=20).hexdigest()
         html = self.entries.get(key)
         if html is None:
-            html = _convert(source)
+            html = to_html(source)
         self.used[key] = html
         return html
 
@@ -70,9 +71,6 @@ def converter_version() -> str:
     return f"{code}-markdown{version('markdown')}-nh3{version('nh3')}"
 
 
-CACHE: HtmlCache | None = None  # set by a build that keeps a cache; None converts every text
-
-
 @dataclass(frozen=True)
 class Rendered:
     html: str
@@ -80,8 +78,10 @@ class Rendered:
     items: tuple[str, ...]  # ids of the items it links by id (published or not)
 
 
-def render_markdown(text: str, resolve_item: Callable[[str], str | None], units: Collection[str]) -> Rendered:
-    """`resolve_item(id)` gives the address of a published item, or None (its link keeps only its words)."""
+def render_markdown(text: str, resolve_item: Callable[[str], str | None], units: Collection[str],
+                    convert: Callable[[str], str] | None = None) -> Rendered:
+    """`resolve_item(id)` gives the address of a published item, or None (its link keeps only its words);
+    `convert` turns the text, its links made addresses, into HTML (`to_html`, or a cache of its results)."""
     text = text or ""
     files: list[str] = []
     items: list[str] = []
@@ -107,11 +107,11 @@ def render_markdown(text: str, resolve_item: Callable[[str], str | None], units:
         pieces += [text[at:link.start], new]
         at = link.end
     source = "".join(pieces) + text[at:]
-    html = CACHE.convert(source) if CACHE is not None else _convert(source)
+    html = (convert or to_html)(source)
     return Rendered(html, tuple(dict.fromkeys(files)), tuple(dict.fromkeys(items)))
 
 
-def _convert(source: str) -> str:
+def to_html(source: str) -> str:
     _MARKDOWN.reset()
     html = _MARKDOWN.convert(source)
     html = nh3.clean(html, tags=TAGS, attributes=ATTRIBUTES, url_schemes={"http", "https", "mailto", "tel"},

@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
+from typing import Callable
 
 from pipeline.core import publication
 from pipeline.core.addresses import column_of, column_url, file_url, item_url, unit_url
@@ -146,11 +147,13 @@ class Entry:
 
 
 class Catalogue:
-    """The items of `repo` as the site shows them as of `now`."""
+    """The items of `repo` as the site shows them as of `now`; `convert` is the Markdown converter its
+    texts go through (a build's cache of conversions, `pipeline.core.markdown.to_html` by default)."""
 
-    def __init__(self, repo, now: datetime):
+    def __init__(self, repo, now: datetime, convert: Callable[[str], str] | None = None):
         self.repo = repo
         self.now = now
+        self.convert = convert
         self.site: dict = repo.site
         self.units: dict[str, Item] = {uid: u for uid, u in sorted(repo.units.items())}
         self.columns: dict[str, dict] = {c["id"]: c for c in repo.columns if isinstance(c.get("id"), str)}
@@ -190,7 +193,7 @@ class Catalogue:
         return entry.url if entry is not None and entry.status.live else None
 
     def render(self, text: str) -> Rendered:
-        return render_markdown(text, self.resolve, self.units)
+        return render_markdown(text, self.resolve, self.units, self.convert)
 
     @cached_property
     def unit_html(self) -> dict[str, str]:

@@ -20,6 +20,7 @@ import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Callable
 
 from pipeline.check.whole import check_repository
 from pipeline.core.addresses import output_name
@@ -31,7 +32,6 @@ from pipeline.site.build_plan import SiteBuild, plan_site
 from pipeline.site.stages import Stages
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
-from pipeline.site.vendor import copy_echarts
 
 PELICANCONF = pelican_settings()
 THEME_DIR = theme_dir()
@@ -58,47 +58,64 @@ class BuildResult:
 
 
 def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | None = None) -> BuildResult:
+    """The whole site into `output`, swapped in when its internal links hold."""
+
+    def link_check(staging: Path, build: SiteBuild, result: BuildResult) -> bool:
+        index = SiteIndex(staging)
+        return link_check_and_swap(repo, staging, output, result, index,
+                                   _pages_to_link_check(index, build, build.previous))
+
+    return run_build(repo, output, now, stages, finish=link_check)
+
+
+def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages | None, *,
+              finish: Callable[[Path, SiteBuild, BuildResult], bool],
+              select: Callable[[SiteBuild], None] | None = None) -> BuildResult:
+    """The one sequence of a build and of a shard: check (an error stops it), plan, `select` the part of
+    the plan to write (all of it by default), render into a staging folder beside `destination`, index,
+    then `finish` (link check and swap, or a shard's mark and swap); False from it leaves `destination`
+    as it was. A live `destination` is the base: unchanged bytes are linked from it."""
     stages = stages or Stages()
     with stages.stage("check"):
         diagnostics = check_repository(repo)
     result = BuildResult(diagnostics=diagnostics, stages=stages)
     if has_errors(diagnostics):
         return result
-    output = output.resolve()
-    output.parent.mkdir(parents=True, exist_ok=True)
+    destination = Path(destination).resolve()
+    destination.parent.mkdir(parents=True, exist_ok=True)
     pagefind_binary(repo.root)  # a missing tool is a set-up error said before any work (PagefindMissing)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    previous = output if output.is_dir() else None
+    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.building-", dir=destination.parent))
     try:
         try:
             with stages.stage("plan"):  # the catalogue and every page's address and dependencies
-                build = plan_site(repo, now)
-                build.previous = previous
-                build.markdown_cache = load_markdown(repo.root)
+                build = plan_site(repo, now, THEME_DIR, load_markdown(repo.root))
+                build.previous = destination if destination.is_dir() else None
+                if select is not None:
+                    select(build)
             with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
                 result.pages = run_pelican(build, repo, staging)
                 build.markdown_cache.used = build.written.markdown
                 save_markdown(repo.root, build.markdown_cache)
+        except PagefindMissing:
+            raise  # a set-up problem (ECharts not installed) the command reports as such
         except Exception as exc:
             raise BuildError(f"渲染网站失败:{exc}") from exc
-        if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
-            copy_echarts(staging, repo.root)
         try:
             with stages.stage("index"):
-                indexed = index_site(staging, search_partitions(build), build.written.digests, previous, repo.root)
+                indexed = index_site(staging, search_partitions(build), build.written.digests, build.previous,
+                                     repo.root)
             result.changed, result.reindexed = len(build.written.changed), indexed.indexed
             result.search_parts = len(indexed.indexed) + len(indexed.reused)
         except PagefindMissing:
-            raise  # a set-up problem the command reports as such
+            raise
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
-        index = SiteIndex(staging)
-        if not link_check_and_swap(repo, staging, output, result, index, _pages_to_link_check(index, build, previous)):
+        if not finish(staging, build, result):
             return result
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    result.output = output
+    result.output = destination
     return result
 
 
@@ -114,7 +131,7 @@ def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: B
         shutil.rmtree(staging, ignore_errors=True)
         return False
     with result.stages.stage("swap"):
-        _swap(staging, output)
+        swap(staging, output)
     return True
 
 
@@ -149,11 +166,6 @@ def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | No
     return [p for p in index.pages if p in changed or p not in planned]
 
 
-def _written(staging: Path):
-    datasets = staging / "datasets"
-    return (p.relative_to(staging).as_posix() for p in datasets.rglob("*.chart.json")) if datasets.is_dir() else ()
-
-
 def _own_hosts(repo: Repository) -> list[str]:
     domain = repo.site.get("domain")
     return [domain] if isinstance(domain, str) and domain else []
@@ -167,7 +179,9 @@ def _display_prefix(repo: Repository, output: Path) -> str:
         return output.as_posix() + "/"
 
 
-def run_pelican(build, repo: Repository, destination: Path) -> int:
+def run_pelican(build: SiteBuild, repo: Repository, destination: Path) -> int:
+    """Pelican hosts the writing: its run calls the plugin's generator, which writes `build` into
+    `destination` and leaves what it wrote in `build.written` (a run returns nothing). Returns the pages."""
     from pelican import Pelican
     from pelican.settings import read_settings
 
@@ -182,10 +196,11 @@ def run_pelican(build, repo: Repository, destination: Path) -> int:
     pelican.gongkai_build = build  # the plugin's one input (plugins/gongkai_portal)
     with contextlib.redirect_stdout(io.StringIO()):  # Pelican's article/page summary means nothing here
         pelican.run()
-    return build.pages_written
+    return build.written.pages
 
 
-def _swap(staging: Path, output: Path) -> None:
+def swap(staging: Path, output: Path) -> None:
+    """Put the staging folder in place of `output` by renames: a reader sees the old site or the new one."""
     os.chmod(staging, 0o755)
     if output.exists():
         retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")  # unique like the staging dir

@@ -13,14 +13,16 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.addresses import (DATA, DISCLOSURE, FAVICON, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url,
-                                     output_name, template_addresses, theme_asset_url)
+                                     output_name, template_addresses, theme_asset_url, THEME_STATIC)
 from pipeline.core.site_items import Catalogue
 from pipeline.core.files import files_used
 from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page, site_pages
 from pipeline.pages.shell import page_shell, shell_context
-from pipeline.resources import theme_dir
+from pipeline.site.vendor import echarts_files
 from pipeline.site.write_pages import Written
+
+CHART_SUFFIX = ".chart.json"  # a dataset's chart data: its page draws it with ECharts
 
 NAV = (
     ("首页", HOME),
@@ -45,11 +47,12 @@ class SiteBuild:
     catalogue: Catalogue
     pages: list[Page]
     common: dict  # the context every template sees besides its page's own
-    files: list[tuple[Path, str]]  # (source file, path inside output/) of every published attachment and medium
+    # (source file, path inside output/) of every published attachment and medium, and of the theme's files
+    files: list[tuple[Path, str]]
+    markdown_cache: HtmlCache  # conversions kept between builds; the catalogue renders Markdown through it
     previous: Path | None = None  # the live output: files whose bytes do not change are linked from it
-    markdown_cache: HtmlCache | None = None
-    pages_written: int = field(default=0)
-    written: Written = field(default_factory=Written)  # what the writing changed, for indexing and the link check
+    # What the plugin wrote, for indexing and the link check (it is set there: Pelican's run returns nothing).
+    written: Written = field(default_factory=Written)
 
     def monitoring_meta(self, context: dict) -> list[tuple[str, str]]:
         """The <meta> tags national monitoring crawlers read on government sites, in their usual order."""
@@ -93,9 +96,20 @@ def published_files(catalogue: Catalogue) -> list[str]:
     return sorted(rel for rel in used if rel in catalogue.repo.assets)
 
 
-def plan_site(repo, now: datetime) -> SiteBuild:
-    catalogue = Catalogue(repo, now)
-    files = [(repo.assets[rel].path, rel) for rel in published_files(catalogue)]
+def theme_files(theme: Path) -> list[tuple[Path, str]]:
+    """The theme's static files, served under /theme/ (where its templates name them)."""
+    static = theme / "static"
+    return [(path, f"{THEME_STATIC}/{path.relative_to(static).as_posix()}")
+            for path in sorted(static.rglob("*")) if path.is_file()]
+
+
+def plan_site(repo, now: datetime, theme: Path, markdown_cache: HtmlCache | None = None) -> SiteBuild:
+    markdown_cache = markdown_cache or HtmlCache()
+    catalogue = Catalogue(repo, now, markdown_cache.convert)
+    pages = site_pages(catalogue)
+    files = [(repo.assets[rel].path, rel) for rel in published_files(catalogue)] + theme_files(theme)
     # Browsers and crawlers ask for /favicon.ico whatever the page says; the theme's icon answers there.
-    files.append((theme_dir() / "static" / "favicon.ico", output_name(FAVICON)))
-    return SiteBuild(catalogue, site_pages(catalogue), common_context(catalogue), files)
+    files.append((theme / "static" / "favicon.ico", output_name(FAVICON)))
+    if any(output_name(p.url).endswith(CHART_SUFFIX) for p in pages):
+        files += echarts_files(repo.root)
+    return SiteBuild(catalogue, pages, common_context(catalogue), files, markdown_cache)

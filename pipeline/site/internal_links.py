@@ -12,7 +12,6 @@ malformed markup as browsers do.
 from __future__ import annotations
 
 import os
-from collections import deque
 from functools import lru_cache
 from pathlib import Path
 from typing import NamedTuple
@@ -228,24 +227,3 @@ def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: Site
                                           f"<{ref.tag} {ref.attribute}>「{ref.url}」指向的页面没有锚点「#{fragment}」。"))
     return sorted(out)
 
-
-def reachable_pages(output: Path, start: str = "index.html", own_hosts=(), index: SiteIndex | None = None) -> set[str]:
-    """HTML pages (relative to output/) a reader reaches by following links from `start`."""
-    output = Path(output)
-    index = index or SiteIndex(output)
-    hosts = tuple(own_hosts)
-    seen = {start}
-    queue = deque([start])
-    while queue:
-        rel = queue.popleft()
-        references, _ = index.page(rel)
-        for ref in references:
-            if ref.asset or not _internal(ref.url, hosts):
-                continue
-            target, _ = index.resolve(rel, ref.url)
-            if not index.is_file(target) or not target.endswith(".html"):
-                continue
-            if target not in seen:
-                seen.add(target)
-                queue.append(target)
-    return seen

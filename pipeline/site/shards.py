@@ -5,7 +5,7 @@ Every shard checks the repository and plans the whole site (planning is cheap, a
 page's bytes independent of the shard that writes it), then renders only its pages: a searchable
 page goes with its search part (a part is indexed whole by one shard), every other page and file
 by a hash of its address. The merge refuses shards of different plans or a missing shard, takes
-each file once (a file two shards both write, such as the theme's, must be identical), writes the
+each file once (a file two shards both write must be identical), writes the
 list of search parts, link-checks the whole site and swaps it in atomically.
 """
 from __future__ import annotations
@@ -20,14 +20,11 @@ from datetime import datetime
 from pathlib import Path
 
 from pipeline.core.addresses import output_name
-from pipeline.check.whole import check_repository
-from pipeline.diagnostics import has_errors
 from pipeline.content.repository import Repository
-from pipeline.site.build_cache import load_markdown, save_markdown
-from pipeline.site.build_plan import SiteBuild, plan_site
-from pipeline.site.search import BUNDLE_DIR, MANIFEST, index_site, pagefind_binary
+from pipeline.site.build import BuildResult, link_check_and_swap, run_build, swap
+from pipeline.site.build_plan import SiteBuild
+from pipeline.site.search import BUNDLE_DIR, MANIFEST
 from pipeline.site.stages import Stages
-from pipeline.site.vendor import copy_echarts
 
 SHARD_FILE = ".gongkai-shard.json"  # in a shard's folder, never in the merged site
 
@@ -67,52 +64,28 @@ def plan_fingerprint(build: SiteBuild, now: datetime) -> str:
 
 
 def build_shard(repo: Repository, destination: Path, now: datetime, k: int, n: int,
-                stages: Stages | None = None):
+                stages: Stages | None = None) -> BuildResult:
     """Shard `k` of `n` (1-based) into `destination` (replaced). Returns the BuildResult."""
-    from pipeline.site.build import BuildResult, _written, run_pelican, search_partitions
+    fingerprint = ""
 
-    stages = stages or Stages()
-    with stages.stage("check"):
-        diagnostics = check_repository(repo)
-    result = BuildResult(diagnostics=diagnostics, stages=stages)
-    if has_errors(diagnostics):
-        return result
-    destination = Path(destination).resolve()
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    pagefind_binary(repo.root)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.shard-", dir=destination.parent))
-    try:
-        with stages.stage("plan"):
-            build = plan_site(repo, now)
-            fingerprint = plan_fingerprint(build, now)
-            build.pages = [p for p in build.pages if shard_of_page(p, n) == k - 1]
-            build.files = [(src, rel) for src, rel in build.files if _bucket(rel, n) == k - 1]
-            build.markdown_cache = load_markdown(repo.root)
-        with stages.stage("render"):
-            result.pages = run_pelican(build, repo, staging)
-            build.markdown_cache.used = build.written.markdown
-            save_markdown(repo.root, build.markdown_cache)
-        if any(f.startswith("datasets/") and f.endswith(".chart.json") for f in _written(staging)):
-            copy_echarts(staging, repo.root)
-        with stages.stage("index"):
-            indexed = index_site(staging, search_partitions(build), build.written.digests, None, repo.root)
-        result.search_parts, result.reindexed = len(indexed.indexed), indexed.indexed
-        result.changed = len(build.written.changed)
+    def select(build: SiteBuild) -> None:
+        nonlocal fingerprint
+        fingerprint = plan_fingerprint(build, now)  # of the whole plan, before it is cut
+        build.pages = [p for p in build.pages if shard_of_page(p, n) == k - 1]
+        build.files = [(src, rel) for src, rel in build.files if _bucket(rel, n) == k - 1]
+
+    def mark_and_swap(staging: Path, build: SiteBuild, result: BuildResult) -> bool:
+        # No link check: a shard's pages link to pages of other shards; the merge checks the whole site.
         (staging / SHARD_FILE).write_text(json.dumps({"shard": k, "of": n, "plan": fingerprint}), encoding="utf-8")
-        if destination.exists():
-            shutil.rmtree(destination)
-        os.rename(staging, destination)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    result.output = destination
-    return result
+        with result.stages.stage("swap"):
+            swap(staging, destination)
+        return True
+
+    return run_build(repo, destination, now, stages, finish=mark_and_swap, select=select)
 
 
-def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Stages | None = None):
+def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Stages | None = None) -> BuildResult:
     """Assemble shard folders into `output` (swapped in atomically when the merged site's links hold)."""
-    from pipeline.site.build import BuildResult, link_check_and_swap
-
     stages = stages or Stages()
     result = BuildResult(stages=stages)
     marks = [_shard_mark(Path(s)) for s in shards]

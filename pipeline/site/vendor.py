@@ -3,11 +3,11 @@
 Installed from the npm registry (package.json pins the version, package-lock.json
 the bytes) and copied into the site at build time, never loaded from a CDN.
 Looked for in `node_modules/` of the content repository, then of the gongkai
-source checkout, like Pagefind.
+source checkout, like Pagefind; the build copies them like the site's other files
+(`pipeline.site.build_plan`).
 """
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 from pipeline.resources import SOURCE_TREE
@@ -32,12 +32,8 @@ def echarts_package(content_root: Path | None = None) -> Path:
                         "请在内容仓库根目录运行 `npm ci`(package.json 中写明 echarts)。")
 
 
-def copy_echarts(site: Path, content_root: Path | None = None) -> None:
-    """Put ECharts (minified bundle, licence and notice) into the built site."""
+def echarts_files(content_root: Path | None = None) -> list[tuple[Path, str]]:
+    """ECharts' minified bundle, licence and notice, with their paths in the site."""
     package = echarts_package(content_root)
-    target = site / SITE_FOLDER
-    target.mkdir(parents=True, exist_ok=True)
-    for name in ECHARTS_FILES:
-        source = package / name
-        if source.is_file():
-            shutil.copyfile(source, target / Path(name).name)
+    sources = [package / name for name in ECHARTS_FILES]
+    return [(source, (SITE_FOLDER / source.name).as_posix()) for source in sources if source.is_file()]

@@ -17,7 +17,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from pipeline.core import markdown as markdown_render
 from pipeline.core.addresses import output_name
 from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page
@@ -46,13 +45,14 @@ def workers() -> int:
 
 def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
                 cache: HtmlCache | None = None, processes: int | None = None) -> Written:
-    """Render `pages` into `destination`; `previous` is the live output to link unchanged files from."""
+    """Render `pages` into `destination`; `previous` is the live output to link unchanged files from.
+    `cache` is the Markdown cache `render` converts through: what it used is `Written.markdown`."""
     processes = processes or workers()
     job = _Job(pages, Path(destination), render, Path(previous) if previous else None, cache)
     if processes < 2 or len(pages) < SMALL_SITE or "fork" not in multiprocessing.get_all_start_methods():
         return job.run(0, 1)
     global _JOB
-    _JOB = job  # inherited by the forked workers, never pickled
+    _JOB = job  # how a forked worker receives its job: inherited with the memory, never pickled (closures)
     try:
         with multiprocessing.get_context("fork").Pool(processes) as pool:
             parts = pool.starmap(_run_part, [(k, processes) for k in range(processes)])
@@ -69,6 +69,7 @@ def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], s
     return out
 
 
+# The job of the pool write_pages runs, for its forked workers (only _run_part reads it).
 _JOB = None
 
 
@@ -88,31 +89,27 @@ class _Job:
     cache: HtmlCache | None
 
     def run(self, k: int, n: int) -> Written:
-        markdown_render.CACHE = self.cache
         out = Written()
         made: set[str] = set()
-        try:
-            for page in self.pages[k::n]:
-                name = output_name(page.url)
-                try:
-                    data = (self.render(page) if page.template is not None else page.text()).encode("utf-8")
-                except Exception as exc:
-                    raise RenderFailed(f"{name}:{exc}") from exc
-                if page.template is not None:
-                    out.pages += 1
-                if page.search is not None:
-                    out.digests[name] = hashlib.blake2b(data, digest_size=16).hexdigest()
-                target = self.destination / name
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                if not self._link_unchanged(name, data, target):
-                    target.write_bytes(data)
-                    out.changed.add(name)
-        finally:
-            markdown_render.CACHE = None
+        for page in self.pages[k::n]:
+            name = output_name(page.url)
+            try:
+                data = (self.render(page) if page.template is not None else page.text()).encode("utf-8")
+            except Exception as exc:
+                raise RenderFailed(f"{name}:{exc}") from exc
+            if page.template is not None:
+                out.pages += 1
+            if page.search is not None:
+                out.digests[name] = hashlib.blake2b(data, digest_size=16).hexdigest()
+            target = self.destination / name
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if not self._link_unchanged(name, data, target):
+                target.write_bytes(data)
+                out.changed.add(name)
         if self.cache is not None:
-            out.markdown = self.cache.used
+            out.markdown = self.cache.used  # in a forked worker: its own copy's, merged by write_pages
         return out
 
     def _link_unchanged(self, name: str, data: bytes, target: Path) -> bool:
@@ -129,7 +126,8 @@ class _Job:
 
 
 def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path | None) -> set[str]:
-    """Copy the published attachments and media; one identical to the live site's is linked from it.
+    """Copy the site's files (published attachments and media, the theme's); one identical to the live
+    site's is linked from it.
     Returns the names copied afresh."""
     changed = set()
     for source, rel in files:

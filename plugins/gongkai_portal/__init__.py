@@ -1,8 +1,10 @@
-"""Pelican adapter for the portal: subscribes to signals, writes what pipeline.site plans.
+"""Pelican adapter for the portal: the one generator of a `gongkai build`, writing what pipeline.site plans.
 
 No business rule lives here. `gongkai build` hands a typed `SiteBuild` to the
-Pelican instance (`pelican.gongkai_build`); the generator writes its pages
-with the theme's templates (pipeline.site.write_pages deals them out to the cores). Any failure is re-raised naming this plugin.
+Pelican instance (`pelican.gongkai_build`); the generator writes its pages with
+the theme's templates through Pelican's Jinja environment (pipeline.site.write_pages
+deals them out to the cores) and its files, and leaves what it wrote in
+`SiteBuild.written`. Any failure is re-raised naming this plugin.
 """
 from __future__ import annotations
 
@@ -11,7 +13,6 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from pipeline.core.addresses import output_name
 from pipeline.site.write_pages import copy_files, write_pages
 
 
@@ -35,16 +36,13 @@ class PortalGenerator(Generator):
         def render(page):
             context = page.context()
             template = self.get_template(page.template.removesuffix(".html"))
-            # The template sees the shared context and its page's own, not Pelican's settings; the
-            # two names Pelican's writer adds are kept so that the bytes are what it would write.
-            return template.render({"localsiteurl": None, "output_file": output_name(page.url), "page": page,
-                                    "monitor": build.monitoring_meta(context), "shell": build.page_shell(page.url, context),
-                                    **build.common, **context})
+            # The template sees the shared context and its page's own, not Pelican's settings.
+            return template.render({"page": page, "monitor": build.monitoring_meta(context),
+                                    "shell": build.page_shell(page.url, context), **build.common, **context})
 
         try:
             build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache)
             build.written.changed |= copy_files(build.files, output, build.previous)
-            build.pages_written = build.written.pages
         except Exception as exc:
             raise PluginError(f"gongkai_portal: 写出页面失败:{exc}") from exc
 

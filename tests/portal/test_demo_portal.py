@@ -7,9 +7,10 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from pipeline.pages.feeds import FEED_SIZE
-from pipeline.site.internal_links import check_links, reachable_pages
+from pipeline.site.internal_links import check_links
 
 from .conftest import when
+from .reachability import reachable_pages
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 SITEMAP = "{http://www.sitemaps.org/schemas/sitemap/0.9}"

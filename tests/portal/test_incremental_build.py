@@ -162,7 +162,7 @@ def test_a_rebuild_with_nothing_changed_writes_nothing_and_indexes_nothing(demo_
     again = build(work, tmp_path / "live", DEMO_NOW)
     assert before.result.ok and again.result.ok
     assert again.result.reindexed == [] and again.result.search_parts == before.result.search_parts
-    # Pelican copies the theme's static files every time; nothing else is written.
+    # Every page and file, the theme's too, is linked from the live site.
     assert again.result.changed == 0, again.result.changed
 
 

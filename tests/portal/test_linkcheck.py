@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from pipeline.site import build as run
-from pipeline.site.internal_links import BROKEN, FOREIGN_ASSET, check_links, reachable_pages, resolve
+from pipeline.site.internal_links import BROKEN, FOREIGN_ASSET, check_links, resolve
 from tests.repo_factory import NEWS, make_repo
 
 from .conftest import build, tree_hash
+from .reachability import reachable_pages
 
 
 def page(body: str, head: str = "") -> str:
