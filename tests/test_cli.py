@@ -240,7 +240,16 @@ def test_junit_report_parses(reports):
     text = ET.tostring(tree, encoding="unicode")
     for code, path, _ in EXPECTED:
         assert code in text and path in text
-    assert tree.iter("failure") is not None and len(list(tree.iter("failure"))) >= 3
+    # one failing test case per error (all three are errors): named "path:line[:col] CODE", typed by the code
+    failing = [(case, case.find("failure")) for case in tree.iter("testcase") if case.find("failure") is not None]
+    assert len(failing) == len(EXPECTED) == int(tree.find("testsuite").get("failures"))
+    named = set()
+    for case, failure in failing:
+        location, code = case.get("name").rsplit(" ", 1)
+        path, line = location.split(":")[:2]
+        assert failure.get("type") == code and failure.get("message").startswith(code) and case.get("classname") == path
+        named.add((code, path, int(line)))
+    assert named == EXPECTED
 
 
 def test_codequality_report_parses(reports):
