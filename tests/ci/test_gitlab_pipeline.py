@@ -44,10 +44,13 @@ def job_results(log: str) -> dict[str, set[str]]:
     """The jobs in gitlab-ci-local's closing report (src/commander.js, printReport), by result: one line
     a started job, " PASS  check" (the name padded to the longest), " FAIL  build" for a failed one,
     " WARN  name  pre_script" for one allowed to fail, " WARN  name  after_script" (after PASS) when its
-    after_script failed. A job that was not run (rules, needs) is not listed."""
+    after_script failed. A job that was not run (rules, needs) is not listed. Only the names of jobs that
+    started count (" WARN  Avoid overriding predefined variables" has the same shape)."""
+    started = set(re.findall(r"^(\S+) +starting ", log, re.MULTILINE))
     results: dict[str, set[str]] = {}
     for status, job in re.findall(r"^ (PASS|WARN|FAIL) +(\S+)", log, re.MULTILINE):
-        results.setdefault(job, set()).add(status)
+        if job in started:
+            results.setdefault(job, set()).add(status)
     return results
 
 
