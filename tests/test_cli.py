@@ -619,7 +619,9 @@ def test_every_help_fits_an_80_column_terminal(monkeypatch):
     from pipeline.cli.common import display_width
 
     monkeypatch.setenv("COLUMNS", "80")
-    for words, parser in parser_tree():
+    parsers = list(parser_tree())
+    assert len(parsers) >= 10, f"only {len(parsers)} parsers: the sub-commands were not walked"
+    for words, parser in parsers:
         for line in parser.format_help().splitlines():
             if " " in line.strip():  # an option too long to break ({codequality,github,...}) stands alone
                 assert display_width(line) <= 80, (" ".join(words), line)
