@@ -204,10 +204,13 @@ def test_register_is_never_published(tmp_path):
 
     built = build(make_repo(tmp_path, REGISTERS), tmp_path / "out", "2026-06-01 09:00")
     assert built.result.ok
+    read = 0
     for path in built.output.rglob("*"):
         assert "applications" not in path.as_posix()[len(str(built.output)):]
         if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv", ".txt", ".jsonld"):
             assert "2025-003" not in path.read_text(encoding="utf-8", errors="replace"), path
+            read += 1
+    assert read >= 10 and (built.output / "index.html").is_file(), f"only {read} files of the site were searched"
 
 
 # --- decisions and fees from datasets --------------------------------------------------------------------------

@@ -240,7 +240,16 @@ def test_junit_report_parses(reports):
     text = ET.tostring(tree, encoding="unicode")
     for code, path, _ in EXPECTED:
         assert code in text and path in text
-    assert tree.iter("failure") is not None and len(list(tree.iter("failure"))) >= 3
+    # one failing test case per error (all three are errors): named "path:line[:col] CODE", typed by the code
+    failing = [(case, case.find("failure")) for case in tree.iter("testcase") if case.find("failure") is not None]
+    assert len(failing) == len(EXPECTED) == int(tree.find("testsuite").get("failures"))
+    named = set()
+    for case, failure in failing:
+        location, code = case.get("name").rsplit(" ", 1)
+        path, line = location.split(":")[:2]
+        assert failure.get("type") == code and failure.get("message").startswith(code) and case.get("classname") == path
+        named.add((code, path, int(line)))
+    assert named == EXPECTED
 
 
 def test_codequality_report_parses(reports):
@@ -610,7 +619,9 @@ def test_every_help_fits_an_80_column_terminal(monkeypatch):
     from pipeline.cli.common import display_width
 
     monkeypatch.setenv("COLUMNS", "80")
-    for words, parser in parser_tree():
+    parsers = list(parser_tree())
+    assert len(parsers) >= 10, f"only {len(parsers)} parsers: the sub-commands were not walked"
+    for words, parser in parsers:
         for line in parser.format_help().splitlines():
             if " " in line.strip():  # an option too long to break ({codequality,github,...}) stands alone
                 assert display_width(line) <= 80, (" ".join(words), line)

@@ -344,7 +344,9 @@ def test_every_field_has_its_own_chinese_name(schemas, name):
     """Messages name a field by its key and its Chinese name: 「title」(标题), never 「title」(文本)."""
     from pipeline.content.schema import _first
 
-    for pointer, sub in _fields(schemas.compiled(name)):
+    fields = list(_fields(schemas.compiled(name)))
+    assert len(fields) >= 3, f"{name}: only {len(fields)} fields found"
+    for pointer, sub in fields:
         key = pointer[-1]
         if CJK.search(str(key)) or (isinstance(pointer[0], str) and pointer[0] == "figures"):
             continue  # the key is Chinese itself (the report's tables)
@@ -358,7 +360,9 @@ def test_every_field_with_a_format_has_an_example_that_passes(schemas, name):
     """A format error shows a correct example (from `examples`), never the regular expression."""
     from pipeline.content.schema import _first, _parts
 
-    for pointer, sub in _fields(schemas.compiled(name)):
+    fields = list(_fields(schemas.compiled(name)))
+    assert len(fields) >= 3, f"{name}: only {len(fields)} fields found"
+    for pointer, sub in fields:
         patterns = [part["pattern"] for part in _parts(sub) if "pattern" in part]
         items = sub.get("items") if isinstance(sub.get("items"), dict) else None
         if items and "pattern" in items:  # a list of formatted entries: the entry's examples, or the list's

@@ -5,7 +5,6 @@ Each test builds a real Git repository (GitPython, several authors) and merges a
 """
 from __future__ import annotations
 
-import git
 import pytest
 
 from pipeline.approvals.changes import open_repo
@@ -239,7 +238,12 @@ def test_direct_commit_without_merge_request(content):
     verdict = verify(content)
     assert not verdict.ok
     assert [a.name for a in verdict.authors] == ["陈小编"]
-    assert isinstance(open_repo(content.root), git.Repo)
+    # neither step is done by the author's own push, and the editor is told who can do each
+    [group] = verdict.groups
+    assert [s.person for s in group.steps] == [None, None]
+    lines = problems(verdict).splitlines()
+    assert len(lines) == 2, lines
+    assert lines[0].startswith("缺少「本单位科室审核」:可由 周静") and lines[1].startswith("缺少「本单位负责领导审批」:可由 梁秀华")
 
 
 def test_trailers_typed_into_the_description_do_not_count(content):

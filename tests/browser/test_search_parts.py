@@ -64,7 +64,9 @@ def test_the_index_is_cut_into_parts_by_the_one_rule(parted, portal):
     assert len(whole) == 1 and len(parts) >= 3
     assert sum(p["pages"] for p in parts) == whole[0]["pages"]
     assert max(p["pages"] for p in parts) <= PER_PART, "a part above its size would bound nothing"
-    for path in (parted.output / "pagefind").glob("*/fragment"):
+    fragment_folders = list((parted.output / "pagefind").glob("*/fragment"))
+    assert len(fragment_folders) == len(parts), fragment_folders  # one index of its own per part
+    for path in fragment_folders:
         assert path.parent.name in {p["id"] for p in parts}
     # a page sits in the part pipeline.core.search_parts gives its address
     page_count = len(parts)
@@ -125,6 +127,7 @@ def test_load_more_moves_focus_to_the_first_new_result(parted_page):
 def test_recall_list_with_the_index_in_parts(parted, parted_page):
     """The recall terms still find their items in the first five with the index in parts."""
     terms = yaml.safe_load(RECALL_LIST.read_text(encoding="utf-8"))["terms"]
+    assert len(terms) >= 40, "the recall list keeps at least 40 terms"
     misses = []
     for term, item_id in terms.items():
         target = item_url(parted, item_id)

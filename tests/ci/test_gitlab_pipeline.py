@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -39,6 +40,31 @@ def run_pipeline(repo, *args: str) -> tuple[int, str]:
     return done.returncode, done.stdout + done.stderr
 
 
+def job_results(log: str) -> dict[str, set[str]]:
+    """The jobs in gitlab-ci-local's closing report (src/commander.js, printReport), by result: one line
+    a started job, " PASS  check" (the name padded to the longest), " FAIL  build" for a failed one,
+    " WARN  name  pre_script" for one allowed to fail, " WARN  name  after_script" (after PASS) when its
+    after_script failed. A job that was not run (rules, needs) is not listed. Only the names of jobs that
+    started count (" WARN  Avoid overriding predefined variables" has the same shape)."""
+    started = set(re.findall(r"^(\S+) +starting ", log, re.MULTILINE))
+    results: dict[str, set[str]] = {}
+    for status, job in re.findall(r"^ (PASS|WARN|FAIL) +(\S+)", log, re.MULTILINE):
+        if job in started:
+            results.setdefault(job, set()).add(status)
+    return results
+
+
+def assert_jobs_passed(log: str, *jobs: str) -> None:
+    """Each of the jobs ran and succeeded (a job skipped or failed fails this), and no job failed."""
+    results = job_results(log)
+    for job in jobs:
+        assert results.get(job) == {"PASS"}, f"{job}: {results.get(job, 'not run')}\n{log[-4000:]}"
+        # the job's own last line, "check          finished in 12 s" (a failed job's ends " FAIL 1 ")
+        finished = re.findall(rf"^{re.escape(job)} +finished in (.*)$", log, re.MULTILINE)
+        assert finished and not any(re.search(r"FAIL|WARN", f) for f in finished), log[-4000:]
+    assert all(r == {"PASS"} for r in results.values()), results
+
+
 def artifact(repo, job: str, rel: str) -> Path:
     return repo.root / ".gitlab-ci-local/artifacts" / job / rel
 
@@ -58,8 +84,7 @@ def test_merge_request_pipeline_reports_on_the_changed_page(repo):
     code, log = run_pipeline(repo, *MERGE_REQUEST, "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}")
     assert code == 0, log[-4000:]
     assert "只检查这些文件" in log  # the check job checked the change's scope (--changed-since the base)
-    for job in ("check", "approval-plan", "preview"):
-        assert f"{job} finished" in log or f"{job} " in log
+    assert_jobs_passed(log, "check", "approval-plan", "preview")
     quality = json.loads(artifact(repo, "check", "gl-code-quality-report.json").read_text(encoding="utf-8"))
     assert isinstance(quality, list) and all(d["severity"] != "blocker" for d in quality)
     plan = artifact(repo, "approval-plan", "approvals-plan.md").read_text(encoding="utf-8")
@@ -82,11 +107,14 @@ def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
     code, log = run_pipeline(repo, *publish)
     assert code != 0
     assert "审批不全" in log and not (site / "current").exists(), log[-3000:]
+    results = job_results(log)
+    assert results["verify-approvals"] == {"FAIL"} and "publish" not in results, results
 
     repo.undo_merge()
     merge = repo.forge_merge("mr-1", [f"Approved-by: {SECTION}", f"Approved-by: {LEADER}"])
     code, log = run_pipeline(repo, *publish)
     assert code == 0, log[-4000:]
+    assert_jobs_passed(log, "check", "verify-approvals", "build", "register", "publish")
     current = site / "current"
     assert current.is_symlink() and os.readlink(current) == f"releases/{merge}"
     assert "线上提取“秒批”服务" in (current / f"news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
@@ -109,6 +137,8 @@ def test_daily_read_opens_then_updates_one_issue(repo):
         code, log = run_pipeline(repo, *daily, "--variable", "CI_PIPELINE_CREATED_AT=2026-11-26T01:00:00Z")
         assert code == 0, log[-4000:]
         assert "daily-read" in log and "verify-approvals" not in log  # only the daily job is scheduled
+        assert_jobs_passed(log, "daily-read")
+        assert set(job_results(log)) == {"daily-read"}, log[-4000:]
         report = artifact(repo, "daily-read", "audit.md").read_text(encoding="utf-8")
         assert "截至 2026-11-26 09:00" in report
         assert json.loads(artifact(repo, "daily-read", "linkcheck.json").read_text(encoding="utf-8"))["findings"]

@@ -38,7 +38,9 @@ def test_tables_show_the_published_figures_with_captions_and_headers(demo):
     assert p3.thead.find("th", colspan="5")["scope"] == "colgroup"
     new = row_cells(p3, "一、本年新收政府信息公开申请数量")
     assert [td.get_text(strip=True) for td in new] == [str(v) for v in figures["依申请公开"]["本年新收"].values()]
-    for tbl in demo.soup(REPORT).select("table.report-table"):
+    tables = demo.soup(REPORT).select("table.report-table")
+    assert len(tables) >= 6, f"the report page shows only {len(tables)} tables"
+    for tbl in tables:
         region = tbl.find_parent("div")
         assert "table-scroll" in region["class"] and region["tabindex"] == "0" and region["role"] == "region"
 
@@ -68,7 +70,9 @@ def test_the_text_parts_come_around_the_tables_in_the_formats_order(demo):
 def test_the_register_of_applications_is_nowhere_in_the_output(demo):
     assert (demo.root / "content/applications/yjzf/2025.yaml").is_file()
     assert not [p for p in demo.output.rglob("*") if "applications" in p.relative_to(demo.output).as_posix()]
-    for rel, text in demo.all_text().items():
+    files = demo.all_text()
+    assert len(files) >= 500, f"the demo site has only {len(files)} files to search"
+    for rel, text in files.items():
         assert "YJZF-2025-" not in text and "YJZFB-2024-" not in text, rel
 
 

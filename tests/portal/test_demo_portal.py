@@ -70,7 +70,9 @@ def test_policy_and_interpretations_link_both_ways(demo):
 def test_policy_without_interpretation_says_so(demo):
     published = demo.in_state("published")
     interpreted = {p for i in published.values() if i.type == "interpretation" for p in i.meta["interprets"]}
-    for policy in (p for p in published.values() if p.type == "policy" and p.id not in interpreted):
+    uninterpreted = [p for p in published.values() if p.type == "policy" and p.id not in interpreted]
+    assert len(uninterpreted) >= 3, "the demo should have policies without an interpretation"
+    for policy in uninterpreted:
         related = section(demo.soup(policy.url), "相关解读")
         assert related is not None and not links(related)
 
@@ -90,6 +92,7 @@ def test_repealed_or_amended_policy_is_marked_and_links_its_replacement(demo):
             # and the replacement names what it replaced
             assert policy.url in links(demo.soup(published[replacement].url).find("article"))
     current = [p for p in published.values() if p.type == "policy" and p.meta["validity"] == "现行有效"]
+    assert len(current) >= 10, "the demo should have policies in force"
     for policy in current:
         assert demo.soup(policy.url).find(class_="validity-notice") is None
 
@@ -145,6 +148,7 @@ def test_service_guide_shows_every_article_16_element_and_the_online_link(demo):
 
 def test_services_are_grouped_by_audience_and_theme(demo):
     services = [s for s in demo.in_state("published").values() if s.type == "service"]
+    assert len(services) >= 10, "the demo should have services to group"
     for audience, slug in (("个人", "personal"), ("法人", "legal")):
         listed = links(demo.soup(f"/services/audience/{slug}/").find("main"))
         for service in services:
@@ -160,7 +164,9 @@ def test_services_are_grouped_by_audience_and_theme(demo):
 def test_footer_identity_fields_come_from_site_configuration(demo):
     config = demo.site_config
     host = demo.unit_name(config["host_unit"])
-    for page in set(demo.html_pages) - demo.redirect_pages:
+    pages = set(demo.html_pages) - demo.redirect_pages
+    assert len(pages) >= 300, f"the demo site has only {len(pages)} pages"
+    for page in pages:
         footer = demo.soup(page).find("footer")
         assert footer is not None, page
         words = text(footer)
@@ -191,6 +197,7 @@ MONITORING = ["SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType"
 def test_item_pages_carry_the_eight_monitoring_meta_tags(demo):
     config = demo.site_config
     published = [i for i in demo.in_state("published").values()]
+    assert len(published) >= 200, f"the demo has only {len(published)} published items"
     for item in published:
         soup = demo.soup(item.url)
         tags = {m["name"]: m["content"] for m in soup.find_all("meta", attrs={"name": True})}
@@ -207,12 +214,15 @@ def test_item_pages_carry_the_eight_monitoring_meta_tags(demo):
 
 
 def test_site_meta_tags_on_every_other_page(demo):
-    for page in set(demo.html_pages) - demo.redirect_pages:
+    pages = set(demo.html_pages) - demo.redirect_pages
+    assert len(pages) >= 300, f"the demo site has only {len(pages)} pages"
+    for page in pages:
         names = {m["name"] for m in demo.soup(page).find_all("meta", attrs={"name": True})}
         assert {"SiteName", "SiteDomain", "SiteIDCode", "ColumnName", "ColumnType"} <= names, page
 
 
 def test_every_page_is_chinese_and_forbids_inline_script(demo):
+    assert len(demo.html_pages) >= 300, f"the demo site has only {len(demo.html_pages)} pages"
     for page in demo.html_pages:
         soup = demo.soup(page)
         assert soup.find("html").get("lang") == "zh-CN", page
@@ -256,7 +266,9 @@ def test_no_page_loads_an_asset_from_another_host(demo):
                 assert not is_foreign(tag["href"], own), f"{page}: {tag}"
         external_links += sum(is_foreign(a["href"], own) for a in soup.find_all("a", href=True))
     assert external_links, "links to other sites (the service platform) are allowed and expected"
-    for css in demo.output.rglob("*.css"):
+    stylesheets = list(demo.output.rglob("*.css"))
+    assert len(stylesheets) >= 2, "the site's own stylesheets (screen and print) are checked too"
+    for css in stylesheets:
         source = css.read_text(encoding="utf-8")
         assert not re.search(r"url\(\s*['\"]?(https?:)?//", source), css
         assert "@import" not in source or not re.search(r"@import\s+(url\()?['\"]?(https?:)?//", source), css
@@ -295,10 +307,14 @@ def test_home_page_shows_the_columns_without_a_placeholder(demo):
 
 def test_every_published_item_is_reachable_and_every_hidden_one_absent(demo):
     reached = reachable_pages(demo.output)
-    for item in demo.in_state("published").values():
+    published = demo.in_state("published")
+    assert len(published) >= 200, f"the demo has only {len(published)} published items"
+    for item in published.values():
         assert item.page in reached, f"{item.id} is published but no listing leads to it"
     for state in ("future", "hidden"):
-        for item in demo.in_state(state).values():
+        unpublished = demo.in_state(state)
+        assert unpublished, f"the demo should hold a {state} item"
+        for item in unpublished.values():
             assert not (demo.output / item.page).exists(), f"{item.id} ({state}) has a page"
 
 
@@ -330,6 +346,7 @@ def test_sitemap_lists_exactly_the_published_items(demo):
     locs = [loc.text for loc in tree.iter(f"{SITEMAP}loc")]
     assert len(locs) == len(set(locs))
     expected = {i.url for i in demo.in_state("published").values()}
+    assert len(expected) >= 200, f"the demo has only {len(expected)} published items"
     assert item_urls(locs, base) == expected
     for url in locs:
         assert demo.exists(url[len(base):]), url
@@ -378,6 +395,7 @@ def test_withdrawn_item_shows_its_notice_and_is_listed_nowhere(demo):
     withdrawn = demo.in_state("withdrawn")
     assert withdrawn, "the demo should show a withdrawn item"
     files = demo.all_text()
+    assert len(files) >= 500, f"the demo site has only {len(files)} files to search"
     for item in withdrawn.values():
         soup = demo.soup(item.url)
         notice = text(soup.find("main"))
@@ -407,6 +425,7 @@ def test_letter_not_marked_public_is_nowhere_in_the_output(demo):
     private = [i for i in demo.in_state("hidden").values() if i.type == "letter"]
     assert any(i.meta.get("public") == "false" for i in private), "the demo should hold a private letter"
     files = demo.all_text()
+    assert len(files) >= 500, f"the demo site has only {len(files)} files to search"
     for letter in private:
         needles = [letter.meta["title"], letter.url, letter.meta["question"].strip().splitlines()[0][:30]]
         if letter.meta.get("reply"):
@@ -506,6 +525,7 @@ def test_disclosure_section_offers_guide_rules_categories_units_and_reports(demo
 
 def test_unit_pages_show_functions_contact_and_their_items(demo):
     published = demo.in_state("published")
+    assert len(demo.unit_ids) >= 15, f"the demo has only {len(demo.unit_ids)} units"
     for unit_id in demo.unit_ids:
         unit = yaml_unit(demo, unit_id)
         main = demo.soup(f"/units/{unit_id}/").find("main")
@@ -558,7 +578,9 @@ def test_interpretation_shows_its_form_and_plays_local_media(demo):
 
 
 def test_pages_have_a_skip_link_one_h1_and_the_reading_aids(demo):
-    for page in set(demo.html_pages) - demo.redirect_pages:
+    pages = set(demo.html_pages) - demo.redirect_pages
+    assert len(pages) >= 300, f"the demo site has only {len(pages)} pages"
+    for page in pages:
         soup = demo.soup(page)
         skip = soup.find("a", class_="skip-link")
         assert skip is not None and skip["href"] == "#main" and soup.find(id="main") is not None, page

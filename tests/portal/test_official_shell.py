@@ -35,7 +35,9 @@ def portal_settings(demo) -> dict:
 
 
 def pages(demo) -> list[str]:
-    return sorted(set(demo.html_pages) - demo.redirect_pages)
+    found = sorted(set(demo.html_pages) - demo.redirect_pages)
+    assert len(found) >= 300, f"the demo site has only {len(found)} pages"  # the tests loop over them
+    return found
 
 
 def page_url(rel: str) -> str:
@@ -168,6 +170,7 @@ def test_surveys_say_how_to_take_part_while_open_and_that_they_are_closed_after(
     surveys = [i for i in demo.in_state("published").values() if i.type == "survey"]
     open_ = [s for s in surveys if when(s.meta["start"]) <= demo.now and demo.now.date() <= when(s.meta["end"]).date()]
     assert open_, "the demo has an open survey"
+    assert [s for s in surveys if s not in open_], "the demo has a closed survey"
     for survey in surveys:
         box = demo.soup(survey.url).find("section", class_="participation")
         ways = survey.meta.get("participation")

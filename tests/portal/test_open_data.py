@@ -240,6 +240,7 @@ def test_catalog_jsonld_is_a_dcat_graph_of_the_live_datasets(demo):
     catalogue = catalogues[0]
     live = live_datasets(demo)
     uris = {URIRef(f"{base(demo)}/datasets/{i}/"): item for i, item in live.items()}
+    assert len(uris) >= 5, f"the demo has only {len(uris)} live datasets"
     assert set(graph.subjects(RDF_TYPE, DCAT["Dataset"])) == set(uris)
     assert set(graph.objects(catalogue, DCAT["dataset"])) == set(uris)
     for uri, item in uris.items():
@@ -262,6 +263,7 @@ def test_catalog_csv_lists_the_live_datasets_for_excel(demo):
     assert data.startswith(b"\xef\xbb\xbf"), "the catalogue CSV is for Excel: it needs a UTF-8 BOM"
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"), newline="")))
     live = live_datasets(demo)
+    assert len(live) >= 5, f"the demo has only {len(live)} live datasets"
     assert sorted(r["编号"] for r in rows) == sorted(live)
     for row in rows:
         item = live[row["编号"]]
@@ -331,7 +333,9 @@ def test_utf8_csv_download_has_the_rows_of_the_source_file(demo):
 
 
 def test_excel_csv_download_has_a_bom_crlf_and_the_same_rows(demo):
-    for item, resource in each_file_resource(demo):
+    resources = list(each_file_resource(demo))
+    assert len(resources) >= 4, f"the demo has only {len(resources)} dataset files"
+    for item, resource in resources:
         data = built(demo, f"/datasets/{item.id}/{resource['name']}-excel.csv").read_bytes()
         assert data.startswith(b"\xef\xbb\xbf"), f"{item.id}: the Excel CSV does not start with a UTF-8 BOM"
         text_ = data.decode("utf-8")[1:]
@@ -360,6 +364,7 @@ def test_json_download_has_every_row_with_typed_values(demo):
 def test_api_pages_hold_every_record_and_chain_to_the_last(demo):
     live = live_datasets(demo)
     index = {d["id"]: d for d in read_json(demo, "/api/v1/datasets.json")["datasets"]}
+    assert len(live) >= 5, f"the demo has only {len(live)} live datasets"
     assert set(index) == set(live)
     for item in live.values():
         listed = {r["name"]: r for r in index[item.id]["resources"]}
@@ -367,6 +372,7 @@ def test_api_pages_hold_every_record_and_chain_to_the_last(demo):
         for resource in file_resources(item):
             check_api_chain(demo, item, resource, listed[resource["name"]])
     conditional_ids = [i for i, item in live.items() if conditional(item)]
+    assert conditional_ids, "the demo should have a conditional dataset"
     for dataset_id in conditional_ids:
         assert not built(demo, f"/api/v1/datasets/{dataset_id}/").exists(), f"{dataset_id} is {CONDITIONAL}: no API"
 
@@ -516,6 +522,7 @@ def meta_cells(soup) -> dict:
 
 
 def test_dataset_page_shows_condition_frequency_and_licence(demo, live):
+    assert len(live) >= 5, f"the demo has only {len(live)} live datasets"
     for item in live.values():
         cells = meta_cells(demo.soup(f"/datasets/{item.id}/"))
         assert text(cells["开放条件"]) == item.meta["open_condition"], item.id
@@ -543,6 +550,7 @@ def test_preview_table_shows_at_most_ten_rows_of_the_data_and_the_total(demo, li
 
 
 def test_every_download_link_on_a_dataset_page_resolves(demo, live):
+    assert len(live) >= 5, f"the demo has only {len(live)} live datasets"
     for item in live.values():
         article = demo.soup(f"/datasets/{item.id}/").find("article")
         hrefs = [a["href"] for a in article.find_all("a", href=True) if a["href"].startswith("/")]

@@ -45,7 +45,9 @@ def test_future_item_is_absent_before_its_time_and_present_after(tmp_path):
     assert not before.exists("/news/xw-2/")
     assert item_locations(before, "/news/xw-2/") == []
     assert "/news/xw-2/" not in feed_urls(before) and "/news/xw-2/" not in sitemap_urls(before)
-    for name, content in before.all_text().items():
+    files = before.all_text()
+    assert "news/xw-1/index.html" in files  # the search reads the pages
+    for name, content in files.items():
         assert "定时发布的开学通知" not in content and "新学期于三月十日开学" not in content, name
     assert not (before.output / "files/2026/开学安排表.csv").exists(), "a scheduled item's attachment is not served early"
     assert before.exists("/news/xw-1/")
@@ -97,7 +99,9 @@ def test_withdrawn_item_becomes_a_notice_and_leaves_every_listing(tmp_path):
     # (pages for static hosts, and the web server's 301 rules, which nginx never serves)
     assert sorted(item_locations(site, "/news/xw-3/")) == [
         "_server/nginx-redirects.conf", "art/2026/3/1/art_99.html", "old/news-3/index.html"]
-    for name, content in site.all_text().items():
+    files = site.all_text()
+    assert "news/xw-1/index.html" in files and "news/xw-3/index.html" in files  # the search reads the pages
+    for name, content in files.items():
         assert "一百二十三" not in content, f"the withdrawn body is still in {name}"
     assert not (site.output / "files/2026/撤回附件.csv").exists()
 
@@ -156,7 +160,9 @@ def test_letter_not_marked_public_is_nowhere_in_the_output(tmp_path):
     assert site.result.ok, [d.message for d in site.result.diagnostics]
     assert site.exists("/letters/xj-1/")
     needles = ["私密来信", "幸福小区七栋", "已转社区调解", "/letters/xj-2/", "尚未答复的来信", "/letters/xj-3/"]
-    for name, content in site.all_text().items():
+    files = site.all_text()
+    assert "letters/xj-1/index.html" in files  # the search reads the pages
+    for name, content in files.items():
         for needle in needles:
             assert needle not in content, f"{needle!r} found in {name}"
     assert "/letters/xj-1/" in feed_urls(site) and "/letters/xj-1/" in sitemap_urls(site)
@@ -168,5 +174,7 @@ def test_interpretation_of_an_unpublished_policy_does_not_link_it(tmp_path):
                                 "content/interpretations/jd-zc-1.md": INTERPRETATION.replace("date: 2026-03-01 09:00", "date: 2026-04-01 09:00")})
     site = build(root, tmp_path / "out", "2026-04-01 08:00")
     assert not site.exists("/policies/zc-1/") and not site.exists("/interpretations/jd-zc-1/")
-    for name, content in site.all_text().items():
+    files = site.all_text()
+    assert "index.html" in files and "sitemap.xml" in files  # the search reads the pages
+    for name, content in files.items():
         assert "/policies/zc-1/" not in content, name

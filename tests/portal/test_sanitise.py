@@ -81,6 +81,7 @@ def test_metadata_is_escaped_not_interpreted(tmp_path, monkeypatch, field):
     root = make_repo(tmp_path, {"content/news/xw-1.md": front})
     monkeypatch.setattr(run, "check_repository", lambda repo: [])
     site = build(root, tmp_path / "out", "2026-03-02 09:00")
+    assert "news/xw-1/index.html" in site.html_pages  # the page that shows the hostile metadata is checked
     for page in site.html_pages:
         soup = site.soup(page)
         expected = ["/theme/js/a11y.js"] + (["/theme/js/search.js"] if page == "search/index.html" else [])
