@@ -278,7 +278,7 @@ class Freshness(Check):
             for level, days in ((Level.VETO, settings["home_page_veto_days"]),
                                 (Level.WARNING, settings["home_page_warning_days"])):
                 if age > timedelta(days=days):
-                    yield Finding(level, "GK-FRESH-010", "yjzfb", "home", INSPECTION,
+                    yield Finding(level, "GK-FRESH-010", ctx.repo.host_unit, "home", INSPECTION,
                                   f"首页栏目最近一次更新在 {newest:%Y-%m-%d}({age.days} 天前),"
                                   f"{'超过' if level is Level.VETO else '接近'} {settings['home_page_veto_days']} 天未更新的单项否决线。")
                     break
@@ -290,7 +290,7 @@ class Freshness(Check):
                 ("GK-FRESH-013", empty, settings["empty_columns_veto"], settings["empty_columns_warning"], "空白栏目")):
             for level, threshold in ((Level.VETO, veto), (Level.WARNING, warning)):
                 if len(found) >= threshold > 0:
-                    yield Finding(level, code, "yjzfb", "", INSPECTION,
+                    yield Finding(level, code, ctx.repo.host_unit, "", INSPECTION,
                                   f"{what}有 {len(found)} 个({'、'.join(found)}),"
                                   f"{'达到' if level is Level.VETO else '接近'} {veto} 个的单项否决线。")
                     break
