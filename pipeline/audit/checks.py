@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from pipeline.core.site_items import Catalogue
 from pipeline.core.open_data import is_overdue, modified, next_update_due
-from pipeline.core.publication import publication_time, status
+from pipeline.core.publication import publication_time, status, survey_result, survey_result_time
 from pipeline.timeutil import parse_when
 from pipeline.audit.findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
 from pipeline.core.deadlines import answered_in_time, reply_due
@@ -132,9 +132,8 @@ class Surveys(Check):
             if end is None or not status(survey, ctx.as_of).live:
                 continue
             due = end + relativedelta(months=months)
-            result = survey.meta.get("result")
-            shown = parse_when(result.get("date")) if isinstance(result, dict) else None
-            if shown is not None and shown <= ctx.as_of:
+            if survey_result(survey, ctx.as_of) is not None:  # what the survey page shows at this moment
+                shown = survey_result_time(survey)
                 if shown > due:
                     yield _finding(Level.ISSUE, "GK-SURVEY-001", survey, f"{MEASURES}第二十二条",
                                    f"调查于 {end:%Y-%m-%d} 结束,结果 {shown:%Y-%m-%d} 才公布,超过了 {months} 个月的期限。",
