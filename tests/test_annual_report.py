@@ -492,3 +492,24 @@ def test_write_on_a_published_report_computes_as_the_check_compares(tmp_path):
     gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "jyj", "--write")
     assert "本年制发件数: 3" in path.read_text(encoding="utf-8")
     assert not [d for d in run_check(root) if d.code.startswith("GK-RPT")]
+
+
+def test_in_force_and_ended_and_the_validity_shown_agree_on_every_day(tmp_path):
+    """`validity_on` (pages, library, search) and `ended_on` (repealed figures) say the same as `in_force_on`
+    (in-force figures, coverage) on every day from 2024 to 2026, for documents repealed, revised, with a term."""
+    from datetime import date, timedelta
+
+    from pipeline.core.policy_validity import IN_FORCE, ended_on, in_force_on, issued_on, validity_on
+
+    repo = load_repository(make_repo(tmp_path, FILES))
+    day = date(2024, 1, 1)
+    while day <= date(2026, 12, 31):
+        for p in repo.of_type("policy"):
+            ended, issued = ended_on(p), issued_on(p)
+            assert in_force_on(p, day) == (issued <= day and (ended is None or day < ended)), (p.id, day)
+            assert in_force_on(p, day) == (issued <= day and validity_on(p, day) == IN_FORCE), (p.id, day)
+        day += timedelta(days=1)
+    assert validity_on(repo.by_id["zc-d"], date(2025, 12, 31)) == IN_FORCE
+    assert validity_on(repo.by_id["zc-d"], date(2026, 1, 1)) == "失效"
+    assert validity_on(repo.by_id["zc-b"], date(2025, 6, 29)) == IN_FORCE  # repealed from its validity_date on
+    assert validity_on(repo.by_id["zc-b"], date(2025, 6, 30)) == "已废止"

@@ -21,6 +21,7 @@ from git.exc import BadName, GitCommandError, InvalidGitRepositoryError, NoSuchP
 
 from pipeline.core.addresses import item_url
 from pipeline.content.loader import Item, LoadError, YamlLimits, parse_item
+from pipeline.content.locations import unit_folder_of
 from pipeline.content.paths import classify_path
 from pipeline.core.files import items_referencing
 from pipeline.content.repository import default_settings, unit_name, index_by_id, item_size_limit, merge_settings
@@ -372,9 +373,12 @@ def assess(changes: list[FileChange], policy: ApprovalPolicy, old: TreeSnapshot,
                 if users:
                     continue
             if path_kind == "register":
-                # A unit's register of applications: the unit's own approvers, as CODEOWNERS says.
-                needs.append(policy.need_for_item(SimpleNamespace(type="", meta={"unit": path.split("/")[2]}, id="")))
-                continue
+                # A unit's register of applications: the unit's own approvers, as CODEOWNERS says (the same
+                # `unit_folder_of`); one in a folder that is no unit's goes by the path rules, as there.
+                unit = unit_folder_of(path, revision.unit_ids())
+                if unit is not None:
+                    needs.append(policy.need_for_item(SimpleNamespace(type="", meta={"unit": unit}, id="")))
+                    continue
             rule = policy.need_for_path(path)
             if rule is not None:
                 needs.append(rule)

@@ -15,7 +15,7 @@ from dateutil.relativedelta import relativedelta
 
 from pipeline.core.site_items import Catalogue
 from pipeline.core.open_data import is_overdue, modified, next_update_due
-from pipeline.core.publication import publication_time, status
+from pipeline.core.publication import publication_time, status, survey_result, survey_result_time
 from pipeline.timeutil import parse_when
 from pipeline.audit.findings import INSPECTION, MEASURES, ORDINANCE, Finding, Level
 from pipeline.core.deadlines import answered_in_time, reply_due
@@ -131,9 +131,8 @@ class Surveys(Check):
             if end is None or not status(survey, ctx.as_of).live:
                 continue
             due = end + relativedelta(months=months)
-            result = survey.meta.get("result")
-            shown = parse_when(result.get("date")) if isinstance(result, dict) else None
-            if shown is not None and shown <= ctx.as_of:
+            if survey_result(survey, ctx.as_of) is not None:  # what the survey page shows at this moment
+                shown = survey_result_time(survey)
                 if shown > due:
                     yield _finding(Level.ISSUE, "GK-SURVEY-001", survey, f"{MEASURES}第二十二条",
                                    f"调查于 {end:%Y-%m-%d} 结束,结果 {shown:%Y-%m-%d} 才公布,超过了 {months} 个月的期限。",
@@ -277,7 +276,7 @@ class Freshness(Check):
             for level, days in ((Level.VETO, settings["home_page_veto_days"]),
                                 (Level.WARNING, settings["home_page_warning_days"])):
                 if age > timedelta(days=days):
-                    yield Finding(level, "GK-FRESH-010", "yjzfb", "home", INSPECTION,
+                    yield Finding(level, "GK-FRESH-010", ctx.repo.host_unit, "home", INSPECTION,
                                   f"首页栏目最近一次更新在 {newest:%Y-%m-%d}({age.days} 天前),"
                                   f"{'超过' if level is Level.VETO else '接近'} {settings['home_page_veto_days']} 天未更新的单项否决线。")
                     break
@@ -289,7 +288,7 @@ class Freshness(Check):
                 ("GK-FRESH-013", empty, settings["empty_columns_veto"], settings["empty_columns_warning"], "空白栏目")):
             for level, threshold in ((Level.VETO, veto), (Level.WARNING, warning)):
                 if len(found) >= threshold > 0:
-                    yield Finding(level, code, "yjzfb", "", INSPECTION,
+                    yield Finding(level, code, ctx.repo.host_unit, "", INSPECTION,
                                   f"{what}有 {len(found)} 个({'、'.join(found)}),"
                                   f"{'达到' if level is Level.VETO else '接近'} {veto} 个的单项否决线。")
                     break

@@ -163,7 +163,7 @@ def page_units(repo, now: datetime) -> tuple[dict[str, str], str]:
     """Which unit answers for each page (relative to the site folder), and the site's host unit."""
     catalogue = Catalogue(repo, now)
     owners = {output_name(entry.url): entry.unit.id for entry in catalogue.entries.values()}
-    host = str(repo.site.get("host_unit") or "")
+    host = repo.host_unit
     return owners, host
 
 
@@ -196,7 +196,7 @@ def check_site(repo, site: Path, now: datetime, *, external: bool, cache: LinkCa
     each page, come from `items()` (default: `repo` itself) and are loaded only when a link is broken.
     """
     index = SiteIndex(site)
-    host = str(repo.site.get("host_unit") or "")
+    host = repo.host_unit
     owners = _Owners(lambda: page_units(items() if items else repo, now)[0])
     out: list[Finding] = []
     for diagnostic in check_links(site, (str(repo.site.get("domain") or ""),), prefix, index):

@@ -54,6 +54,13 @@ class Repository:
         return self.governance["site"].meta if "site" in self.governance else {}
 
     @property
+    def host_unit(self) -> str:
+        """The unit that runs the site (主办单位, site.yaml `host_unit`): the site's footer names it, and it
+        answers for the home page, site-wide findings and pages no unit owns. "" when none is written."""
+        host = self.site.get("host_unit")
+        return host if isinstance(host, str) else ""
+
+    @property
     def columns(self) -> list[dict]:
         meta = self.governance["columns"].meta if "columns" in self.governance else {}
         columns = meta.get("columns") if isinstance(meta, dict) else None

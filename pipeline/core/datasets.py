@@ -61,9 +61,23 @@ def is_conditional(item) -> bool:
 
 
 def resource_path(resource: dict) -> str | None:
-    """The resource's CSV, relative to content/, or None (a conditional dataset publishes none)."""
+    """The CSV the resource names, relative to content/, or None; whether the site publishes it is
+    `published_file`'s to say."""
     file = resource.get("file")
     return file if isinstance(file, str) and file else None
+
+
+def published_file(item, resource: dict) -> str | None:
+    """The resource's CSV as the site publishes it (the file at its address, downloads, API, chart),
+    relative to content/; None for a conditional dataset (有条件开放: applied for, never published),
+    whatever its `file` says. `files.files_published` (what the build copies) and the dataset page
+    (what it links) both ask here; GK-DATA-006 only reports such a file."""
+    return None if is_conditional(item) else resource_path(resource)
+
+
+def withheld_files(item) -> list[str]:
+    """The files `item` names that the site never publishes: a conditional dataset's data resources."""
+    return [f for f in map(resource_path, resources(item)) if f] if is_conditional(item) else []
 
 
 def fields(resource: dict) -> list[dict]:

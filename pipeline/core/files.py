@@ -2,8 +2,8 @@
 
 Every such path is written relative to content/ (files/2026/附件1.pdf). One
 function lists them, so the path rule, the reference rule, approvals (who
-approves a changed attachment) and the build (which files are copied to the
-site) see the same set.
+approves a changed attachment) and the build see the same set; `files_published` says which
+of them the site publishes (the build copies those and nothing else).
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import PurePosixPath
 from typing import Iterator
 
 from pipeline.content.loader import Item
+from pipeline.core.datasets import withheld_files
 from pipeline.core.links import file_target_path, is_file_target, link_targets
 
 # (list key, key inside each entry) of metadata that names repository files.
@@ -43,6 +44,14 @@ def files_used(item: Item) -> Iterator[FileUse]:
         for link in link_targets(text_field.text):
             if link.rewritable and is_file_target(link.target):
                 yield FileUse(link.target, text_field.line_at(link.start))
+
+
+def files_published(item: Item) -> list[FileUse]:
+    """The files of `item` that the site publishes at their addresses: every file it uses
+    (`files_used`) except those it must never publish (a conditional dataset's data resources,
+    `datasets.withheld_files`), wherever it names them. The build copies these, and nothing else."""
+    withheld = {file_target_path(f) for f in withheld_files(item)}
+    return [use for use in files_used(item) if use.rel not in withheld]
 
 
 def unsafe_reason(path: str) -> str | None:

@@ -106,3 +106,32 @@ def screened_items(repo: "Repository") -> Iterator[Item]:
     """Content items in path order, then unit pages: every record whose text may reach the site."""
     yield from repo.items
     yield from repo.units.values()
+
+
+# --- surveys (调查征集, Art. 22) ---------------------------------------------------------------
+
+def survey_result(item: Item, now: datetime) -> dict | None:
+    """The survey's result as the site shows it at `now`: its `result` once its date has come, else
+    None (a result written in advance stays off the page, the listings and the search index until
+    its date). The survey page, the interaction listing and the audit (GK-SURVEY-001) ask here."""
+    result = item.meta.get("result")
+    if not isinstance(result, dict):
+        return None
+    shown = parse_when(result.get("date"))
+    return result if shown is not None and shown <= now else None
+
+
+def survey_result_time(item: Item) -> datetime | None:
+    """When the survey's result becomes public (its `result.date`), or None when none is written."""
+    result = item.meta.get("result")
+    return parse_when(result.get("date")) if isinstance(result, dict) else None
+
+
+def survey_state(item: Item, now: datetime) -> str:
+    """What the survey is at `now`, as its page and the 政民互动 listing say it."""
+    start, end = parse_when(item.meta.get("start")), parse_when(item.meta.get("end"))
+    if start and now < start:
+        return "未开始"
+    if end and now.date() <= end.date():
+        return "进行中"
+    return "已结束,结果已公布" if survey_result(item, now) is not None else "已结束,结果整理中"

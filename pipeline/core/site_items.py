@@ -14,7 +14,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Callable
 
-from pipeline.core import publication
+from pipeline.core import policy_validity, publication
 from pipeline.core.addresses import column_of, column_url, file_url, item_url, unit_url
 from pipeline.content.loader import Item
 from pipeline.content.types import TYPES
@@ -24,8 +24,6 @@ from pipeline.core.markdown import Rendered, render_markdown
 from pipeline.core.publication import Status
 from pipeline.core.relations import interpretations_by_policy
 
-# Validity of a policy document that is in force (national metadata standard); anything else is marked.
-IN_FORCE = "现行有效"
 # What the site shows when a guide names no own value (site.yaml may set its own).
 DEFAULT_PLATFORM_NAME = "一体化政务服务平台"
 DEFAULT_COMPLAINT_PHONE = "12345"
@@ -113,9 +111,27 @@ class Entry:
         return self.when.strftime("%Y-%m-%d %H:%M")
 
     @property
+    def validity(self) -> str | None:
+        """A policy's validity as the site shows it now (`policy_validity.validity_on`): the page's 有效性
+        row, the library's facet and column, the search filter."""
+        return policy_validity.validity_on(self.item, self.catalogue.now.date())
+
+    @property
+    def validity_since(self) -> str | None:
+        """The day the shown validity took effect (shown beside any validity but 现行有效)."""
+        since = policy_validity.validity_since(self.item, self.catalogue.now.date())
+        return since.isoformat() if since is not None else None
+
+    @property
     def in_force(self) -> bool:
-        """A policy document still in force; every other validity is marked on its page."""
-        return self.meta.get("validity") == IN_FORCE
+        """A policy document in force now; every other validity is marked on its page."""
+        return self.validity == policy_validity.IN_FORCE
+
+    @property
+    def validity_changes_with_time(self) -> bool:
+        """Whether what `validity` says changes on some day (`expires`, a dated 已废止 …): pages
+        showing it depend on `now`."""
+        return self.type == "policy" and bool(policy_validity.validity_changes(self.item))
 
     @property
     def doc_number(self) -> str:

@@ -14,7 +14,7 @@ from functools import cached_property, partial
 
 from pipeline.core.addresses import (API_DATASETS, DATA, DATA_CATALOG_CSV, DATA_STATISTICS, DATA_CATALOG_JSONLD, DATA_JSON, api_records_url,
                          chart_data_url, datapackage_url, dataset_download_url, unit_url)
-from pipeline.core.datasets import TYPE_NAMES, Table, TableError, fields, is_conditional, read_table, records, resource_path, resources
+from pipeline.core.datasets import TYPE_NAMES, Table, TableError, fields, is_conditional, published_file, read_table, records, resources
 from pipeline.core.open_data import EU_FREQUENCY, FREQUENCIES, LICENSES, modified
 from pipeline.pages import page as dep
 from pipeline.pages.feeds import base_url
@@ -93,7 +93,7 @@ class Resource:
 def dataset_resources(catalogue, entry) -> list[Resource]:
     out = []
     for resource in resources(entry.item):
-        file = None if is_conditional(entry.item) else resource_path(resource)
+        file = published_file(entry.item, resource)
         header, rows, table = [str(f.get("name")) for f in fields(resource)], [], None
         if file:
             try:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from functools import partial
 
-from pipeline.core.datasets import resource_path, resources
+from pipeline.core.datasets import published_file, resources
 from pipeline.core.relations import referenced_ids
+from pipeline.core import publication
 from pipeline.core.publication import Status
 from pipeline.core.search_parts import pages_per_part, part_count, part_of
-from pipeline.timeutil import parse_when
 from pipeline.pages import page as dep
 from pipeline.pages.data import dataset_context
 from pipeline.yearly_report.figures import is_year
@@ -27,18 +27,13 @@ def search_record(catalogue, entry) -> dict:
     filters = [("单位", entry.unit.name), ("类型", entry.type_label), ("年份", f"{entry.when.year}年")]
     if meta.get("disclosure_category") in labels:
         filters.append(("公开类别", labels[meta["disclosure_category"]]))
-    if isinstance(meta.get("validity"), str):
-        filters.append(("有效性", meta["validity"]))
+    if entry.type == "policy" and entry.validity is not None:
+        filters.append(("有效性", entry.validity))  # as shown today (policy_validity.validity_on)
     return {"meta": shown, "filters": filters, "sort": [("date", entry.pubdate)]}
 
 
 def survey_state(catalogue, entry) -> str:
-    start, end = parse_when(entry.meta.get("start")), parse_when(entry.meta.get("end"))
-    if start and catalogue.now < start:
-        return "未开始"
-    if end and catalogue.now.date() <= end.date():
-        return "进行中"
-    return "已结束,结果已公布" if entry.meta.get("result") else "已结束,结果整理中"
+    return publication.survey_state(entry.item, catalogue.now)
 
 
 def _withdrawn_context(entry) -> dict:
@@ -63,6 +58,7 @@ def _context(catalogue, entry) -> dict:
         context["reply_unit"] = catalogue.unit_info(entry.meta.get("reply_unit"))
     elif entry.type == "survey":
         context["survey_state"] = survey_state(catalogue, entry)
+        context["survey_result"] = publication.survey_result(entry.item, catalogue.now)
         # Ways to take part are offered only while the survey runs; after it, the page says it is closed.
         context["survey_open"] = context["survey_state"] == "进行中"
     elif entry.type == "dataset":
@@ -77,14 +73,16 @@ def _related(catalogue, entry) -> set[str]:
     # The items it names (a by-id link shows the target's address only while it is live), as the check reads them.
     out = {dep.item(i) for i in referenced_ids(entry.item)}
     if entry.type == "dataset":
-        out |= {dep.file(f) for f in map(resource_path, resources(entry.item)) if f}
+        out |= {dep.file(f) for f in (published_file(entry.item, r) for r in resources(entry.item)) if f}
     if entry.type == "report":
         out.add(dep.listing(f"report:{entry.id}"))  # which of its figures are computed from content
     if entry.type == "survey":
-        out.add("now")  # its state, and whether it still offers ways to take part, change with the day
+        out.add("now")  # its state, whether it still offers ways to take part, and its result change with time
     if entry.type == "policy":
         out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
         out.add(f"history:{entry.item.path}")
+        if any(e.validity_changes_with_time for e in (entry, *catalogue.replacing(entry.id))):
+            out.add("now")  # the validity shown (row, notice, search filter) changes on its own day
     return out
 
 

@@ -5,10 +5,11 @@ from collections import defaultdict
 from functools import partial
 
 from pipeline.core.addresses import POLICY_LIBRARY, policy_facet_url
+from pipeline.core.policy_validity import EXPIRED, IN_FORCE
 from pipeline.pages import page as dep
 from pipeline.pages.page import Page, html_page, paginate
 
-VALIDITY_SLUGS = {"现行有效": "current", "已修订": "amended", "已废止": "repealed", "失效": "expired"}
+VALIDITY_SLUGS = {IN_FORCE: "current", "已修订": "amended", "已废止": "repealed", EXPIRED: "expired"}
 DOC_TYPE_SLUGS = {"规章": "rules", "行政规范性文件": "normative", "其他文件": "other"}
 
 
@@ -17,8 +18,10 @@ def policy_facets(catalogue) -> list[dict]:
     facets = []
     for label, key, slugs, base in (("有效性", "validity", VALIDITY_SLUGS, "validity"),
                                     ("文件类型", "doc_type", DOC_TYPE_SLUGS, "type")):
+        # Validity as shown today (`policy_validity.validity_on`), not as written: a term that ran out is 失效.
+        value = (lambda e: e.validity) if key == "validity" else (lambda e, key=key: e.meta.get(key))
         options = [{"name": name, "url": policy_facet_url(base, slug),
-                    "entries": [e for e in policies if e.meta.get(key) == name]} for name, slug in slugs.items()]
+                    "entries": [e for e in policies if value(e) == name]} for name, slug in slugs.items()]
         facets.append({"label": label, "options": [o for o in options if o["entries"]]})
     by_unit = defaultdict(list)
     by_year = defaultdict(list)
@@ -41,11 +44,13 @@ def policy_library(catalogue) -> list[Page]:
     for facet in facets:
         for option in facet["options"]:
             listings.append((option["url"], f"政策文件库:{facet['label']} {option['name']}", option["entries"]))
+    # Validity changes on its own with the day (a term that runs out): then every page of the library does.
+    timed = {"now"} if any(e.validity_changes_with_time for e in catalogue.listed_of("policy")) else set()
     pages = []
     for url, title, entries in listings:
         for page_url, chunk, pager in paginate(url, entries):
             context = {"title": title, "entries": chunk, "pager": pager, "facets": nav, "current": url}
             # The facet counts on every page come from all live policies.
             pages.append(html_page(page_url, "policy_library.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing("policies")}))
+                                   dep.shown(chunk) | {dep.listing("policies")} | timed))
     return pages

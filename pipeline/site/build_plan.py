@@ -15,7 +15,7 @@ from pathlib import Path
 from pipeline.core.addresses import (DATA, DISCLOSURE, FAVICON, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url,
                                      output_name, template_addresses, theme_asset_url, THEME_STATIC)
 from pipeline.core.site_items import Catalogue
-from pipeline.core.files import files_used
+from pipeline.core.files import files_published
 from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page, site_pages
 from pipeline.pages.shell import page_shell, shell_context
@@ -87,12 +87,12 @@ def common_context(catalogue: Catalogue) -> dict:
 def published_files(catalogue: Catalogue) -> list[str]:
     """Files of content/ (relative to it) that live pages use; nothing else is copied.
 
-    An attachment of a scheduled or withdrawn item, or a file nobody links,
-    stays off the site.
+    An attachment of a scheduled or withdrawn item, a file nobody links, or a conditional dataset's
+    data file (`files.files_published`) stays off the site.
     """
     used = set()
     for record in [*(e.item for e in catalogue.listed), *catalogue.units.values()]:
-        used |= {use.rel for use in files_used(record)}
+        used |= {use.rel for use in files_published(record)}
     return sorted(rel for rel in used if rel in catalogue.repo.assets)
 
 

@@ -20,7 +20,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from pipeline.core.deadlines import answered_in_time
 from pipeline.core.workdays import official_calendar
-from pipeline.core.datasets import TableError, fields, is_conditional, read_table, records, resource_path, resources
+from pipeline.core.datasets import TableError, fields, published_file, read_table, records, resources
 from pipeline.core.policy_validity import COUNTED_TYPES, in_force_on, issued_on
 from pipeline.core.publication import publication_time, status, withdrawal_declared, withdrawal_time
 from pipeline.content.repository import as_list
@@ -269,12 +269,12 @@ def _covers_year(item, year: int) -> bool:
 def _decisions(repo, mine, year: int, scope: tuple[str, ...], as_of) -> dict[str, Figure]:
     counted: dict[str, list] = {row: [] for row in DECISIONS}  # row -> [(dataset id, unit, value)]
     for item in mine:
-        if item.type != "dataset" or is_conditional(item) or not status(item, as_of).live:
+        if item.type != "dataset" or not status(item, as_of).live:
             continue
         if not _covers_year(item, year):
             continue
         for resource in resources(item):
-            use, path = report_use(resource), resource_path(resource)
+            use, path = report_use(resource), published_file(item, resource)  # a conditional dataset's: none
             if use is None or path is None or report_use_problem(resource):
                 continue
             try:

@@ -121,3 +121,24 @@ def test_a_units_register_of_applications_needs_that_units_approvers_as_codeowne
     codeowners = generate(load_repository(content.root), "github")
     assert "/content/*/jyj/" in codeowners  # the unit's folder pattern covers its register, and nothing else does
     assert "/content/applications/" not in codeowners
+
+
+def test_a_register_in_a_folder_that_is_no_units_goes_by_the_path_rules_as_codeowners_says(content, capsys):
+    """Which unit a folder belongs to is `locations.unit_folder_of`, for the plan as for CODEOWNERS: a
+    register under content/applications/<not a unit>/ is nobody's unit folder (a hand split said `xyz`)."""
+    from pipeline.approvals.codeowners import sections
+    from pipeline.approvals.roster import Roster
+    from pipeline.content.locations import unit_folder_of
+    from pipeline.content.repository import load_repository
+
+    register = "unit: xyz\nyear: 2025\napplications:\n  - {number: \"1\", received: 2025-03-01, applicant: 自然人}\n"
+    path = "content/applications/xyz/2025.yaml"
+    branch = content.branch({path: register}, CHEN)
+    content.repo.git.checkout("-q", branch)
+    data = plan_json(content, capsys)
+    (change,) = [c for c in data["changes"] if c["path"] == path]
+    repo = load_repository(content.root)
+    assert unit_folder_of(path, repo.units) is None
+    (section,) = [s for s in sections(repo, Roster.from_repository(repo) or Roster()) if "/" + path in s.paths]
+    assert [(n["tier"], n["unit"]) for n in change["needs"]] == [(section.need.tier_id, section.need.unit or None)]
+    assert change["needs"][0]["tier"] == "city"

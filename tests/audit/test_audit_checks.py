@@ -225,3 +225,49 @@ def test_dataset_updated_as_often_as_its_frequency_says(tmp_path, frequency, mod
     assert [f.code for f in stale] == expected
     for f in stale:
         assert f.unit == "jyj" and f.item == "sj-1" and f.path == path and f.due
+
+
+def test_home_page_findings_name_the_sites_host_unit_as_the_link_check_does(tmp_path):
+    """The host unit is `Repository.host_unit` (site.yaml), for the audit's home findings and the link check alike."""
+    from pipeline.audit.links import page_units
+    from tests.repo_factory import SITE, unit_yaml
+
+    files = {"content/governance/site.yaml": SITE.replace("host_unit: yjzfb", "host_unit: bgs"),
+             "content/units/bgs.yaml": unit_yaml("bgs", "测试市政府门户网站办公室", "市直部门", 12399),
+             "content/governance/columns.yaml": COLUMNS,
+             "content/news/jyj/xw-1.md": NEWS.replace("unit: jyj", "unit: jyj\ncolumn: bmdt")}
+    found = findings(tmp_path, files, "2026-03-20 09:00")
+    home = [(f.code, f.unit) for f in found if f.code in ("GK-FRESH-010", "GK-FRESH-011", "GK-FRESH-012", "GK-FRESH-013")]
+    assert ("GK-FRESH-010", "bgs") in home and all(unit == "bgs" for _, unit in home)
+    moment = parse_now("2026-03-20 09:00")
+    assert page_units(load_repository(tmp_path / "repo" / "repo", now=moment), moment)[1] == "bgs"
+
+
+LETTERS_OF_2026 = {  # id -> (kind, received, replied, extended): late, in time, extended, over National Day
+    "xj-1": ("咨询", "2026-09-30 16:00", "2026-10-09 17:00", None),  # two working days over the holiday: in time
+    "xj-2": ("咨询", "2026-09-30 16:00", "2026-10-10 10:00", None),  # late by one working day (adjusted Saturday)
+    "xj-3": ("咨询", "2026-09-30 16:00", "2026-10-12 10:00", True),  # 咨询 may not be extended: late
+    "xj-4": ("求助", "2026-09-28 09:00", "2026-10-10 11:00", None),  # five days end on the adjusted Saturday
+    "xj-5": ("求助", "2026-09-28 09:00", "2026-10-12 11:00", None),  # late
+    "xj-6": ("求助", "2026-09-28 09:00", "2026-10-16 11:00", True),  # extended once: in time
+    "xj-7": ("投诉", "2026-09-18 09:00", "2026-10-12 09:00", None),  # late
+    "xj-8": ("投诉", "2026-09-18 09:00", "2026-10-09 09:00", None),  # in time
+    "xj-9": ("投诉", "2026-03-02 09:00", "2026-03-03 10:00", None),  # in time, an ordinary week
+}
+
+
+def test_the_audits_late_letters_are_the_yearly_reports_answered_less_on_time(tmp_path):
+    from collections import Counter
+
+    from pipeline.yearly_report.figures import compute
+
+    files = {f"content/letters/yjzfb/{lid}.yaml": letter(kind, received, replied, extended, letter_id=lid)
+             for lid, (kind, received, replied, extended) in LETTERS_OF_2026.items()}
+    found = findings(tmp_path, files, "2026-12-31 18:00")
+    late = Counter(LETTERS_OF_2026[f.item][0] for f in found if f.code == "GK-LETTER-001")
+    assert sorted(f.item for f in found if f.code == "GK-LETTER-001") == ["xj-2", "xj-3", "xj-5", "xj-7"]
+    moment = parse_now("2026-12-31 18:00")
+    letters = compute(load_repository(tmp_path / "repo" / "repo", now=moment), 2026, None).letters
+    assert {kind: row["answered"] - row["on_time"] for kind, row in letters.items()} == \
+        {kind: late[kind] for kind in letters}
+    assert sum(row["answered"] for row in letters.values()) == len(LETTERS_OF_2026)

@@ -1,6 +1,7 @@
 """The register of applications (依申请公开台账) sits where its unit and year say."""
 from __future__ import annotations
 
+from pipeline.content.locations import unit_folder_of
 from pipeline.diagnostics import Severity
 from pipeline.timeutil import parse_day
 from pipeline.check.rules import RELATED, Rule, register
@@ -47,9 +48,9 @@ class ApplicationRegisters(Rule):
                                             f"编号 {entry['number']} 收到于 {received.isoformat()},晚于本台账的年度 "
                                             f"{record.meta['year']}:请登记在 {received.year}.yaml。", "applications", index)
         for record in repo.registers:
-            _, _, folder, name = record.path.split("/", 3)
+            _, _, folder, name = record.path.split("/", 3)  # a register's path: content/applications/<folder>/<year>.yaml
             year = name.rsplit(".", 1)[0]
-            if folder not in repo.units:
+            if unit_folder_of(record.path, repo.units) is None:
                 yield record.diagnostic("GK-APP-001", Severity.ERROR,
                                         f"没有编号为「{folder}」的责任单位:台账放在 content/applications/<单位编号>/ 下。", "unit")
             elif record.meta.get("unit") != folder:

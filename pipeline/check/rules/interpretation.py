@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from pipeline.diagnostics import Severity
+from pipeline.core.policy_validity import IN_FORCE
 from pipeline.core.publication import Status, status
 from pipeline.core.relations import interpretations_by_policy, published_no_later
 from pipeline.check.rules import RELATED, Rule, register, unreadable_ids
@@ -63,7 +64,7 @@ class PolicyInterpretation(Rule):
         replaced_by = meta.get("replaced_by")
         if replaced_by == policy.id:
             yield policy.diagnostic("GK-REL-003", Severity.ERROR, "替代文件不能是本文件自己。", "replaced_by")
-        elif replaced_by and meta.get("validity") == "现行有效":
+        elif replaced_by and meta.get("validity") == IN_FORCE:
             yield policy.diagnostic("GK-REL-003", Severity.ERROR,
                                     "本文件标为「现行有效」,却写了替代文件 replaced_by:被替代的文件应标为「已修订」或「已废止」。",
                                     "validity")

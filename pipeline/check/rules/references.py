@@ -100,6 +100,6 @@ class References(Rule):
                                                   f"栏目「{column.get('name')}」的条目类型「{type_name}」不存在,可用:{'、'.join(TYPES)}。",
                                                   "columns", index, "types", j)
         site = repo.governance.get("site")
-        host = repo.site.get("host_unit")
-        if site and isinstance(host, str) and host not in units:
+        host = repo.host_unit
+        if site and host and host not in units:
             yield site.diagnostic("GK-REF-002", Severity.ERROR, f"主办单位「{host}」不存在。", "host_unit")
