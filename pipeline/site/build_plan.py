@@ -75,7 +75,7 @@ class SiteBuild:
 
 
 def common_context(catalogue: Catalogue) -> dict:
-    host = catalogue.unit_info(catalogue.site.get("host_unit"))
+    host = catalogue.unit_info(catalogue.repo.host_unit)
     contact = next((e.url for e in catalogue.listed_of("page") if e.meta.get("page_kind") == "联系我们"), host.url)
     nav = tuple((name, url) for name, url in NAV if catalogue.has_column(url))
     return {"site": catalogue.site, "host": host, "nav": nav, "csp": CSP, "search_csp": SEARCH_CSP,
