@@ -455,6 +455,9 @@ def test_attachments_are_served_only_for_published_items(demo):
     for rel in used:
         assert (demo.output / rel).read_bytes() == (demo.root / "content" / rel).read_bytes()
     others = [i for s in ("future", "withdrawn", "hidden") for i in demo.in_state(s).values()]
+    unpublished = [ref["file"] for item in others for key in ("attachments", "forms", "media")
+                   for ref in item.meta.get(key, []) if ref["file"] not in used]
+    assert unpublished, "the demo has no attachment of a scheduled, withdrawn or hidden item (ybj-2026-6 has one)"
     for item in others:
         for key in ("attachments", "forms", "media"):
             for ref in item.meta.get(key, []):
