@@ -34,16 +34,16 @@ def add_commands(sub) -> None:
 def _build(args, root):
     from pipeline.reporters import check_report, render
     from pipeline.content.repository import load_repository
-    from pipeline.site.build import BuildError, build_site
+    from pipeline.site.build import BuildError, build_site, runner_fault, runner_fault_message
     from pipeline.site.stages import Stages
 
     now = moment(args)
     stages = Stages()
-    with stages.stage("load"):
-        # A merge reads only the site's settings (its domain, for the link check), not the items.
-        repo = load_repository(root, now=now, items=not getattr(args, "merge", None))
     output = Path(args.output) if args.output else root / "output"
     try:
+        with stages.stage("load"):
+            # A merge reads only the site's settings (its domain, for the link check), not the items.
+            repo = load_repository(root, now=now, items=not getattr(args, "merge", None))
         if getattr(args, "shard", None):
             from pipeline.site.shards import build_shard, parse_shard
             try:
@@ -62,8 +62,13 @@ def _build(args, root):
                 return 1
         else:
             result = build_site(repo, output, now, stages)
-    except BuildError:
-        print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
+    except Exception as exc:
+        fault = runner_fault(exc)
+        if fault is not None:  # a full or failing disk, a folder not ours: said as such, never a traceback
+            print(f"gongkai: {runner_fault_message(fault, output)}", file=sys.stderr)
+            return 2
+        if isinstance(exc, BuildError):
+            print("构建失败:渲染网站时出现系统错误(不是内容问题)。原有网站未被改动。", file=sys.stderr)
         raise
     fmt = getattr(args, "format", "text")
     if getattr(args, "merge", None):  # no check: only the merged shards' link check

@@ -12,11 +12,11 @@ so the result is byte for byte what a build from nothing gives.
 from __future__ import annotations
 
 import contextlib
+import errno
 import io
 import logging
 import os
 import shutil
-import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -30,6 +30,7 @@ from pipeline.resources import pelican_settings, plugin_dir, theme_dir
 from pipeline.site.build_cache import load_markdown, save_markdown
 from pipeline.site.build_plan import SiteBuild, plan_site
 from pipeline.site.stages import Stages
+from pipeline.site.staging import staging_folder
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
 
@@ -84,8 +85,8 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
     destination = Path(destination).resolve()
     destination.parent.mkdir(parents=True, exist_ok=True)
     pagefind_binary(repo.root)  # a missing tool is a set-up error said before any work (PagefindMissing)
-    staging = Path(tempfile.mkdtemp(prefix=f".{destination.name}.building-", dir=destination.parent))
-    try:
+    # Locked while this build runs; a killed build's folder is removed by the next one (site.staging).
+    with staging_folder(destination) as staging:
         try:
             with stages.stage("plan"):  # the catalogue and every page's address and dependencies
                 build = plan_site(repo, now, THEME_DIR, load_markdown(repo.root))
@@ -112,9 +113,6 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
             raise BuildError(str(exc)) from exc
         if not finish(staging, build, result):
             return result
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.output = destination
     return result
 
@@ -213,3 +211,35 @@ def swap(staging: Path, output: Path) -> None:
         shutil.rmtree(retired, ignore_errors=True)
     else:
         os.rename(staging, output)
+
+
+# The runner's own faults, not the content's nor the pipeline's: the disk is full, failing, or not ours to
+# write. They can surface anywhere in a build (a page, a copied file, the cache, the staging folder), often
+# wrapped by Pelican or the plugin, so the command looks for them along the chain of causes.
+NO_SPACE = {errno.ENOSPC, errno.EDQUOT}
+IO_FAILURE = {errno.EIO}
+NO_PERMISSION = {errno.EACCES, errno.EPERM, errno.EROFS}
+
+
+def runner_fault(exc: BaseException) -> OSError | None:
+    """The OSError of the runner's own making behind `exc` (no space, I/O error, no permission), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in NO_SPACE | IO_FAILURE | NO_PERMISSION:
+            return exc
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
+def runner_fault_message(fault: OSError, output: Path) -> str:
+    """What the person running the build reads: what happened, where, and what to do."""
+    where = fault.filename or output
+    if fault.errno in NO_SPACE:
+        what = f"磁盘空间不足(或超出配额),无法写入 {where}。请清理构建机器的磁盘或加大配额后重新构建"
+    elif fault.errno in IO_FAILURE:
+        what = f"读写 {where} 时发生输入/输出错误(磁盘或网络存储故障)。请检查构建机器的磁盘后重新构建"
+    else:
+        what = (f"没有权限读写 {where}。请检查该目录的所有者和权限:构建要在输出目录 {output} 的上一级目录中"
+                f"新建临时目录再替换输出目录,然后重新构建")
+    return f"构建失败:{what}。原有网站未被改动(这是运行环境问题,不是内容问题)。"

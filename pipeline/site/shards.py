@@ -15,7 +15,6 @@ import json
 import os
 import re
 import shutil
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -25,6 +24,7 @@ from pipeline.site.build import BuildResult, link_check_and_swap, run_build, swa
 from pipeline.site.build_plan import SiteBuild
 from pipeline.site.search import BUNDLE_DIR, MANIFEST
 from pipeline.site.stages import Stages
+from pipeline.site.staging import staging_folder
 
 SHARD_FILE = ".gongkai-shard.json"  # in a shard's folder, never in the merged site
 
@@ -100,8 +100,7 @@ def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Sta
         raise ShardError(f"分片不全:共 {total} 片,缺少第 {'、'.join(map(str, missing)) or '?'} 片(或有重复)。")
     output = Path(output).resolve()
     output.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.building-", dir=output.parent))
-    try:
+    with staging_folder(output) as staging:
         with stages.stage("merge"):
             parts = []
             for shard in shards:
@@ -115,9 +114,6 @@ def merge_shards(repo: Repository, shards: list[Path], output: Path, stages: Sta
         result.search_parts = len(parts)
         if not link_check_and_swap(repo, staging, output, result):
             return result
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
     result.output = output
     return result
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.core.addresses import output_name
+from pipeline.core.published_copy import is_transformed, published_bytes
 from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page
 
@@ -127,13 +128,25 @@ class _Job:
 
 def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path | None) -> set[str]:
     """Copy the site's files (published attachments and media, the theme's); one identical to the live
-    site's is linked from it.
-    Returns the names copied afresh."""
+    site's is linked from it. An image is written as `core.published_copy.published_bytes` makes it
+    (no EXIF, GPS or text chunks; an SVG only when inert), and it is those bytes that are compared
+    with the live file. Returns the names copied afresh."""
     changed = set()
     for source, rel in files:
         target = destination / rel
         target.parent.mkdir(parents=True, exist_ok=True)
         old = previous / rel if previous else None
+        if is_transformed(rel):
+            data = published_bytes(rel, source.read_bytes())
+            if old is not None and _same_bytes(old, data):
+                try:
+                    os.link(old, target)
+                    continue
+                except OSError:
+                    pass
+            target.write_bytes(data)
+            changed.add(rel)
+            continue
         if old is not None and _same_file(source, old):
             try:
                 os.link(old, target)
@@ -143,6 +156,13 @@ def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path 
         shutil.copyfile(source, target)
         changed.add(rel)
     return changed
+
+
+def _same_bytes(path: Path, data: bytes) -> bool:
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
 
 
 def _same_file(a: Path, b: Path) -> bool:

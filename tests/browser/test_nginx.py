@@ -153,3 +153,21 @@ def test_search_works_through_nginx(browser, nginx):
     finally:
         context.close()
     assert not errors, errors
+
+
+def test_files_are_served_in_a_sandbox(nginx):
+    """A second wall behind the check (GK-MEDIA-002): were an SVG with a script ever published under
+    /files/, the browser would open it sandboxed, with no script, no other host and no type sniffing."""
+    _, root = nginx
+    (root / "files" / "test-only").mkdir(parents=True, exist_ok=True)
+    (root / "files" / "test-only" / "x.svg").write_text(
+        '<svg xmlns="http://www.w3.org/2000/svg"><script>alert(document.domain)</script></svg>', encoding="utf-8")
+    for path in ("/files/test-only/x.svg", "/files/byx/2026/xw-2026-1015/%E6%B2%83%E6%9F%91%E9%87%87%E6%91%98.jpg"):
+        response, _ = get(nginx, path)
+        assert response.status == 200, path
+        csp = response.getheader("Content-Security-Policy")
+        assert csp.startswith("sandbox;") and "default-src 'none'" in csp and "script-src" not in csp, csp
+        assert response.getheader("X-Content-Type-Options") == "nosniff"
+    assert get(nginx, "/files/test-only/x.svg")[0].getheader("Content-Type") == "image/svg+xml"
+    page, _ = get(nginx, "/")
+    assert not page.getheader("Content-Security-Policy").startswith("sandbox"), "pages are not sandboxed"
