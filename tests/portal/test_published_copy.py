@@ -1,0 +1,165 @@
+"""What bytes a published file has (issue 24): images without EXIF, GPS or text, turned upright, the same
+bytes every build (so unchanged ones are linked from the live site); the demo's phone photo; runner faults
+(no space, I/O error, no permission) said in Chinese with exit 2; killed builds' staging folders removed."""
+from __future__ import annotations
+
+import errno
+import fcntl
+import io
+import os
+import pathlib
+
+import pytest
+from PIL import Image
+
+from pipeline import cli
+from pipeline.site import staging as staging_module
+from tests.images import is_upright, phone_jpeg, texted_png
+from tests.repo_factory import NEWS, make_repo
+
+from .conftest import tree_hash
+
+NOW = "2026-03-02 10:00"
+PHOTO = "files/jyj/2026/xw-1/现场.jpg"
+CHART = "files/jyj/2026/xw-1/现场.png"
+
+
+def photo_repo(tmp_path):
+    body = f"教育局召开会议。\n\n![会场](%s)\n\n![示意图](%s)" % (PHOTO, CHART)
+    return make_repo(tmp_path, {"content/news/xw-1.md": NEWS.replace("教育局召开会议。", body),
+                                f"content/{PHOTO}": phone_jpeg(), f"content/{CHART}": texted_png()})
+
+
+def gongkai_build(root, output, capsys):
+    code = cli.main(["--root", str(root), "build", "--output", str(output), "--now", NOW])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def leftovers(parent):
+    return sorted(p.name for p in parent.iterdir()
+                  if (".building-" in p.name or ".old-" in p.name) and not p.name.endswith(".lock"))
+
+
+def test_published_images_carry_no_hidden_data_and_are_upright(tmp_path, capsys):
+    root = photo_repo(tmp_path)
+    output = tmp_path / "site" / "output"
+    source = (root / "content" / PHOTO).read_bytes()
+    code, _, err = gongkai_build(root, output, capsys)
+    assert code == 0, err
+    photo = (output / PHOTO).read_bytes()
+    image = Image.open(io.BytesIO(photo))
+    assert not image.getexif() and "exif" not in image.info and "comment" not in image.info
+    assert b"YunPhone" not in photo and b"taken at home" not in photo
+    assert is_upright(photo), "turned as the EXIF orientation said, so it needs the tag no more"
+    chart = (output / CHART).read_bytes()
+    assert Image.open(io.BytesIO(chart)).info == {} and "王某某".encode() not in chart
+    assert Image.open(io.BytesIO(chart)).tobytes() == Image.open(io.BytesIO(texted_png())).tobytes(), "pixels unchanged"
+    assert (root / "content" / PHOTO).read_bytes() == source, "the original stays in content/"
+    # Same source, same bytes: the next build links the live copies instead of writing them.
+    before = {rel: (output / rel).stat().st_ino for rel in (PHOTO, CHART)}
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert (output / PHOTO).read_bytes() == photo
+    assert {rel: (output / rel).stat().st_ino for rel in (PHOTO, CHART)} == before
+
+
+def test_a_corrupt_image_stops_the_build_at_the_check(tmp_path, capsys):
+    root = photo_repo(tmp_path)
+    output = tmp_path / "site" / "output"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    before = tree_hash(output)
+    (root / "content" / PHOTO).write_bytes(phone_jpeg()[:300])
+    code, out, err = gongkai_build(root, output, capsys)
+    assert code == 1 and "GK-MEDIA-001" in out and "Traceback" not in err
+    assert tree_hash(output) == before
+
+
+def test_the_demo_photo_is_published_without_gps_and_upright(demo):
+    rel = "files/byx/2026/xw-2026-1015/沃柑采摘.jpg"
+    original = Image.open(demo.root / "content" / rel)
+    assert original.getexif().get(0x0112) == 6 and original.getexif().get_ifd(0x8825), "the demo's source keeps its GPS"
+    published = Image.open(demo.output / rel)
+    assert not published.getexif() and "exif" not in published.info
+    assert published.size == original.size[::-1], "turned upright"
+    page = (demo.output / "news/xw-2026-1015/index.html").read_text(encoding="utf-8")
+    assert "沃柑采摘.jpg" in page
+
+
+# --- runner faults ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("number,said", [(errno.ENOSPC, "磁盘空间不足"), (errno.EIO, "输入/输出错误"),
+                                         (errno.EACCES, "没有权限")])
+def test_a_runner_fault_while_writing_is_said_in_chinese_and_leaves_the_site(tmp_path, capsys, monkeypatch, number, said):
+    root = photo_repo(tmp_path)
+    output = tmp_path / "site" / "output"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    before = tree_hash(output)
+    real = pathlib.Path.write_bytes
+
+    def failing(self, data):
+        if ".building-" in str(self):  # the staging folder: the build's own writes, not the test's
+            raise OSError(number, os.strerror(number), str(self))
+        return real(self, data)
+
+    monkeypatch.setattr(pathlib.Path, "write_bytes", failing)
+    (root / "content/news/xw-1.md").write_text(NEWS.replace("召开会议", "召开工作会议"), encoding="utf-8")
+    code, _, err = gongkai_build(root, output, capsys)
+    assert code == 2
+    assert said in err and ".building-" in err and "原有网站未被改动" in err, err
+    assert "Traceback" not in err and "内部错误" not in err
+    assert tree_hash(output) == before
+    assert leftovers(output.parent) == []
+
+
+def test_an_output_folder_that_cannot_be_written_is_said_in_chinese(tmp_path, capsys, monkeypatch):
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    before = tree_hash(output)
+    if os.geteuid() == 0:  # root writes through any mode: the kernel's refusal is made by hand
+        real = os.open
+
+        def refused(path, *args, **kwargs):
+            if str(path).startswith(str(parent)):
+                raise PermissionError(errno.EACCES, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+
+        monkeypatch.setattr(staging_module.os, "open", refused)
+    else:
+        parent.chmod(0o555)
+    try:
+        code, _, err = gongkai_build(root, output, capsys)
+    finally:
+        parent.chmod(0o755)
+    assert code == 2 and "没有权限" in err and str(parent) in err, err
+    assert "Traceback" not in err and "内部错误" not in err
+    assert tree_hash(output) == before
+
+
+# --- staging folders of killed builds --------------------------------------------------------
+
+def test_a_killed_builds_staging_folder_is_removed_one_in_use_is_not(tmp_path, capsys):
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    # A build killed part-way: its folder and its lock file, which nobody holds any more.
+    (parent / ".output.building-dead0001" / "news").mkdir(parents=True)
+    (parent / ".output.building-dead0001.lock").touch()
+    (parent / ".output.old-dead0002").mkdir()  # killed during a swap, before the old site was removed
+    (parent / ".output.building-older003").mkdir()  # from before builds took locks
+    # A build still running: it holds its lock.
+    (parent / ".output.building-live0004").mkdir()
+    held = os.open(parent / ".output.building-live0004.lock", os.O_RDWR | os.O_CREAT)
+    fcntl.flock(held, fcntl.LOCK_EX)
+    (parent / ".other.building-aaaa0005").mkdir()  # another destination's: not this build's kind
+    try:
+        assert gongkai_build(root, output, capsys)[0] == 0
+        assert leftovers(parent) == [".other.building-aaaa0005", ".output.building-live0004"]
+        assert (parent / ".output.building-live0004.lock").exists()
+    finally:
+        os.close(held)
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert leftovers(parent) == [".other.building-aaaa0005"]
+    assert [p.name for p in parent.iterdir() if p.name.endswith(".lock")] == []
