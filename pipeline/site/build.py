@@ -30,7 +30,7 @@ from pipeline.resources import pelican_settings, plugin_dir, theme_dir
 from pipeline.site.build_cache import load_markdown, save_markdown
 from pipeline.site.build_plan import SiteBuild, plan_site
 from pipeline.site.stages import Stages
-from pipeline.site.staging import staging_folder
+from pipeline.site.staging import staging_folder, swap_lock
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
 
@@ -198,8 +198,14 @@ def run_pelican(build: SiteBuild, repo: Repository, destination: Path) -> int:
 
 
 def swap(staging: Path, output: Path) -> None:
-    """Put the staging folder in place of `output` by renames: a reader sees the old site or the new one."""
+    """Put the staging folder in place of `output` by renames: a reader sees the old site or the new one.
+    Two builds finishing at once swap one after the other (`site.staging.swap_lock`): the later one wins."""
     os.chmod(staging, 0o755)
+    with swap_lock(output):
+        _swap(staging, output)
+
+
+def _swap(staging: Path, output: Path) -> None:
     if output.exists():
         retired = output.with_name(f".{output.name}.old-{staging.name.rsplit('-', 1)[-1]}")  # unique like the staging dir
         os.rename(output, retired)

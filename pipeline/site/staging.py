@@ -52,6 +52,20 @@ def staging_folder(destination: Path) -> Iterator[Path]:
         os.close(fd)
 
 
+@contextlib.contextmanager
+def swap_lock(destination: Path) -> Iterator[None]:
+    """Held while `destination` is swapped: between a build's two renames the destination is briefly
+    absent, and another build's swap must not take that moment for a first build."""
+    # The lock is on the parent folder itself: a lock file would have to stay there for good (removing it
+    # would let a third build lock a new file), beside output/ in the repository.
+    fd = os.open(destination.parent, os.O_RDONLY | os.O_DIRECTORY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def remove_stale(destination: Path) -> list[str]:
     """Remove the staging and retired folders of `destination` that no running build holds; their names."""
     parent = destination.parent

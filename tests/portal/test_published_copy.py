@@ -163,3 +163,25 @@ def test_a_killed_builds_staging_folder_is_removed_one_in_use_is_not(tmp_path, c
     assert gongkai_build(root, output, capsys)[0] == 0
     assert leftovers(parent) == [".other.building-aaaa0005"]
     assert [p.name for p in parent.iterdir() if p.name.endswith(".lock")] == []
+
+
+def test_two_builds_at_once_leave_one_whole_site(tmp_path):
+    """Each swaps in a whole site; the later one wins, neither fails, nothing is left beside it."""
+    import subprocess
+    import sys
+
+    from .conftest import CODE_DIR
+
+    root = photo_repo(tmp_path)
+    output = tmp_path / "site" / "output"
+    command = [sys.executable, "-m", "pipeline.cli", "--root", str(root), "build", "--output", str(output), "--now", NOW]
+    first = subprocess.run(command, capture_output=True, text=True, cwd=CODE_DIR, timeout=300)
+    assert first.returncode == 0, first.stderr
+    alone = tree_hash(output)
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=CODE_DIR)
+            for _ in range(2)]
+    for run in runs:
+        _, err = run.communicate(timeout=300)
+        assert run.returncode == 0, err
+    assert tree_hash(output) == alone
+    assert leftovers(output.parent) == [] and [p.name for p in output.parent.iterdir()] == ["output"]
