@@ -12,6 +12,7 @@ from pipeline.content.schema import SchemaSet, SchemaSetError
 
 SCHEMA_DIR = schema_dir()
 from pipeline.content.types import GOVERNANCE_FILES, TYPES
+from tests.images import texted_png
 from tests.item_samples import COMPANIONS, SAMPLES, all_samples, sample
 from tests.repo_factory import BASE, INTERPRETATION, POLICY, found, make_repo, run_check
 
@@ -183,7 +184,7 @@ def test_revised_policy_missing_both_reports_both(tmp_path):
 def test_interpretation_form_decides_what_is_required(tmp_path, form, extra, ok):
     text = INTERPRETATION.replace("form: 文字", f"form: {form}\n{extra}".rstrip())
     files = {"content/policies/zc-1.md": POLICY, "content/interpretations/jd-zc-1.md": text,
-             "content/files/tj.png": b"\x89PNG"}
+             "content/files/tj.png": texted_png()}
     diagnostics = check(tmp_path, files)
     if ok:
         assert diagnostics == []

@@ -6,6 +6,7 @@ import os
 import pytest
 
 from pipeline.content.repository import load_repository
+from tests.images import texted_png
 from tests.item_samples import line_no
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, found, make_repo, run_check
 
@@ -151,10 +152,11 @@ def test_disallowed_attachment_type_is_path_004(tmp_path, name):
 
 @pytest.mark.parametrize("name", ["附件1.pdf", "表格.XLSX", "图解.png", "解读.mp4"])
 def test_allowed_attachment_types_pass(tmp_path, name):
-    assert check(tmp_path, {f"content/files/{name}": b"data"}) == []
+    data = texted_png() if name.endswith(".png") else b"data"  # an image must also be one (GK-MEDIA-001)
+    assert check(tmp_path, {f"content/files/{name}": data}) == []
 
 
 def test_allowed_types_come_from_settings(tmp_path):
     files = {"content/governance/settings.yaml": "limits:\n  asset_extensions: [pdf]\n",
-             "content/files/a.pdf": b"%PDF", "content/files/b.png": b"PNG"}
+             "content/files/a.pdf": b"%PDF", "content/files/b.png": texted_png()}
     assert found(check(tmp_path, files)) == {("GK-PATH-004", "content/files/b.png", 0)}
