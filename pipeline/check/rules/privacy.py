@@ -252,6 +252,9 @@ class PrivacyScreen(Rule):
                                              MESSAGES[code].format(masked=masked, line=line))
 
 
+# What each code finds, as a message names it.
+KINDS = {ID_CODE: "居民身份证号码", MOBILE_CODE: "手机号码", CARD_CODE: "银行卡号", MISTYPED_CODE: "疑似身份证号码(校验位不符)"}
+
 MESSAGES = {
     ID_CODE: "发现疑似居民身份证号码 {masked}(第 {line} 行)。公开内容中不得出现完整的身份证号码:"
              "请删除,确需保留时打码,写成 {masked}(只保留前 2 位和后 3 位)。",
