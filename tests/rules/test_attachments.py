@@ -190,3 +190,15 @@ def test_clean_and_masked_attachments_pass(tmp_path):
              "材料.zip": zipped({"说明.txt": "材料清单。".encode(), "数据.json": b'{"a": -1}'})}
     for n, (name, data) in enumerate(files.items()):
         assert screen(tmp_path / str(n), name, data) == [], name
+
+
+def test_mistyped_id_is_a_warning_and_placeholders_are_warnings(tmp_path):
+    mistyped = ID_NUMBER[:-1] + ("0" if ID_NUMBER[-1] != "0" else "1")
+    found_ = screen(tmp_path, "通知.docx", docx([f"号码 {mistyped}", "联系电话:待补充"]))
+    assert {(d.code, d.severity.value) for d in found_} == {("GK-FILE-004", "warning"), ("GK-FILE-005", "warning")}
+
+
+def test_a_long_list_is_reported_ten_times_and_then_counted(tmp_path):
+    data = xlsx({"名单": {f"A{n}": f"1381234{n:04d}" for n in range(1, 31)}})
+    found_ = screen(tmp_path, "名单.xlsx", data, "GK-FILE-002")
+    assert len(found_) == 11 and any("另有 20 处" in d.message for d in found_)
