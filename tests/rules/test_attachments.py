@@ -202,3 +202,11 @@ def test_a_long_list_is_reported_ten_times_and_then_counted(tmp_path):
     data = xlsx({"名单": {f"A{n}": f"1381234{n:04d}" for n in range(1, 31)}})
     found_ = screen(tmp_path, "名单.xlsx", data, "GK-FILE-002")
     assert len(found_) == 11 and any("另有 20 处" in d.message for d in found_)
+
+
+def test_bank_card_in_a_text_attachment_is_found_on_its_line(tmp_path):
+    from stdnum import luhn
+
+    card = "622202123456789012" + luhn.calc_check_digit("622202123456789012")
+    found_ = screen(tmp_path, "说明.txt", f"收款说明\n账号 {card}\n".encode())
+    assert at_the_link(found_, "GK-FILE-003") and "第 2 行" in found_[0].message and card not in found_[0].message
