@@ -44,3 +44,18 @@ def test_mutated_files_give_text_or_problems_never_an_exception():
                 assert isinstance(result, Extraction)
                 assert time.monotonic() - began < BOUNDS.max_seconds + 1, (name, round_)
     assert time.monotonic() - start < 30
+
+
+def test_a_file_is_read_once_per_content(tmp_path, monkeypatch):
+    """The check of a merge request reads only attachments whose bytes changed (`extract_cached`)."""
+    from pipeline.content import attachment_text
+
+    path = tmp_path / "名单.xlsx"
+    path.write_bytes(SEEDS["名单.xlsx"])
+    folder = str(tmp_path / "cache")
+    first = attachment_text.extract_cached(path, BOUNDS, folder)
+    monkeypatch.setattr(attachment_text, "extract", lambda *a: (_ for _ in ()).throw(AssertionError("read again")))
+    assert attachment_text.extract_cached(path, BOUNDS, folder) == first
+    path.write_bytes(SEEDS["通知.docx"])  # other bytes, same name: read anew
+    monkeypatch.undo()
+    assert attachment_text.extract_cached(path, BOUNDS, folder) != first

@@ -210,3 +210,13 @@ def test_bank_card_in_a_text_attachment_is_found_on_its_line(tmp_path):
     card = "622202123456789012" + luhn.calc_check_digit("622202123456789012")
     found_ = screen(tmp_path, "说明.txt", f"收款说明\n账号 {card}\n".encode())
     assert at_the_link(found_, "GK-FILE-003") and "第 2 行" in found_[0].message and card not in found_[0].message
+
+
+def test_ofd_text_with_a_mobile_names_its_page(tmp_path):
+    ns = 'xmlns:ofd="http://www.ofdspec.org/2016"'
+    data = zipped({"OFD.xml": f"<ofd:OFD {ns}><ofd:DocBody/></ofd:OFD>".encode(),
+                   "Doc_0/Pages/Page_1/Content.xml":
+                       f"<ofd:Page {ns}><ofd:Content><ofd:Layer><ofd:TextObject><ofd:TextCode X='0' Y='0'>"
+                       f"联系人 {MOBILE}</ofd:TextCode></ofd:TextObject></ofd:Layer></ofd:Content></ofd:Page>".encode()})
+    found_ = screen(tmp_path, "公告.ofd", data)
+    assert at_the_link(found_, "GK-FILE-002") and "第 2 页" in found_[0].message
