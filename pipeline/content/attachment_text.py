@@ -66,7 +66,7 @@ class Bounds:
 
     max_members: int = 2000  # files in one archive (xlsx, docx, OFD and zip alike)
     max_depth: int = 2  # archives inside archives
-    max_unpacked_bytes: int = 209715200  # declared uncompressed size, all members of one file together
+    max_unpacked_bytes: int = 104857600  # declared uncompressed size, all members of one file together
     max_ratio: int = 200  # uncompressed / compressed size of a member larger than 1 MB
     max_seconds: float = 20.0
     max_chars: int = 20000000  # text kept from one file
