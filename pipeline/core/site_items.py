@@ -20,7 +20,8 @@ from pipeline.content.loader import Item
 from pipeline.content.types import TYPES
 from pipeline.content.repository import unit_name
 from pipeline.core.files import FILE_KEYS
-from pipeline.core.markdown import Rendered, render_markdown
+from pipeline.core.markdown import MarkdownLimits, MarkdownTooComplex, Rendered, TextNotRenderable, render_markdown
+from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.core.publication import Status
 from pipeline.core.relations import interpretations_by_policy
 
@@ -155,7 +156,7 @@ class Entry:
         """The body as HTML; only a live entry's body is ever shown."""
         if not self.status.live:
             return Rendered("", (), ())
-        return self.catalogue.render(self.item.body)
+        return self.catalogue.render_text(self.item, "body", self.item.body)
 
     @property
     def html(self) -> str:
@@ -170,6 +171,7 @@ class Catalogue:
         self.repo = repo
         self.now = now
         self.convert = convert
+        self.limits = MarkdownLimits.from_settings(repo.settings)  # the check's limits (GK-MD-001..003)
         self.site: dict = repo.site
         self.units: dict[str, Item] = {uid: u for uid, u in sorted(repo.units.items())}
         self.columns: dict[str, dict] = {c["id"]: c for c in repo.columns if isinstance(c.get("id"), str)}
@@ -209,7 +211,19 @@ class Catalogue:
         return entry.url if entry is not None and entry.status.live else None
 
     def render(self, text: str) -> Rendered:
-        return render_markdown(text, self.resolve, self.units, self.convert)
+        return render_markdown(text, self.resolve, self.units, self.convert, self.limits)
+
+    def render_text(self, item: Item, key: str, text: str) -> Rendered:
+        """`item`'s Markdown text `key` (its body, a unit's functions) as HTML; a text the renderer refuses
+        stops the build with the check's diagnostic at its file and line, never a crash."""
+        try:
+            return self.render(text)
+        except MarkdownTooComplex as exc:
+            problem = exc.problem
+            shown = next((f for f in item.markdown_fields() if f.pointer == (key,)), None)
+            line = shown.line + (problem.line if shown.block else 0) if shown else item.first_line
+            raise TextNotRenderable(Diagnostic(item.path, line, 0, problem.code, Severity.ERROR,
+                                               problem.message)) from None
 
     @cached_property
     def unit_html(self) -> dict[str, str]:
@@ -217,7 +231,7 @@ class Catalogue:
         out = {}
         for uid, unit in self.units.items():
             functions = unit.meta.get("functions")
-            out[uid] = self.render(functions if isinstance(functions, str) else "").html
+            out[uid] = self.render_text(unit, "functions", functions if isinstance(functions, str) else "").html
         return out
 
     def unit_info(self, unit_id) -> UnitRef:

@@ -24,6 +24,7 @@ from typing import Callable
 
 from pipeline.check.whole import check_repository
 from pipeline.core.addresses import output_name
+from pipeline.core.markdown import TextNotRenderable
 from pipeline.diagnostics import Diagnostic, has_errors
 from pipeline.content.repository import Repository
 from pipeline.resources import pelican_settings, plugin_dir, theme_dir
@@ -100,7 +101,14 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
         except PagefindMissing:
             raise  # a set-up problem (ECharts not installed) the command reports as such
         except Exception as exc:
-            raise BuildError(f"渲染网站失败:{exc}") from exc
+            refused = _refused_texts(exc)
+            if refused is None:
+                raise BuildError(f"渲染网站失败:{exc}") from exc
+            # A text the renderer refused is content, reported like the check's findings (the check
+            # reports the same limits, so this is only a shape its scan does not measure).
+            shutil.rmtree(staging, ignore_errors=True)
+            result.diagnostics = result.diagnostics + list(refused.diagnostics)
+            return result
         try:
             with stages.stage("index"):
                 indexed = index_site(staging, search_partitions(build), build.written.digests, build.previous,
@@ -115,6 +123,17 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
             return result
     result.output = destination
     return result
+
+
+def _refused_texts(exc: BaseException) -> "TextNotRenderable | None":
+    """The TextNotRenderable behind `exc` (Pelican and the plugin wrap what the generator raised), if any."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, TextNotRenderable):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
 
 
 def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: BuildResult,

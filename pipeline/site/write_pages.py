@@ -18,8 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from pipeline.core.addresses import output_name
+from pipeline.core.markdown import HtmlCache, TextNotRenderable
 from pipeline.core.published_copy import is_transformed, published_bytes
-from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page
 
 SMALL_SITE = 400  # pages below which forking costs more than it saves
@@ -59,6 +59,9 @@ def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], s
             parts = pool.starmap(_run_part, [(k, processes) for k in range(processes)])
     finally:
         _JOB = None
+    refused = [d for part in parts if isinstance(part, TextNotRenderable) for d in part.diagnostics]
+    if refused:
+        raise TextNotRenderable(*sorted(set(refused)))
     out = Written()
     for part in parts:
         if isinstance(part, str):
@@ -79,6 +82,8 @@ def _run_part(k: int, n: int):
         return _JOB.run(k, n)
     except RenderFailed as exc:
         return str(exc)  # a message crosses the process boundary whatever the exception held
+    except TextNotRenderable as exc:
+        return exc  # content, not a bug: its diagnostics (plain data) go back to the build
 
 
 @dataclass
@@ -96,6 +101,8 @@ class _Job:
             name = output_name(page.url)
             try:
                 data = (self.render(page) if page.template is not None else page.text()).encode("utf-8")
+            except TextNotRenderable:
+                raise
             except Exception as exc:
                 raise RenderFailed(f"{name}:{exc}") from exc
             if page.template is not None:

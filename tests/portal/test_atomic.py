@@ -100,7 +100,9 @@ def test_a_broken_internal_link_stops_the_swap(built, tmp_path, monkeypatch):
     root, output = built
     before = tree_hash(output)
     page = (CODE_DIR / "themes/portal/templates/404.html").read_text(encoding="utf-8")
-    theme = broken_theme(tmp_path, "404.html", page.replace('<a href="/">首页</a>', '<a href="/no/such/page/">首页</a>'))
+    home_link = '<a href="{{ addresses.home }}">首页</a>'
+    assert home_link in page, "the 404 template changed: break another of its links"
+    theme = broken_theme(tmp_path, "404.html", page.replace(home_link, '<a href="/no/such/page/">首页</a>'))
     monkeypatch.setattr(run, "THEME_DIR", theme)
     site = build(root, output, NOW)
     assert not site.result.ok

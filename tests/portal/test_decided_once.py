@@ -13,6 +13,7 @@ from pipeline.content.repository import load_repository
 from pipeline.core.datasets import resources
 from pipeline.core.unit_disclosure import covered_by_items
 from pipeline.pages.data import dataset_resources
+from pipeline.resources import theme_dir
 from pipeline.site.build_plan import plan_site
 from pipeline.yearly_report.figures import compute
 from tests.item_samples import COMPANIONS, sample
@@ -53,7 +54,7 @@ def test_the_copy_list_the_dataset_page_and_the_item_agree_on_a_conditional_data
 
     root = conditional_dataset_repo(tmp_path, rule_off=True)
     now = when("2026-04-01 09:00")
-    plan = plan_site(load_repository(root, now=now), now)
+    plan = plan_site(load_repository(root, now=now), now, theme_dir())
     copied = {rel for _, rel in plan.files}
     entry = plan.catalogue.entries["sj-1"]
     linked = {r.file for r in dataset_resources(plan.catalogue, entry) if r.file}
@@ -68,7 +69,7 @@ def test_an_open_datasets_csv_is_published_and_linked_alike(tmp_path):
 
     root = make_repo(tmp_path / "repo", {path: text, **COMPANIONS["dataset"]})
     now = when("2026-04-01 09:00")
-    plan = plan_site(load_repository(root, now=now), now)
+    plan = plan_site(load_repository(root, now=now), now, theme_dir())
     entry = plan.catalogue.entries["sj-1"]
     assert {r.file for r in dataset_resources(plan.catalogue, entry)} == {CSV}
     assert CSV in {rel for _, rel in plan.files}

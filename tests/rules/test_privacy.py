@@ -296,3 +296,45 @@ def test_the_finding_points_at_the_original_text_after_removed_characters():
     text = f"甲\u200b乙 {ID_NUMBER}"
     ((start, end, code, _),) = list(findings(text, set(), TODAY))
     assert code == ID_CODE and text[start:end] == ID_NUMBER
+
+
+# --- numbers split by a line break inside a paragraph: the page shows them whole ---------------
+
+def test_id_split_over_two_lines_of_one_paragraph_is_reported_at_its_first_line(tmp_path):
+    body = f"""\
+        第一段。
+
+        联系人身份证号码 {ID_NUMBER[:10]}
+        {ID_NUMBER[10:]},请核实。
+        """
+    assert check(tmp_path, {NEWS_PATH: news(body)}, ID_CODE) == {(ID_CODE, NEWS_PATH, BODY_FIRST_LINE + 2)}
+
+
+def test_mobile_split_over_lines_with_a_continuation_indent_is_reported(tmp_path):
+    body = """\
+        - 联系电话 138
+          1234 5678。
+        """
+    assert check(tmp_path, {NEWS_PATH: news(body)}, MOBILE_CODE) == {(MOBILE_CODE, NEWS_PATH, BODY_FIRST_LINE)}
+
+
+def test_digits_in_two_paragraphs_list_items_or_a_code_block_are_not_joined(tmp_path):
+    # A blank line, a new list item or fenced code are breaks the reader sees; Python-Markdown's table
+    # cells are one line each, so a table row never continues on the next line either.
+    body = f"""\
+        编号 {ID_NUMBER[:10]}
+
+        {ID_NUMBER[10:]} 是另一段的开头。
+
+        - 编号 {ID_NUMBER[:10]}
+        - {ID_NUMBER[10:]}
+
+        ```
+        {ID_NUMBER[:10]}
+        {ID_NUMBER[10:]}
+        ```
+
+        | 电话 | 138 |
+        | 1234 | 5678 |
+        """
+    assert check(tmp_path, {NEWS_PATH: news(body)}) == set()

@@ -48,6 +48,19 @@ def _pattern(markers) -> re.Pattern | None:
     return re.compile("|".join(re.escape(w) for w in words), re.IGNORECASE)
 
 
+def marker_pattern(repo) -> re.Pattern | None:
+    """The markers of settings.yaml `placeholders.markers` (without the `gongkai new` hints), or None."""
+    settings = repo.settings.get("placeholders") if isinstance(repo.settings.get("placeholders"), dict) else {}
+    return _pattern(settings.get("markers") or [])
+
+
+def placeholder_matches(text: str, pattern: re.Pattern) -> Iterator[re.Match]:
+    """Each marker of `pattern` in `text` that is a placeholder, not a mask or part of a word."""
+    for match in pattern.finditer(text):
+        if not (_is_mask(text, match.start(), match.end()) or _inside_word(text, match.start(), match.end())):
+            yield match
+
+
 @register
 class Placeholders(Rule):
     """占位文字:模板提示和“待补充”之类的标记不得发布(第三十三条第四项,严重表述错误)。
@@ -72,11 +85,8 @@ class Placeholders(Rule):
             return
         for item in screened_items(repo):
             for text_field in shown_fields(item, repo.now):
-                for match in pattern.finditer(text_field.text):
+                for match in placeholder_matches(text_field.text, pattern):
                     word = match.group()
-                    if _is_mask(text_field.text, match.start(), match.end()) or _inside_word(
-                            text_field.text, match.start(), match.end()):
-                        continue
                     line, col = source_position(item, text_field, match.start(), match.end())
                     shown = word if len(word) <= 20 else word[:20] + "……"
                     yield Diagnostic(item.path, line, col, CODE, Severity.ERROR,

@@ -221,8 +221,11 @@ class PrivacyScreen(Rule):
         for item in screened_items(repo):
             hint = _LETTER_HINT if item.type == "letter" else ""
             for text_field in shown_fields(item, repo.now):
-                for start, end, code, masked in findings(text_field.text, allowed, today):
-                    line, col = source_position(item, text_field, start, end)
+                text = text_field.text
+                for start, end, code, masked in shown_findings(text, allowed, today):
+                    # Reported where the number starts: a number split over lines is named by its first line.
+                    first_line_end = text.find("\n", start, end)
+                    line, col = source_position(item, text_field, start, end if first_line_end < 0 else first_line_end)
                     message = MESSAGES[code].format(masked=masked, line=line) + hint
                     severity = Severity.WARNING if code == MISTYPED_CODE else Severity.ERROR
                     yield Diagnostic(item.path, line, col, code, severity, message)
@@ -248,6 +251,9 @@ class PrivacyScreen(Rule):
                             yield Diagnostic(f"content/{file}", line, 0, code, severity,
                                              MESSAGES[code].format(masked=masked, line=line))
 
+
+# What each code finds, as a message names it.
+KINDS = {ID_CODE: "居民身份证号码", MOBILE_CODE: "手机号码", CARD_CODE: "银行卡号", MISTYPED_CODE: "疑似身份证号码(校验位不符)"}
 
 MESSAGES = {
     ID_CODE: "发现疑似居民身份证号码 {masked}(第 {line} 行)。公开内容中不得出现完整的身份证号码:"
@@ -290,6 +296,63 @@ def findings(text: str, allowed: frozenset[str] | set[str], today: datetime.date
         if kept is not None:
             start, end = kept[start], kept[end - 1] + 1
         yield start, end, code, masked
+
+
+# A line break inside a paragraph is no break on the page: Markdown joins the lines and a browser shows
+# the break as a space, or as nothing next to Chinese, so "4501031990\n03071234" reads as one number.
+# These are the breaks the screen reads through: between a digit and a digit (a separator may sit on
+# either side), when the next line continues the paragraph rather than starting a block.
+_SPLIT_DIGITS = re.compile(r"\d[ .-]?\n[ \t]*[ .-]?\d")
+_STARTS_BLOCK = re.compile(r"[ \t]*(?:[-+*][ \t]|[0-9]{1,9}[.)][ \t]|#|>|\||```|~~~|[=-]+[ \t]*$)")
+_FENCE_LINE = re.compile(r"[ \t]{0,3}(?:```|~~~)")
+
+
+def _soft_breaks(text: str) -> list[tuple[int, int]]:
+    """(start, end) of each line break a reader does not see: the newline and the next line's indentation,
+    inside one paragraph (not across a blank line, a hard break, a heading, a list item, a quote, a
+    table row or fenced code; Python-Markdown's table cells are one line each)."""
+    breaks = []
+    lines = text.split("\n")
+    at, fenced = 0, False
+    for index, line in enumerate(lines[:-1]):
+        following = lines[index + 1]
+        newline = at + len(line)
+        at = newline + 1
+        if _FENCE_LINE.match(line):
+            fenced = not fenced
+            continue
+        if fenced or not line.strip() or not following.strip() or line.endswith(("  ", "\\")):
+            continue
+        if line.lstrip().startswith("#") or "|" in line or _STARTS_BLOCK.match(following):
+            continue
+        breaks.append((newline, at + len(following) - len(following.lstrip(" \t"))))
+    return breaks
+
+
+def shown_findings(text: str, allowed, today: datetime.date) -> Iterator[tuple[int, int, str, str]]:
+    """`findings` in `text`, and in `text` as a page shows it, its paragraph lines joined (with a space
+    and with nothing, as browsers do): what only the joined text shows is reported too, offsets in `text`."""
+    seen = set()
+    for finding in findings(text, allowed, today):
+        seen.add(finding[0])
+        yield finding
+    if not _SPLIT_DIGITS.search(text):
+        return  # the common case: no number can run over a line break
+    breaks = _soft_breaks(text)
+    for joint in (" ", ""):
+        pieces, origin, at = [], [], 0
+        for start, end in breaks:
+            pieces += [text[at:start], joint]
+            origin += range(at, start)
+            origin += [start] * len(joint)
+            at = end
+        pieces.append(text[at:])
+        origin += range(at, len(text) + 1)
+        for start, end, code, masked in findings("".join(pieces), allowed, today):
+            start, end = origin[start], origin[end - 1] + 1
+            if start not in seen:
+                seen.add(start)
+                yield start, end, code, masked
 
 
 def _findings(text: str, allowed, today: datetime.date) -> Iterator[tuple[int, int, str, str]]:
