@@ -7,6 +7,7 @@ import pytest
 
 from pipeline.content.repository import load_repository
 from tests.images import texted_png
+from tests.attachment_samples import pdf
 from tests.item_samples import line_no
 from tests.repo_factory import INTERPRETATION, NEWS, POLICY, found, make_repo, run_check
 
@@ -46,7 +47,7 @@ def test_body_link_with_dot_dot_is_path_001(tmp_path):
 
 def test_path_inside_content_passes(tmp_path):
     files = {POLICY_PATH: attached("files/2026/附件1.pdf"), INTERP_PATH: INTERPRETATION,
-             "content/files/2026/附件1.pdf": b"%PDF-1.7\n"}
+             "content/files/2026/附件1.pdf": pdf(["Attachment 1"])}
     assert check(tmp_path, files) == []
 
 

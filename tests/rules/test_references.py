@@ -1,6 +1,7 @@
 """GK-REF-001..005: references to items, units, columns and repository files resolve."""
 from __future__ import annotations
 
+from tests.attachment_samples import pdf
 from tests.item_samples import line_no, sample
 from tests.repo_factory import BASE, INTERPRETATION, NEWS, POLICY, found, make_repo, md, run_check
 
@@ -124,7 +125,7 @@ def test_missing_attachment_is_ref_004_at_its_file_line(tmp_path):
 
 
 def test_present_attachment_passes(tmp_path):
-    files = {POLICY_PATH: ATTACHED, INTERP_PATH: INTERPRETATION, "content/files/2026/附件1.pdf": b"%PDF-1.7\n"}
+    files = {POLICY_PATH: ATTACHED, INTERP_PATH: INTERPRETATION, "content/files/2026/附件1.pdf": pdf(["Attachment 1"])}
     assert check(tmp_path, files) == []
 
 
@@ -148,7 +149,7 @@ def test_body_link_to_missing_file_is_ref_004(tmp_path):
 
 def test_body_link_to_present_file_and_external_url_pass(tmp_path):
     body = "下载[报名表](files/bmb.pdf),详见[教育部](https://www.moe.gov.cn/)和[本页](#top)。\n"
-    files = {NEWS_PATH: news_with_body(body), "content/files/bmb.pdf": b"%PDF"}
+    files = {NEWS_PATH: news_with_body(body), "content/files/bmb.pdf": pdf(["bmb"])}
     assert check(tmp_path, files) == []
 
 
