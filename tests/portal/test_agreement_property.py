@@ -39,6 +39,7 @@ from pipeline.diagnostics import has_errors
 from pipeline.content.repository import load_repository
 from pipeline.site.build import build_site
 from pipeline.timeutil import TZ
+from tests.attachment_samples import pdf
 from tests.repo_factory import make_repo, md
 
 from .conftest import content_items
@@ -84,7 +85,7 @@ def trees(draw):
     ids = [f"xw-{n}" for n in range(count)]
     # Addresses that collide: site pages, another item's address, another item's claim, outside the site.
     colliding = [*SITE_PAGES, "/art/shared.html", "/../x.html", *(f"/news/{i}/" for i in ids)]
-    files = {f"content/{a}": b"%PDF-1.4\n" for a in ATTACHMENTS}
+    files = {f"content/{a}": pdf([a]) for a in ATTACHMENTS}  # real PDFs: the attachment screen opens them
     trouble, troubled = draw(troubles), draw(st.integers(min_value=0, max_value=count - 1))
     place, raw = draw(places), draw(numbers)
     for n, item_id in enumerate(ids):
