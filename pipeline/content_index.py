@@ -18,7 +18,7 @@ from .content import ContentFile, Item, YamlLimits
 from .diagnostics import Diagnostic
 from .files import files_used, unsafe_reason
 from .links import ITEM_SCHEME, link_targets, split_item_target
-from .parse_cache import CACHE_DIR, ParseCache, code_fingerprint, read_pickle, write_pickle
+from .parse_cache import ParseCache, cache_folder, code_fingerprint, read_pickle, write_pickle
 
 # Metadata keys that name other items by id (rules/references.py ITEM_KEYS).
 ITEM_REF_KEYS = ("interprets", "replaced_by", "related_policies")
@@ -87,7 +87,7 @@ class ContentIndex:
     """Entries of the files of one repository, from the cache when their key is there."""
 
     def __init__(self, root, cache: ParseCache):
-        self.path = root / CACHE_DIR / "index.pickle"
+        self.path = cache_folder(root) / "index.pickle"
         self.cache = cache
         stored = read_pickle(self.path) if cache.use else None
         valid = isinstance(stored, dict) and stored.get("code") == code_fingerprint() \
