@@ -6,9 +6,13 @@ from __future__ import annotations
 import pickle
 import subprocess
 
+import pytest
+
 from pipeline.content.parse_cache import ParseCache, trusted
 from pipeline.content.repository import load_repository
 from tests.repo_factory import make_repo, md
+
+pytestmark = pytest.mark.usefixtures("caches_in_the_repository")  # it reads <root>/.cache/gongkai
 
 
 def git(root, *args):

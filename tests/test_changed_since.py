@@ -29,6 +29,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 
 from check_bench import generate  # noqa: E402
 
+pytestmark = pytest.mark.usefixtures("caches_in_the_repository")  # they read <root>/.cache/gongkai
+
 NOW = parse_now("2026-11-25 12:00")
 ID_NUMBER = "11010519900307123" + ric.calc_check_digit("11010519900307123" + "0")  # it skips the last character
 

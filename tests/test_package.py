@@ -1,7 +1,8 @@
 """The package stands alone: a wheel installed into a fresh virtual environment checks and builds
 a content repository outside the source tree, and the pre-commit hook works as ci/README.md says.
 
-These run the real installers (pip from the registry, pre-commit); they take a minute or two.
+These run the real installers (pip, pre-commit); they take a minute or two. pip installs the pinned
+dependencies from the test run's wheelhouse (tests/conftest.py), built from the registry once per run.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import pytest
 
 CODE_DIR = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.usefixtures("offline_pip")
 NOW = "2026-11-26 09:00"
 PAGEFIND_NODE_MODULES = CODE_DIR / "node_modules"
 
@@ -27,7 +29,11 @@ def run(command, **kwargs) -> subprocess.CompletedProcess:
 def installed(tmp_path_factory) -> Path:
     """A fresh venv with only the wheel built from this tree (and its pinned dependencies) installed."""
     work = tmp_path_factory.mktemp("wheel")
-    built = run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", work / "dist", CODE_DIR])
+    # Built from a copy: setuptools builds in the tree it is given and would leave build/ in the source tree.
+    source = work / "source"
+    shutil.copytree(CODE_DIR, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "node_modules", "output", ".cache", "build", "*.egg-info", "__pycache__"))
+    built = run([sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "-w", work / "dist", source])
     assert built.returncode == 0, built.stderr[-2000:]
     wheel = next((work / "dist").glob("gongkai-*.whl"))
     env_dir = work / "venv"

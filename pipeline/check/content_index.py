@@ -19,7 +19,7 @@ from pipeline.content.paths import ContentFile
 from pipeline.diagnostics import Diagnostic
 from pipeline.core.files import files_used, unsafe_reason
 from pipeline.core.relations import referenced_ids
-from pipeline.content.parse_cache import CACHE_DIR, ParseCache, code_fingerprint, read_pickle, write_pickle
+from pipeline.content.parse_cache import ParseCache, cache_folder, code_fingerprint, read_pickle, write_pickle
 
 INDEXED_KINDS = ("item", "unit")
 
@@ -80,7 +80,7 @@ class ContentIndex:
     """Entries of the files of one repository, from the cache when their key is there."""
 
     def __init__(self, root, cache: ParseCache):
-        self.path = root / CACHE_DIR / "index.pickle"
+        self.path = cache_folder(root) / "index.pickle"
         self.cache = cache
         stored = read_pickle(self.path) if cache.use else None
         valid = isinstance(stored, dict) and stored.get("code") == code_fingerprint() \

@@ -9,7 +9,8 @@ stale entry can never be read; results are identical with or without the cache.
 
 Entries are pickles written atomically. An entry that cannot be read (truncated, corrupt, from another
 Python) is treated as missing and written again; a cache folder that cannot be written (a read-only
-checkout) just means no cache. `GONGKAI_NO_CACHE=1` turns it off. Unpickling can run code, so a cache
+checkout) just means no cache. `GONGKAI_NO_CACHE=1` turns it off; `GONGKAI_CACHE_DIR=DIR` keeps each
+repository's caches in a folder of its own under DIR instead (`cache_folder`). Unpickling can run code, so a cache
 that arrives with the content — anything under `.cache/` tracked by Git, as a merge request could add
 with `git add -f` — turns every cache of the repository off (`committed_cache`); CI keeps the folder
 per branch, and GitLab keeps protected branches' caches apart.
@@ -33,6 +34,15 @@ from pipeline.resources import schema_dir
 
 CACHE_DIR = Path(".cache") / "gongkai"
 PACKAGE = Path(__file__).resolve().parent
+
+
+def cache_folder(root: Path | str) -> Path:
+    """Where the caches of the repository at `root` live: `<root>/.cache/gongkai`, or with
+    GONGKAI_CACHE_DIR set, `$GONGKAI_CACHE_DIR/<hash of the root's absolute path>`."""
+    elsewhere = os.environ.get("GONGKAI_CACHE_DIR", "")
+    if not elsewhere:
+        return Path(root) / CACHE_DIR
+    return Path(elsewhere) / hashlib.sha256(str(Path(root).resolve()).encode()).hexdigest()[:16]
 
 
 @lru_cache(maxsize=1)
@@ -102,7 +112,7 @@ class ParseCache:
     """Parsed files of one repository: `parse` returns what `content.parse_item` would, from disk when it can."""
 
     def __init__(self, root: Path, use: bool | None = None):
-        self.folder = os.path.join(root, CACHE_DIR, "parse")
+        self.folder = os.path.join(cache_folder(root), "parse")
         self.use = trusted(root) if use is None else use
 
     def key(self, data: bytes, rel: str, type_name: str, limits: YamlLimits) -> str:

@@ -15,12 +15,12 @@ import tempfile
 from pathlib import Path
 
 from pipeline.core.markdown import HtmlCache, converter_version
-from pipeline.content.parse_cache import CACHE_DIR, trusted
+from pipeline.content.parse_cache import cache_folder, trusted
 MARKDOWN_FILE = "markdown.json"
 
 
 def cache_dir(root: Path) -> Path:
-    return Path(root) / CACHE_DIR
+    return cache_folder(root)
 
 
 def load_markdown(root: Path) -> HtmlCache:

@@ -22,6 +22,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 from pipeline.site.build import build_site
 from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
+from tests.shared_tmp import build_once
 
 CODE_DIR = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -56,9 +57,11 @@ class Portal:
 
 @pytest.fixture(scope="session")
 def portal(tmp_path_factory) -> Portal:
-    output = tmp_path_factory.mktemp("browser-site") / "output"
+    # Built once per test run: pytest-xdist workers share the output (each serves it on its own port).
     now = datetime.strptime(DEMO_NOW, "%Y-%m-%d %H:%M").replace(tzinfo=TZ)
-    result = build_site(load_repository(CODE_DIR, now=now), output, now)
+    folder, result = build_once(tmp_path_factory, "browser-site",
+                                lambda folder: build_site(load_repository(CODE_DIR, now=now), folder / "output", now))
+    output = folder / "output"
     errors = [f"{d.location} {d.code} {d.message}" for d in result.diagnostics if d.severity.value == "error"]
     assert result.ok, "the demo portal must build: " + "; ".join(errors)
     assert (output / "pagefind" / "partitions.json").is_file(), "the build wrote no Pagefind bundle"

@@ -3,7 +3,7 @@
 - the Nu Html Checker (W3C's, `vnu-jar` from npm, on Debian's Java) over every built page: no errors;
 - axe-core at WCAG 2.1 A and AA over one page of each family: no violation of any impact
   (test_axe.py covers more pages, high contrast and the largest text, for serious and critical ones);
-- Lighthouse 12.2.3 (npm) in Debian's Chromium, through the shipped nginx configuration: accessibility,
+- Lighthouse 12.2.3 (npm) in Debian's Chromium (one for the module, each run in a tab), through the shipped nginx configuration: accessibility,
   best practices and SEO at least 0.95 on the home, policy, service, dataset and search pages, on a
   phone and on a desktop.
 
@@ -15,13 +15,15 @@ from __future__ import annotations
 import json
 import shutil
 import subprocess
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from .conftest import CHROMIUM, CHROMIUM_ARGS, CODE_DIR, wait_for_search
 from .test_axe import axe_context, axe_source, describe  # noqa: F401 - axe_source is a fixture
-from .test_nginx import nginx  # noqa: F401 - the shipped server configuration, as a fixture
+from .test_nginx import free_port, nginx  # noqa: F401 - nginx: the shipped server configuration, as a fixture
 
 VNU = CODE_DIR / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 LIGHTHOUSE = CODE_DIR / "node_modules" / ".bin" / "lighthouse"
@@ -135,13 +137,35 @@ LIGHTHOUSE_PAGES = {
 }
 
 
-def lighthouse(url: str, out: Path, preset: str) -> dict:
-    assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: run `npm ci` (lighthouse is pinned in package.json)"
+@pytest.fixture(scope="module")
+def lighthouse_chromium(tmp_path_factory) -> int:
+    """One Debian Chromium for every Lighthouse run of the module, with remote debugging on a port of its own:
+    Lighthouse connects to it (`--port`) and runs each page in a tab of its own, instead of starting and
+    stopping a browser per run."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: Lighthouse runs in Debian's Chromium", pytrace=False)
+    port = free_port()
+    profile = tmp_path_factory.mktemp("lighthouse-chromium")
+    proc = subprocess.Popen([str(CHROMIUM), *CHROMIUM_ARGS, f"--remote-debugging-port={port}",
+                             f"--user-data-dir={profile}", "about:blank"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/version", timeout=2):
+                break
+        except OSError:
+            assert proc.poll() is None and time.monotonic() < deadline, "Chromium did not start for Lighthouse"
+            time.sleep(0.2)
+    yield port
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def lighthouse(url: str, out: Path, preset: str, port: int) -> dict:
+    assert LIGHTHOUSE.is_file(), f"{LIGHTHOUSE} is missing: run `npm ci` (lighthouse is pinned in package.json)"
     command = [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={out}",
-               "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES),
-               "--chrome-flags=" + " ".join(CHROMIUM_ARGS)]
+               "--only-categories=" + ",".join(LIGHTHOUSE_CATEGORIES), f"--port={port}"]
     if preset == "desktop":
         command.append("--preset=desktop")
     done = subprocess.run(command, capture_output=True, text=True, timeout=300,
@@ -163,9 +187,9 @@ def failing_audits(report: dict, category: str) -> list[str]:
 
 @pytest.mark.parametrize("preset", ["mobile", "desktop"])
 @pytest.mark.parametrize("path", LIGHTHOUSE_PAGES.values(), ids=LIGHTHOUSE_PAGES.keys())
-def test_lighthouse_scores_at_least_095(nginx, tmp_path, path, preset):  # noqa: F811 - fixture
+def test_lighthouse_scores_at_least_095(nginx, lighthouse_chromium, tmp_path, path, preset):  # noqa: F811 - fixture
     address, _ = nginx
-    report = lighthouse(f"http://{address}{path}", tmp_path / "report.json", preset)
+    report = lighthouse(f"http://{address}{path}", tmp_path / "report.json", preset, lighthouse_chromium)
     assert report["finalDisplayedUrl"].startswith(f"http://{address}"), "Lighthouse was sent elsewhere"
     low = {c: report["categories"][c]["score"] for c in LIGHTHOUSE_CATEGORIES
            if report["categories"][c]["score"] is None or report["categories"][c]["score"] < LIGHTHOUSE_MINIMUM}
@@ -173,14 +197,14 @@ def test_lighthouse_scores_at_least_095(nginx, tmp_path, path, preset):  # noqa:
     assert not low, f"Lighthouse ({preset}) on {path}: {low}\n{details}"
 
 
-def test_lighthouse_marks_down_a_page_without_description_or_language(nginx, tmp_path):  # noqa: F811
+def test_lighthouse_marks_down_a_page_without_description_or_language(nginx, lighthouse_chromium, tmp_path):  # noqa: F811
     address, root = nginx
     bad = root / "lighthouse-bad" / "index.html"
     bad.parent.mkdir(exist_ok=True)
     bad.write_text("<!DOCTYPE html><html><head><title>x</title></head><body><img src='/none.png'>"
                    "<a href='/'></a></body></html>", encoding="utf-8")
     try:
-        report = lighthouse(f"http://{address}/lighthouse-bad/", tmp_path / "report.json", "mobile")
+        report = lighthouse(f"http://{address}/lighthouse-bad/", tmp_path / "report.json", "mobile", lighthouse_chromium)
     finally:
         shutil.rmtree(bad.parent)
     assert report["categories"]["seo"]["score"] < LIGHTHOUSE_MINIMUM

@@ -192,6 +192,7 @@ def run_job(workflow: Path, job_name: str, workspace: Path, *, event: dict, gith
     event_path = tools / "event.json"
     event_path.write_text(__import__("json").dumps(event), encoding="utf-8")
     base_env = {k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CI_", "VIRTUAL_ENV"))}
+    base_env.pop("GONGKAI_CACHE_DIR", None)  # the test run's own; jobs keep theirs in .cache/gongkai
     base_env.update({
         "CI": "true", "GITHUB_ACTIONS": "true", "GITHUB_WORKSPACE": str(workspace),
         "GITHUB_EVENT_PATH": str(event_path), "GITHUB_STEP_SUMMARY": str(summary),

@@ -35,6 +35,7 @@ def run_pipeline(repo, *args: str) -> tuple[int, str]:
     assert GITLAB_CI_LOCAL.is_file(), "gitlab-ci-local is missing: `make install` runs npm ci"
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CI_", "GITLAB_"))}
     env.pop("VIRTUAL_ENV", None)
+    env.pop("GONGKAI_CACHE_DIR", None)  # the test run's own; jobs keep theirs in .cache/gongkai as on GitLab
     done = subprocess.run([str(GITLAB_CI_LOCAL), *COMMON, *args], cwd=repo.root, env=env,
                           capture_output=True, text=True, timeout=900)
     return done.returncode, done.stdout + done.stderr

@@ -21,6 +21,7 @@ from bs4 import BeautifulSoup
 from pipeline.site.build import build_site
 from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
+from tests.shared_tmp import build_once
 
 CODE_DIR = Path(__file__).resolve().parents[2]
 DEMO_CONTENT = CODE_DIR / "content"
@@ -180,15 +181,18 @@ def build(root: Path, output: Path, now: str):
 
 @pytest.fixture(scope="session")
 def demo_root(tmp_path_factory) -> Path:
-    """A snapshot of the demo content (so that edits made while tests run cannot make them disagree)."""
-    root = tmp_path_factory.mktemp("demo")
-    shutil.copytree(DEMO_CONTENT, root / "content")
+    """A snapshot of the demo content (so that edits made while tests run cannot make them disagree),
+    one per test run (pytest-xdist workers share it)."""
+    root, _ = build_once(tmp_path_factory, "demo", lambda root: shutil.copytree(DEMO_CONTENT, root / "content") and None)
     return root
 
 
 @pytest.fixture(scope="session")
 def demo(demo_root, tmp_path_factory) -> Site:
-    site = build(demo_root, tmp_path_factory.mktemp("demo-out") / "output", DEMO_NOW)
+    """The demo built once per test run (pytest-xdist workers share the output; tests only read it)."""
+    folder, result = build_once(tmp_path_factory, "demo-out",
+                                lambda folder: build(demo_root, folder / "output", DEMO_NOW).result)
+    site = Site(root=demo_root, output=folder / "output", now=when(DEMO_NOW), result=result)
     errors = [d for d in site.result.diagnostics if d.severity.value == "error"]
     assert site.result.ok, "the demo content must build: " + "; ".join(f"{d.location} {d.code} {d.message}" for d in errors)
     return site

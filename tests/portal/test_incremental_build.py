@@ -19,6 +19,8 @@ from pipeline.site import build as site_run
 
 from .conftest import DEMO_NOW, build, tree_hash
 
+pytestmark = pytest.mark.usefixtures("caches_in_the_repository")  # they read <root>/.cache/gongkai
+
 SEED = 14
 STEPS = 9
 # In parts of about 100 pages (three for the demo), so that one edit leaves some parts unindexed.

@@ -17,7 +17,7 @@ from pipeline.check.rules.privacy import (CARD_CODE, ID_CODE, KINDS, MISTYPED_CO
 from pipeline.content.attachment_text import (ARCHIVE, ENCODING, OLD_BINARY, REFUSED, SCANNED, TEXT_FORMATS,
                                               UNREADABLE, Bounds, Extraction, extension, extract_cached,
                                               formula_like)
-from pipeline.content.parse_cache import CACHE_DIR, trusted
+from pipeline.content.parse_cache import cache_folder, trusted
 from pipeline.core.datasets import TableError, read_table, resource_path, resources
 from pipeline.core.files import files_published
 from pipeline.core.publication import Status, status
@@ -81,7 +81,7 @@ class AttachmentScreen(Rule):
     def check(self, repo) -> Iterator[Diagnostic]:
         limits = repo.settings["limits"]
         bounds = Bounds.from_limits(limits)
-        folder = os.path.join(repo.root, CACHE_DIR, "attachments") if trusted(repo.root) else None
+        folder = os.path.join(cache_folder(repo.root), "attachments") if trusted(repo.root) else None
         screen = _Screen(public_numbers(repo), repo.now.date(), marker_pattern(repo))
         read: dict[str, Extraction] = {}
         data_done: set[str] = set()
