@@ -1,17 +1,17 @@
 """How long the attachment screen (GK-FILE-*) takes: N mixed attachments, a cold check and a warm one.
 
 Generates a small repository (tests/repo_factory.py's base) with N/4 policies, each attaching one xlsx,
-one docx, one PDF and one zip, all clean; then times `gongkai check` in its own process twice: cold (no
-cache: every attachment read) and warm (the content-hash cache holds them all, as on a merge request).
+one docx, one PDF and one zip, all clean; then times `gongkai check` in its own process (wall time and
+peak memory, GNU time): cold (no cache: every attachment read), warm (the content-hash cache holds them all), and `--changed-since HEAD` after one
+attachment changed (a merge request's check).
 
-    .venv/bin/python bench/attachments_bench.py [N ...]      (default: 40 200)
+    .venv/bin/python bench/attachments_bench.py [N ...]      (default: 40 1000)
 """
 from __future__ import annotations
 
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,24 +38,39 @@ def corpus(folder: Path, n: int) -> Path:
     return make_repo(folder, files)
 
 
-def timed(repo: Path, env: dict) -> float:
-    start = time.monotonic()
-    subprocess.run([str(ROOT / ".venv/bin/gongkai"), "check"], cwd=repo, env=env, capture_output=True)
-    return time.monotonic() - start
+def timed(repo: Path, env: dict, *args: str) -> tuple[float, float, int]:
+    """Wall seconds and peak resident MiB of one `gongkai check` process (GNU time), and its exit code."""
+    done = subprocess.run(["/usr/bin/time", "-f", "%e %M", str(ROOT / ".venv/bin/gongkai"), "check", *args],
+                          cwd=repo, env=env, capture_output=True, text=True)
+    seconds, kib = done.stderr.strip().splitlines()[-1].split()
+    return float(seconds), int(kib) / 1024, done.returncode
+
+
+def git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=bench", "-c", "user.email=bench@example.invalid", *args],
+                   check=True, capture_output=True)
 
 
 def main(sizes: list[int]) -> None:
     import os
 
-    print("| attachments | cold check (s) | warm check (s) |\n|---:|---:|---:|")
+    print("| attachments | cold check | warm check | one attachment changed, `--changed-since` |")
+    print("|---:|---:|---:|---:|")
     for n in sizes:
         with tempfile.TemporaryDirectory() as tmp:
             repo = corpus(Path(tmp), n)
-            env = {k: v for k, v in os.environ.items() if k != "GONGKAI_NO_CACHE"}
+            git(repo, "init", "-q", "-b", "main")
+            git(repo, "add", "-A")
+            git(repo, "commit", "-q", "-m", "corpus")
+            env = {k: v for k, v in os.environ.items() if k not in ("GONGKAI_NO_CACHE", "GONGKAI_CACHE_DIR")}
             cold = timed(repo, env)
             warm = timed(repo, env)
-            print(f"| {n} | {cold:.2f} | {warm:.2f} |")
+            changed = repo / "content/files/2026/zc-0/通知.docx"
+            changed.write_bytes(docx(["第 1 段,改过。", *(f"第 {p} 段。" for p in range(2, 50))]))
+            one = timed(repo, env, "--changed-since", "HEAD")
+            cells = " | ".join(f"{s:.2f} s, {m:.0f} MiB" for s, m, _ in (cold, warm, one))
+            print(f"| {n} | {cells} |")
 
 
 if __name__ == "__main__":
-    main([int(a) for a in sys.argv[1:]] or [40, 200])
+    main([int(a) for a in sys.argv[1:]] or [40, 1000])

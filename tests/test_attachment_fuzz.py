@@ -59,3 +59,23 @@ def test_a_file_is_read_once_per_content(tmp_path, monkeypatch):
     path.write_bytes(SEEDS["通知.docx"])  # other bytes, same name: read anew
     monkeypatch.undo()
     assert attachment_text.extract_cached(path, BOUNDS, folder) != first
+
+
+def test_a_reader_stuck_inside_a_library_is_stopped_at_the_files_deadline(monkeypatch):
+    """The reader's own ticks come between pages and rows; a library busy inside one page (a hostile PDF
+    content stream) is interrupted all the same, and the file is reported, not passed and not hung."""
+    from pipeline.content import attachment_text
+
+    def stuck(reader, data, prefix, depth):
+        while True:  # pypdf lost in one page's operators, never returning to the reader
+            try:
+                sum(range(1000))
+            except Exception:  # a library's own broad handler must not swallow the deadline
+                pass
+
+    monkeypatch.setitem(attachment_text._HANDLERS, "pdf", stuck)
+    start = time.monotonic()
+    result = extract(SEEDS["公示.pdf"], "公示.pdf", Bounds(max_seconds=0.5))
+    assert time.monotonic() - start < 3
+    assert [p.kind for p in result.problems] == ["unreadable"] and "秒仍未读完" in result.problems[0].detail
+    assert not result.pieces

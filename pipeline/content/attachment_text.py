@@ -16,12 +16,15 @@ file's bytes, the bounds and the code's fingerprint (`parse_cache`), so a check 
 """
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
 import logging
 import os
 import re
+import signal
+import threading
 import time
 import warnings
 import zipfile
@@ -99,8 +102,11 @@ class Extraction:
     problems: tuple[Problem, ...] = ()
 
 
-class _Stop(Exception):
-    """The file's deadline or text budget is spent."""
+class _Stop(BaseException):
+    """The file's deadline or text budget is spent.
+
+    A BaseException, so that a library's own `except Exception` cannot swallow it when the alarm below
+    interrupts the library in the middle of its work."""
 
 
 @dataclass
@@ -133,7 +139,7 @@ class _Reader:
 def extract(data: bytes, name: str, bounds: Bounds = Bounds()) -> Extraction:
     """The text of the file `name` (its extension says what it is) holding `data`; never raises."""
     reader = _Reader(bounds, time.monotonic() + bounds.max_seconds)
-    with warnings.catch_warnings():
+    with warnings.catch_warnings(), _alarm(bounds.max_seconds):
         warnings.simplefilter("ignore")  # openpyxl and pypdf warn about what they skip; we report what we cannot read
         _quiet_loggers()
         try:
@@ -141,6 +147,27 @@ def extract(data: bytes, name: str, bounds: Bounds = Bounds()) -> Extraction:
         except _Stop as exc:
             reader.problem(UNREADABLE, "", f"{exc},其余部分未能检查")
     return Extraction(tuple(reader.pieces), tuple(reader.problems))
+
+
+@contextlib.contextmanager
+def _alarm(seconds: float):
+    """A hard deadline for one file: `tick()` is only asked between pages, rows and members, and a hostile
+    PDF content stream can keep pypdf inside one page's text far longer. In the main thread (the check is
+    one) a timer interrupts whatever runs; elsewhere the ticks are the bound."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def stop(signum, frame):
+        raise _Stop(f"超过 {seconds:g} 秒仍未读完")
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds + 1)  # the ticks get the first chance to stop it gently
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _quiet_loggers() -> None:
