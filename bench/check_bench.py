@@ -36,6 +36,29 @@ NOW = "2026-11-25 12:00"
 GONGKAI = Path(sys.executable).with_name("gongkai")
 COMMAND = [str(GONGKAI)] if GONGKAI.exists() else [sys.executable, "-m", "pipeline.cli"]
 
+
+def _blank_pdf() -> bytes:
+    """A real one-page PDF with nothing on it: the attachment screen opens it and finds nothing."""
+    from pypdf import PdfWriter
+
+    writer, out = PdfWriter(), io.BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return out.getvalue()
+
+
+def _tiny_png() -> bytes:
+    """A real 2x2 PNG: the image screen decodes it whole."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", (2, 2), (200, 30, 30)).save(out, format="PNG")
+    return out.getvalue()
+
+
+BLANK_PDF = _blank_pdf()
+TINY_PNG = _tiny_png()
+
 # --- the synthetic city ------------------------------------------------------------------------
 
 UNITS = [
@@ -199,7 +222,7 @@ not_applicable:
         if n % 10 == 0:
             rel = f"files/bench/{pid}/附件1.pdf"
             (self.content / rel).parent.mkdir(parents=True, exist_ok=True)
-            (self.content / rel).write_bytes(b"%PDF-1.7\n% bench attachment\n")
+            (self.content / rel).write_bytes(BLANK_PDF)
             attachment = f"attachments:\n  - title: 附件1 相关事项清单\n    file: {rel}\n"
         self.item("policy", "policies", pid, f"""
 title: {self.title("云江市", "管理办法")}
@@ -224,7 +247,7 @@ summary: {self.sentence()}
                 ext = "png" if form == "图解" else "mp4"
                 rel = f"files/bench/jd-{pid}/解读.{ext}"
                 (self.content / rel).parent.mkdir(parents=True, exist_ok=True)
-                (self.content / rel).write_bytes(b"\x00bench media\n")
+                (self.content / rel).write_bytes(TINY_PNG if ext == "png" else b"\x00bench media\n")
                 extra = f"media:\n  - file: {rel}\n    description: {self.sentence()}\n"
             elif form == "媒体解读":
                 extra = "media_name: 云江日报\n"

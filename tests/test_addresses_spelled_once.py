@@ -33,6 +33,8 @@ NOT_SITE_ADDRESSES = {
     ("pages/redirects.py", "/index.html"): "the file a static server answers a folder address with (every form of a "
                                            "former address a server accepts); not a page of its own",
     ("site/internal_links.py", "/index.html"): "resolving a folder link to the file on disk, as a static server does",
+    ("content/attachment_text.py", "/Resources"): "a PDF page's dictionary key (a PDF name object), read with pypdf",
+    ("content/attachment_text.py", "/XObject"): "a PDF resource dictionary's key: whether a page holds images",
 }
 # "/xxx/", "/xxx/yyy.json", also as an f-string ("/columns/{}/"), whose placeholders are read as {}.
 PYTHON_ADDRESS = re.compile(r"^/[A-Za-z_{][\w.{}-]*(?:/[\w.{}-]*)*$")
