@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import io
 import time
+from pathlib import Path
 
 from pypdf import PdfReader, PdfWriter
 
@@ -43,6 +44,16 @@ def test_id_numbers_on_a_hidden_sheet_are_found_and_masked(tmp_path):
     message = found_[0].message
     assert "名单.xlsx" in message and "工作表「原始」" in message and "B4" in message
     assert ID_NUMBER not in message and ID_NUMBER[:2] + "*" in message
+
+
+def test_an_old_xls_workbook_is_read_sheet_by_sheet_hidden_ones_too(tmp_path):
+    # tests/fixtures/名单-旧版.xls was written once with xlwt (BIFF8, as Excel 97-2003 saves it): a masked
+    # public sheet and a hidden sheet 「原始」 holding the full ID number (B4) and a mobile (B5).
+    data = (Path(__file__).parents[1] / "fixtures" / "名单-旧版.xls").read_bytes()
+    found_ = screen(tmp_path, "名单.xls", data)
+    assert {d.code for d in found_} == {"GK-FILE-001", "GK-FILE-002"} and at_the_link(found_, "GK-FILE-001")
+    assert any("工作表「原始」" in d.message and "B4" in d.message for d in found_)
+    assert {d.code for d in screen(tmp_path / "cut", "名单.xls", data[:1500])} == {"GK-FILE-006"}  # cut short: unreadable
 
 
 def test_a_very_hidden_sheet_and_a_hidden_column_are_read_too(tmp_path):
