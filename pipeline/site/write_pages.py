@@ -145,24 +145,22 @@ def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path 
         old = previous / rel if previous else None
         if is_transformed(rel):
             data = published_bytes(rel, source.read_bytes())
-            if old is not None and _same_bytes(old, data):
-                try:
-                    os.link(old, target)
-                    continue
-                except OSError:
-                    pass
-            target.write_bytes(data)
+            if not (old is not None and _same_bytes(old, data) and _linked(old, target)):
+                target.write_bytes(data)
+                changed.add(rel)
+        elif not (old is not None and _same_file(source, old) and _linked(old, target)):
+            shutil.copyfile(source, target)
             changed.add(rel)
-            continue
-        if old is not None and _same_file(source, old):
-            try:
-                os.link(old, target)
-                continue
-            except OSError:
-                pass
-        shutil.copyfile(source, target)
-        changed.add(rel)
     return changed
+
+
+def _linked(old: Path, target: Path) -> bool:
+    """Link the live site's file into the new one; False when it cannot be (another file system)."""
+    try:
+        os.link(old, target)
+    except OSError:
+        return False
+    return True
 
 
 def _same_bytes(path: Path, data: bytes) -> bool:
