@@ -30,6 +30,12 @@ def _changed_on(policy) -> date | None:
     return parse_day(policy.meta.get("validity_date")) or issued_on(policy)
 
 
+def _expired_from(policy) -> date | None:
+    """The first day after a fixed term (`expires`), when the document is 失效."""
+    expires = parse_day(policy.meta.get("expires"))
+    return expires + timedelta(days=1) if expires is not None else None
+
+
 def validity_on(policy, day: date) -> str | None:
     """The document's validity on `day`, as every page and figure shows it (a label of the schema's enum).
 
@@ -43,8 +49,8 @@ def validity_on(policy, day: date) -> str | None:
         changed = _changed_on(policy)
         if changed is None or day >= changed:
             return written
-    expires = parse_day(policy.meta.get("expires"))
-    if expires is not None and day > expires:
+    expired = _expired_from(policy)
+    if expired is not None and day >= expired:
         return EXPIRED
     return IN_FORCE if written in ENDED else written
 
@@ -58,19 +64,15 @@ def validity_since(policy, day: date) -> date | None:
     changed = _changed_on(policy) if written in ENDED else None
     if shown == written and changed is not None and day >= changed:
         return parse_day(policy.meta.get("validity_date"))
-    expires = parse_day(policy.meta.get("expires"))
-    return expires + timedelta(days=1) if expires is not None else None
+    return _expired_from(policy)
 
 
 def validity_changes(policy) -> list[date]:
     """The days on which `validity_on` changes its answer: what a page showing it depends on besides the item."""
-    days = []
-    if policy.meta.get("validity") in ENDED and parse_day(policy.meta.get("validity_date")) is not None:
+    days = [_expired_from(policy)]
+    if policy.meta.get("validity") in ENDED:
         days.append(parse_day(policy.meta.get("validity_date")))
-    expires = parse_day(policy.meta.get("expires"))
-    if expires is not None:
-        days.append(expires + timedelta(days=1))
-    return sorted(days)
+    return sorted(d for d in days if d is not None)
 
 
 def ended_on(policy) -> date | None:
@@ -85,10 +87,8 @@ def ended_on(policy) -> date | None:
     if withdrawn is not None:
         ends.append(withdrawn.date())
     if policy.meta.get("validity") in ENDED:
-        ends.append(parse_day(policy.meta.get("validity_date")) or issued_on(policy))
-    expires = parse_day(policy.meta.get("expires"))
-    if expires is not None:
-        ends.append(expires + timedelta(days=1))
+        ends.append(_changed_on(policy))
+    ends.append(_expired_from(policy))
     ends = [d for d in ends if d is not None]
     return min(ends) if ends else None
 

@@ -123,8 +123,7 @@ class _Screen:
         def emit(code: str, message: str) -> Iterator[Diagnostic]:
             counts[code] = counts.get(code, 0) + 1
             if counts[code] <= MAX_PER_CODE:
-                severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
-                yield Diagnostic(record.path, use.line, 0, code, severity, message)
+                yield Diagnostic(record.path, use.line, 0, code, _severity(code), message)
 
         for problem in extraction.problems:
             where = f"{problem.location}:" if problem.location else ""
@@ -143,9 +142,12 @@ class _Screen:
                 yield from emit(FORMULA_CODE, _formula_message(f"附件「{name}」{piece.location}", piece.text))
         for code, count in counts.items():
             if count > MAX_PER_CODE:
-                severity = Severity.WARNING if code in WARNINGS else Severity.ERROR
-                yield Diagnostic(record.path, use.line, 0, code, severity,
+                yield Diagnostic(record.path, use.line, 0, code, _severity(code),
                                  f"附件「{name}」另有 {count - MAX_PER_CODE} 处同类问题(共 {count} 处),请一并处理。")
+
+
+def _severity(code: str) -> Severity:
+    return Severity.WARNING if code in WARNINGS else Severity.ERROR
 
 
 def _data_formulas(repo, rel: str) -> Iterator[Diagnostic]:
@@ -155,7 +157,7 @@ def _data_formulas(repo, rel: str) -> Iterator[Diagnostic]:
         return  # GK-DATA-001
     shown = 0
     for row, line in zip([table.header, *table.rows], [1, *table.lines]):
-        for column, cell in zip(table.header if row is not table.header else row, row):
+        for column, cell in zip(table.header, row):
             if formula_like(cell):
                 shown += 1
                 if shown <= MAX_PER_CODE:
