@@ -1,21 +1,17 @@
 """Which part of the search index holds a page: one decision for the plan, the indexer and the shards.
 
-The index is split into the fewest parts, a power of two, that keep each at or under
-`search.pages_per_part` pages on average (settings), each searchable page in the part its address
-hashes to, so a part holds between half that and that many (a few per cent either way). Hashing, not years or types: every part then has the
+The index is split into ⌈pages / `search.pages_per_part`⌉ parts (settings), each searchable page in
+the part its address hashes to, so a part holds about that many pages (a few per cent either way). Hashing, not years or types: every part then has the
 site's mix of pages and so nearly the site's word statistics, which is what makes Pagefind's
 scores from different parts comparable when the search page merges them (parts by year would
 rank a small year's pages below a large year's). A page stays in its part while the number of
 parts stays the same, so an edit re-indexes the parts of the pages it changed, not the site.
-A power of two because a change of the count moves nearly every page to another part (all parts
-indexed again): with ⌈pages / size⌉ parts that happened each time the site grew by one part's worth
-of pages, now it happens when the site doubles.
-Small parts because Pagefind cannot update a bundle: a changed part is indexed whole, in time
-proportional to its pages (about 2 ms a page), and a policy's title is shown on about a dozen pages,
-each perhaps in another part. The search page loads Pagefind's code once and merges the parts into it
-(themes/portal/static/js/search.js), so a part costs a first query only its own small files
-(bench/README.md, 2026-12-07). Not tiny: with parts of 40 pages Pagefind's word statistics differ
-from part to part enough to move recall terms out of the first five (tests/browser/test_search_parts.py).
+Parts of 1,000 pages, not larger, because Pagefind cannot update a bundle: a changed part is indexed
+whole, in time proportional to its pages (about 2 ms a page). Not smaller, because each part adds its
+own index chunks to every query (about 80 KB a part for a two-word query, whatever the part's size;
+the search page loads Pagefind's code and WebAssembly once for all parts), and because small parts'
+word statistics drift apart: at demo scale (a few hundred pages) some splits move recall terms out of
+the first five (tests/browser/test_search_parts.py; bench/README.md, 2026-12-07).
 """
 from __future__ import annotations
 
@@ -25,10 +21,7 @@ DEFAULT_PAGES_PER_PART = 1000  # bench/README.md, 2026-12-07: the index time of 
 
 
 def part_count(pages: int, per_part: int = DEFAULT_PAGES_PER_PART) -> int:
-    parts = 1
-    while pages > parts * max(1, per_part):
-        parts *= 2
-    return parts
+    return max(1, -(-pages // max(1, per_part)))
 
 
 def part_of(url: str, parts: int) -> str:

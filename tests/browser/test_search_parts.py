@@ -5,7 +5,7 @@ the recall list, and every result reachable with 加载更多.
 
 Parts must not be tiny: cut into parts of 40 pages, two of the 86 recall terms fell to 6th and 7th
 place and one query found three pages more (Pagefind's word statistics and prefix matching are per
-part). Hence the default of 1,500 pages a part and the settings schema's minimum of 100."""
+part). Hence parts of 1,000 pages by default and the settings schema's minimum of 100."""
 from __future__ import annotations
 
 import gzip
