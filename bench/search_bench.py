@@ -12,7 +12,9 @@ pagefind.js, the worker, the WebAssembly, each part's entry, metadata, filters, 
 fragments of the first 20 results) and for a second, different query on the same page. Bytes are the
 response bodies as served by Python's http.server (no compression; nginx would gzip the JavaScript).
 
-`--pages-per-part P` writes `search: {pages_per_part: P}` into the corpus's settings first.
+`--pages-per-part P` writes `search: {pages_per_part: P}` into the corpus's settings first. To measure
+another version of the code (the commit before a change), run it with PYTHONPATH set to a copy of that
+version's source tree (`git archive REV | tar -x -C DIR`) and `--label`.
 """
 from __future__ import annotations
 
@@ -135,6 +137,8 @@ def main() -> int:
     parser.add_argument("--pages-per-part", type=int)
     parser.add_argument("--no-rebuilds", action="store_true")
     parser.add_argument("--no-queries", action="store_true")
+    parser.add_argument("--label", default="", help="a name for the built site's folder (bench/out/search-site-N-LABEL), "
+                                                    "to keep the sites of two versions apart")
     args = parser.parse_args()
     print(f"Machine: {machine()}, Pagefind 1.6.0 extended\n")
     for count in args.counts:
@@ -144,7 +148,7 @@ def main() -> int:
         settings = corpus / "content" / "governance" / "settings.yaml"
         if args.pages_per_part:
             settings.write_text(f"search:\n  pages_per_part: {args.pages_per_part}\n", encoding="utf-8")
-        site = HERE / "out" / f"search-site-{count}"
+        site = HERE / "out" / f"search-site-{count}{'-' + args.label if args.label else ''}"
         if not site.exists():
             cold = build(corpus, site)
             print(f"N = {count:,}: cold build {cold['wall']:.1f} s, index {cold['index']:.2f} s, parts {cold['parts']}")
