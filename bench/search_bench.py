@@ -4,8 +4,9 @@
 
 For each synthetic N-item repository (check_bench.py's generator) it builds the site once (cold, unless
 its output is there), then rebuilds it after one news item's title changed and after one policy's title
-changed (the policy's title is shown on its interpretations' pages and listings too), each edit undone
-afterwards, and reports the `index` stage of `gongkai build --timings`, the wall time and how many parts
+changed (the policy's title is shown on its interpretations' pages and listings too) and after a change to
+the footer of the theme's base template (every page's bytes change, no searchable content does), each edit
+undone afterwards, and reports the `index` stage of `gongkai build --timings`, the wall time and how many parts
 Pagefind indexed. Then it loads the real search page in Debian's Chromium and counts the requests and the
 bytes fetched from /pagefind/ for a first query (everything the page needs before it shows results:
 pagefind.js, the worker, the WebAssembly, each part's entry, metadata, filters, index chunks and the
@@ -32,7 +33,7 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
-from run import edited, first
+from run import TEMPLATE, edited, first
 
 sys.path.insert(0, str(REPO))
 from pipeline.site.serve import Quiet  # noqa: E402
@@ -64,7 +65,9 @@ def rebuilds(corpus: Path, out: Path) -> list[tuple[str, dict]]:
     news = first(corpus, "news")
     policy = first(corpus, "policies", "doc_type: 行政规范性文件")
     for label, path, old, new in (("one news item's title changed", news, "title: ", "title: 【更新】"),
-                                  ("one policy's title changed", policy, "title: ", "title: 【修订】")):
+                                  ("one policy's title changed", policy, "title: ", "title: 【修订】"),
+                                  ("a template change around the content (the footer)", TEMPLATE, "</footer>",
+                                   "<!-- bench -->\n</footer>")):
         with edited(path, old, new):
             rows.append((label, build(corpus, out)))
         build(corpus, out)  # back to the corpus as generated, so the next scenario starts from it
