@@ -156,8 +156,9 @@ function bareNumber(text) {
   return text.replace(/[〔〕\[\]［］【】()（）\s]/g, "");
 }
 
-/* The results of all parts as one list, whose entries' data are loaded only when taken.
-   `exact` holds, for each part, the ids of its results that Pagefind's phrase search found. */
+/* Result lists (one per part when sorted by date, one for the merged index by relevance) as one
+   list, whose entries' data are loaded only when taken. `exact` holds, for each list, the ids of its
+   results that Pagefind's phrase search found. */
 class Merged {
   constructor(lists, byDate, exact) {
     this.total = lists.reduce((n, l) => n + l.length, 0);
