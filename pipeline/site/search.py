@@ -22,13 +22,16 @@ where), each a complete Pagefind bundle in `pagefind/<part>/`, listed in
 results. Pagefind indexes a part
 from a folder of hard links to its pages, so its memory is bounded by the
 largest part (one part per core at a time), and a part whose pages have exactly the bytes they had in the
-live site (the same fingerprint) is linked from it, not indexed again.
+live site (the same fingerprint) is linked from it, not indexed again. Nor is a part whose pages changed
+only where Pagefind does not read (the header, navigation and footer of a template change): its pages'
+searchable content (`_indexed_digest`) has the fingerprint it had (`content`).
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -46,6 +49,12 @@ MANIFEST = "partitions.json"
 # Pagefind's ready-made interfaces: the search page uses its own form and only pagefind.js.
 UNUSED_BUNDLE_FILES = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
                        "pagefind-component-ui.js", "pagefind-component-ui.css", "pagefind-highlight.js")
+
+
+# What Pagefind reads outside the indexed element: the page's language, its title (Pagefind's fallback
+# for a result's title) and every data-pagefind-* attribute (metadata, filters, sort keys, weights).
+READ_OUTSIDE_BODY = re.compile(rb"<html\b[^>]*>|<title\b.*?</title>|<[^>]*\bdata-pagefind-[^>]*>", re.S)
+BODY_TAG = re.compile(rb"<([a-zA-Z][\w-]*)\b[^>]*\bdata-pagefind-body\b[^>]*>")
 
 
 class SearchIndexError(Exception):
@@ -101,13 +110,18 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
     for part in sorted(partitions, key=int):
         names = sorted(partitions[part])
         fingerprint = _fingerprint(binary, [(name, digests[name]) for name in names])
+        was = before.get(part, {})
+        if was.get("fingerprint") == fingerprint and was.get("content"):
+            content = was["content"]  # the same bytes: the same searchable content, without reading the pages
+        else:
+            content = _fingerprint(binary, [(name, _indexed_digest(site / name)) for name in names])
         target = bundle / part
         old = previous / BUNDLE_DIR / part if previous is not None else None
-        if old is not None and before.get(part) == fingerprint and old.is_dir() and _link_tree(old, target):
+        if old is not None and was.get("content") == content and old.is_dir() and _link_tree(old, target):
             result.reused.append(part)
         else:
             todo.append((part, names, target))
-        listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint})
+        listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint, "content": content})
     # Pagefind indexes on one core: one part per core at a time, so memory is bounded by that many parts.
     with ThreadPoolExecutor(max_workers=max(1, min(workers(), len(todo) or 1))) as pool:
         for _ in pool.map(lambda job: _index_part(binary, site, job[1], job[2]), todo):
@@ -132,14 +146,40 @@ def _fingerprint(binary: Path, pages: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _previous_fingerprints(previous: Path | None) -> dict[str, str]:
+def _previous_fingerprints(previous: Path | None) -> dict[str, dict]:
     if previous is None:
         return {}
     try:
         manifest = json.loads((previous / BUNDLE_DIR / MANIFEST).read_text(encoding="utf-8"))
-        return {p["id"]: p["fingerprint"] for p in manifest["partitions"]}
+        return {p["id"]: p for p in manifest["partitions"] if isinstance(p, dict)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # a site built before parts existed, or damaged: index everything
+
+
+def _indexed_digest(page: Path) -> str:
+    """The hash of what Pagefind can read of a page: the element marked data-pagefind-body, whole, and
+    what it reads elsewhere (READ_OUTSIDE_BODY). More than it reads is harmless (a part indexed that need
+    not be); less would keep a stale index, so a page whose element cannot be delimited is taken whole."""
+    data = page.read_bytes()
+    h = hashlib.blake2b(digest_size=16)
+    for found in READ_OUTSIDE_BODY.finditer(data):
+        h.update(found.group())
+    h.update(b"\0")
+    h.update(_body_element(data))
+    return h.hexdigest()
+
+
+def _body_element(data: bytes) -> bytes:
+    start = BODY_TAG.search(data)
+    if start is None:
+        return data
+    name = re.escape(start.group(1))
+    depth = 1
+    for tag in re.finditer(rb"<(/?)" + name + rb"\b[^>]*>", data[start.end():]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            return data[start.start():start.end() + tag.end()]
+    return data
 
 
 def _link_tree(source: Path, target: Path) -> bool:

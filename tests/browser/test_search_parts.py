@@ -5,13 +5,14 @@ the recall list, and every result reachable with 加载更多.
 
 Parts must not be tiny: cut into parts of 40 pages, two of the 86 recall terms fell to 6th and 7th
 place and one query found three pages more (Pagefind's word statistics and prefix matching are per
-part). Hence the default of 1,500 pages a part and the settings schema's minimum of 100."""
+part). Hence parts of 1,000 pages by default and the settings schema's minimum of 100."""
 from __future__ import annotations
 
 import gzip
 import json
 import shutil
 from datetime import datetime
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -146,3 +147,16 @@ def test_the_query_as_typed_comes_first_across_parts(page, parted_page, portal, 
     assert holding and len(holding) < len(cut)
     assert cut[:len(holding)] == holding, "a page without the query as typed ranks above one with it"
     assert set(cut[:len(holding)]) == set(whole[:len(holding)])
+
+
+def test_pagefind_itself_is_loaded_once_however_many_parts(parted, parted_page):
+    """A part costs a query only its own index files: Pagefind's script, worker and WebAssembly, the
+    largest files of a first query, come once for all parts (each part's bundle holds a copy)."""
+    fetched: list[str] = []
+    parted_page.context.on("request", lambda request: fetched.append(urlsplit(request.url).path))
+    search(parted_page, "公积金")
+    names = [path.rsplit("/", 1)[1] for path in fetched if path.startswith("/pagefind/")]
+    assert len(manifest(parted)) >= 3
+    for name in ("pagefind.js", "pagefind-worker.js", "wasm.unknown.pagefind"):
+        assert names.count(name) == 1, (name, names)
+    assert names.count("pagefind-entry.json") == len(manifest(parted)), "every part is searched"

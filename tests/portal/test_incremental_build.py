@@ -200,3 +200,24 @@ def test_a_cache_committed_to_the_repository_is_never_read(demo_root, tmp_path):
     assert poisoned.result.ok
     assert not [n for n, t in poisoned.all_text().items() if "alert(1)" in t]
     assert tree_hash(clean.output).keys() == tree_hash(poisoned.output).keys()
+
+
+def test_search_parts_are_indexed_again_only_when_what_search_reads_changed(demo_root, tmp_path, theme):
+    """A change to the page around the searchable content (the footer, on every page) indexes no part; one
+    inside it (the article template) indexes the parts of those pages; either way as a fresh build has it."""
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    (work / "content" / "governance" / "settings.yaml").write_text(SETTINGS, encoding="utf-8")
+    live = tmp_path / "live"
+    assert build(work, live, DEMO_NOW).result.ok
+    for template, old, new, indexed in (("base.html", "</footer>", "<!-- 改版 -->\n</footer>", False),
+                                        ("article.html", "</article>", "<p>本页信息由各单位发布。</p>\n</article>", True)):
+        replace_once(theme / "templates" / template, old, new)
+        again = build(work, live, DEMO_NOW)
+        assert again.result.ok and again.result.changed > again.result.search_parts, template  # pages rewritten
+        assert bool(again.result.reindexed) == indexed, (template, again.result.reindexed)
+        fresh_root = tmp_path / f"fresh-{template}"
+        shutil.copytree(work / "content", fresh_root / "content")
+        full = build(fresh_root, tmp_path / f"full-{template}", DEMO_NOW)
+        a, b = tree_hash(live), tree_hash(full.output)
+        assert not sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n)), template

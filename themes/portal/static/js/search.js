@@ -2,14 +2,19 @@
    A module file (the Content-Security-Policy forbids inline script); the
    query, filters and sort live in the address so results can be shared.
    The index comes in parts (/pagefind/partitions.json), each its own
-   Pagefind bundle with the site's word statistics: every part is searched
-   and the results merged here, by score, or by publication time when sorted
-   by date (each part sorts its own; the heads are compared). By relevance,
-   results holding the query as typed come before those holding only some of
-   its words (Pagefind cuts 住房公积金 into 住房 and 公积金 and would otherwise
-   rank 公共租赁住房 among them); Pagefind's order holds within each group.
-   The filters are in the page from the start (search.html) so that nothing
-   moves when Pagefind's values for them arrive. */
+   Pagefind bundle with the site's word statistics. They are searched as one
+   index: the first part's pagefind.js, worker and WebAssembly are loaded once
+   and every other part is merged into it (Pagefind's mergeIndex), so a part
+   costs the page only its own entry, metadata, filters and index chunks.
+   By relevance, Pagefind merges the parts by score (ties keep the parts'
+   order). Sorted by date it would merge them by score too, so each part is
+   searched on its own, through a filter that holds only its pages (PART),
+   and the heads of the parts' lists are compared by publication time. By
+   relevance, results holding the query as typed come before those holding
+   only some of its words (Pagefind cuts 住房公积金 into 住房 and 公积金 and
+   would otherwise rank 公共租赁住房 among them); Pagefind's order holds within
+   each group. The filters are in the page from the start (search.html) so
+   that nothing moves when Pagefind's values for them arrive. */
 const form = document.getElementById("search-form");
 const input = document.getElementById("q");
 const sortSelect = document.getElementById("sort");
@@ -20,7 +25,10 @@ const status = document.getElementById("search-status");
 const list = document.getElementById("search-results");
 const PAGE_SIZE = 20;
 
-let parts = []; // one Pagefind instance per part of the index, newest year first
+let index = null; // every part of the index merged into one Pagefind instance
+let partIds = []; // the parts, in the order of partitions.json
+// No page's own filters have this name: the parts tell it their id, for the date order.
+const PART = "part-of-index";
 let results = null; // the merged results of the current query (a Merged)
 let shownCount = 0;
 let query = 0;
@@ -148,19 +156,9 @@ function bareNumber(text) {
   return text.replace(/[〔〕\[\]［］【】()（）\s]/g, "");
 }
 
-function mergeFilters(all) {
-  const out = {};
-  for (const filters of all) {
-    for (const [name, values] of Object.entries(filters)) {
-      out[name] = out[name] || {};
-      for (const [value, count] of Object.entries(values)) { out[name][value] = (out[name][value] || 0) + count; }
-    }
-  }
-  return out;
-}
-
-/* The results of all parts as one list, whose entries' data are loaded only when taken.
-   `exact` holds, for each part, the ids of its results that Pagefind's phrase search found. */
+/* Result lists (one per part when sorted by date, one for the merged index by relevance) as one
+   list, whose entries' data are loaded only when taken. `exact` holds, for each list, the ids of its
+   results that Pagefind's phrase search found. */
 class Merged {
   constructor(lists, byDate, exact) {
     this.total = lists.reduce((n, l) => n + l.length, 0);
@@ -232,15 +230,19 @@ function wantsPhrase(term, options) {
 }
 
 async function searchAll(term, options) {
+  if (options.sort) {
+    const lists = await Promise.all(partIds.map(async (id) => {
+      const own = await index.search(term, { ...options, filters: { ...options.filters, [PART]: [id] } });
+      return own.results;
+    }));
+    return new Merged(lists, true, null);
+  }
   const phrase = wantsPhrase(term, options);
-  const found = await Promise.all(parts.map(async (p) => {
-    const [plain, exact] = await Promise.all([
-      p.search(term, options),
-      phrase ? p.search('"' + term + '"', options) : null,
-    ]);
-    return { results: plain.results, exact: new Set(exact ? exact.results.map((r) => r.id) : []) };
-  }));
-  return new Merged(found.map((f) => f.results), Boolean(options.sort), phrase ? found.map((f) => f.exact) : null);
+  const [plain, exact] = await Promise.all([
+    index.search(term, options),
+    phrase ? index.search('"' + term + '"', options) : null,
+  ]);
+  return new Merged([plain.results], false, phrase ? [new Set(exact.results.map((r) => r.id))] : null);
 }
 
 async function showMore() {
@@ -317,13 +319,15 @@ toggle.addEventListener("click", () => {
 
 async function start() {
   const manifest = await (await fetch("/pagefind/partitions.json")).json();
-  parts = await Promise.all(manifest.partitions.map(async (part) => {
-    const instance = await import("/pagefind/" + part.id + "/pagefind.js");
-    await instance.options({ excerptLength: 40 });
-    await instance.init();
-    return instance;
-  }));
-  buildFilters(mergeFilters(await Promise.all(parts.map((p) => p.filters()))));
+  partIds = manifest.partitions.map((part) => part.id);
+  const base = (id) => "/pagefind/" + id + "/";
+  const pagefind = await import(base(partIds[0]) + "pagefind.js");
+  index = pagefind.createInstance({ basePath: base(partIds[0]), mergeFilter: { [PART]: partIds[0] } });
+  await index.options({ excerptLength: 40 });
+  await index.init();
+  // In the order of the list: Pagefind keeps it, and so ties in score fall as they did part by part.
+  await Promise.all(partIds.slice(1).map((id) => index.mergeIndex(base(id), { mergeFilter: { [PART]: id }, excerptLength: 40 })));
+  buildFilters(await index.filters());
   const initial = params();
   input.value = initial.get("q") || "";
   sortSelect.value = initial.get("sort") || "";
