@@ -1,0 +1,136 @@
+// The portal's additions to Decap CMS: composition-aware text widgets, the id widget, the YAML text
+// widget, the file formats and the preview in the portal's own page layout. Loaded after
+// decap-cms.js (which defines window.CMS, window.h and window.createClass); then starts the CMS.
+import { parse, stringify } from 'yaml';
+import { frontMatterFormat, yamlFormat } from './gongkai-format.mjs';
+
+const { CMS, h, createClass } = window;
+
+// Text typed with a Chinese input method arrives through composition events: while the editor picks
+// characters the field holds pinyin, and only compositionend says what was chosen. Decap's `string`
+// widget reports every intermediate value and is re-rendered from it, which leaves pinyin fragments in
+// the saved text; these widgets keep the typed text to themselves until the composition ends.
+function compositionAware(tag, extra) {
+  return createClass({
+    getInitialState() { return { value: this.props.value == null ? '' : String(this.props.value) }; },
+    componentDidUpdate(previous) {
+      const value = this.props.value == null ? '' : String(this.props.value);
+      if (!this.composing && previous.value !== this.props.value && value !== this.state.value) {
+        this.setState({ value });
+      }
+    },
+    report(value) { if (value !== (this.props.value == null ? '' : String(this.props.value))) this.props.onChange(value); },
+    render() {
+      return h(tag, {
+        id: this.props.forID, className: this.props.classNameWrapper, value: this.state.value, ...extra,
+        onChange: (e) => { const value = e.target.value; this.setState({ value }); if (!this.composing) this.report(value); },
+        onCompositionStart: () => { this.composing = true; },
+        onCompositionEnd: (e) => { this.composing = false; const value = e.target.value; this.setState({ value }); this.report(value); },
+        onFocus: this.props.setActiveStyle,
+        onBlur: (e) => { this.props.setInactiveStyle(); if (!this.composing) this.report(e.target.value); },
+      });
+    },
+  });
+}
+
+const paragraphs = (text) => String(text || '').split(/\n{2,}/).filter((p) => p.trim())
+  .map((p, i) => h('p', { key: i }, p));
+const TextPreview = (props) => h('div', {}, paragraphs(props.value));
+
+// The id: made by the convention `gongkai new` follows (baked into the configuration per type and
+// unit, pipeline.content.ids), never typed. A new item takes the next free number among the items of
+// its type; an existing item keeps its id.
+function stemAndCounter(convention, unit, now) {
+  const own = (convention.units || {})[unit] || convention;
+  const parts = own.parts;
+  const words = parts.slice(0, -1).map((p) => (p === '{unit}' ? unit : p === '{year}' ? String(now.getFullYear()) : p));
+  return { stem: words.length ? `${words.join('-')}-` : '', counter: parts[parts.length - 1], width: own.width || 0 };
+}
+
+export function nextId(convention, unit, now, taken) {
+  const { stem, counter, width } = stemAndCounter(convention, unit, now);
+  const pad = (n, w) => String(n).padStart(w, '0');
+  if (counter === '{mmdd}') {
+    let candidate = `${stem}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}`;
+    const base = candidate;
+    for (let extra = 2; taken.has(candidate); extra += 1) candidate = `${base}-${extra}`;
+    return candidate;
+  }
+  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([0-9]+)$`);
+  let highest = 0;
+  for (const id of taken) { const m = pattern.exec(id); if (m) highest = Math.max(highest, Number(m[1])); }
+  let number = highest + 1;
+  while (taken.has(`${stem}${pad(number, width)}`)) number += 1;
+  return `${stem}${pad(number, width)}`;
+}
+
+const IdControl = createClass({
+  componentDidMount() { this.assign(); },
+  componentDidUpdate() { this.assign(); },
+  async assign() {
+    const { entry, field, query, forID, collection } = this.props;
+    if (!entry.get('newRecord')) return;
+    const unit = entry.getIn(['data', 'unit']);
+    if (!unit) return;
+    const convention = field.get('convention').toJS();
+    const { stem } = stemAndCounter(convention, unit, new Date());
+    const wanted = `${unit}|${stem}`;
+    if (this.assigned === wanted || this.pending === wanted) return;
+    this.pending = wanted;
+    const taken = new Set(window.gongkaiDraftIds || []);
+    try {
+      const result = await query(forID, collection.get('name'), ['id'], stem, undefined, 100000);
+      for (const hit of (result && result.payload && result.payload.hits) || []) taken.add(hit.data.id);
+    } catch (error) { /* no published items of this kind yet: the convention's first number */ }
+    const id = nextId(convention, unit, new Date(), taken);
+    this.pending = null;
+    this.assigned = wanted;
+    this.props.onChange(id);
+  },
+  render() {
+    const value = this.props.value;
+    return h('div', { id: this.props.forID, className: this.props.classNameWrapper, 'data-gongkai-id': value || '' },
+      value || '选择发布单位后自动生成');
+  },
+});
+
+// Objects the schema leaves open (a report's figures, a table schema): edited as YAML text, parsed
+// when the text is valid; the check validates the result like any file.
+const YamlTextControl = createClass({
+  getInitialState() { return { text: this.props.value ? stringify(this.toJS(this.props.value), { lineWidth: 0 }) : '', error: '' }; },
+  toJS(v) { return v && v.toJS ? v.toJS() : v; },
+  render() {
+    return h('div', {}, h('textarea', {
+      id: this.props.forID, className: this.props.classNameWrapper, rows: 10, value: this.state.text,
+      onChange: (e) => {
+        const text = e.target.value;
+        try { const value = parse(text); this.setState({ text, error: '' }); this.props.onChange(value); }
+        catch (error) { this.setState({ text, error: 'YAML 格式有误,尚未保存这一处的修改。' }); }
+      },
+    }), this.state.error ? h('p', { role: 'alert' }, this.state.error) : null);
+  },
+});
+
+// The preview pane: the item as the portal's page shows it (themes/portal/templates/article.html).
+const ItemPreview = createClass({
+  render() {
+    const entry = this.props.entry;
+    const data = (key) => entry.getIn(['data', key]);
+    const meta = [['发布机构', data('unit')], ['发布时间', data('date') || data('received')], ['来源', data('source')],
+      ['发文字号', data('doc_number')], ['索引号', data('index_number')]].filter(([, v]) => v);
+    return h('main', { className: 'wrap' }, h('article', { className: 'article' },
+      h('h1', {}, data('title')),
+      h('p', { className: 'article-meta' }, meta.map(([k, v]) => h('span', { key: k }, `${k}:${v}`))),
+      h('div', { className: 'article-body' }, paragraphs(data('body') || data('question')))));
+  },
+});
+
+CMS.registerWidget('gongkai-string', compositionAware('input', { type: 'text' }), TextPreview);
+CMS.registerWidget('gongkai-text', compositionAware('textarea', { rows: 12 }), TextPreview);
+CMS.registerWidget('gongkai-id', IdControl);
+CMS.registerWidget('gongkai-yaml-text', YamlTextControl);
+CMS.registerCustomFormat('gongkai-frontmatter', 'md', frontMatterFormat);
+CMS.registerCustomFormat('gongkai-yaml', 'yaml', yamlFormat);
+CMS.registerPreviewStyle('portal.css');
+for (const name of window.GONGKAI_ITEM_COLLECTIONS || []) CMS.registerPreviewTemplate(name, ItemPreview);
+CMS.init();
