@@ -195,6 +195,11 @@ def _field(schemas: SchemaSet, key: str, node: dict, required: bool, type_name: 
     if hint:
         out["hint"] = hint
     out.update(_widget(schemas, key, node, type_name, id_widget))
+    if out.get("widget") == "object" and not required:
+        # Decap validates an object's fields even when the object is left out: an optional object's keys
+        # (a withdrawal's date and reason) are required only once it is filled in, which the check says.
+        for sub in out["fields"]:
+            sub["required"] = False
     return out
 
 
@@ -227,11 +232,11 @@ def _widget(schemas: SchemaSet, key: str, node: dict, type_name: str, id_widget)
         if "enum" in items:
             return {**_select(items), "multiple": True}
         if items.get("type") == "object" and items.get("properties"):
-            return {"widget": "list", "fields": _fields(schemas, items, type_name), "collapsed": False,
+            return {"widget": "list", "fields": _fields(schemas, items, type_name), "collapsed": False, "default": [],
                     "summary": "{{fields." + next(iter(items["properties"])) + "}}",
                     **({"min": node["minItems"]} if node.get("minItems") else {})}
         if items.get("type") == "string":
-            return {"widget": "list", "field": {"label": node.get("title") or key, "name": "value",
+            return {"widget": "list", "default": [], "field": {"label": node.get("title") or key, "name": "value",
                                                 "widget": "gongkai-string"},
                     **({"min": node["minItems"]} if node.get("minItems") else {})}
         return {"widget": "gongkai-yaml-text"}
@@ -281,7 +286,7 @@ def _hint(node: dict) -> str:
     """The schema's description when it is written for editors (in Chinese), and an example."""
     parts = []
     description = node.get("description")
-    if isinstance(description, str) and _CJK.search(description):
+    if isinstance(description, str) and len(_CJK.findall(description)) * 2 > len(re.findall(r"[A-Za-z]", description)):
         parts.append(description.strip())
     examples = node.get("examples")
     if isinstance(examples, list) and examples and isinstance(examples[0], (str, int)) and str(examples[0]).strip():
