@@ -195,11 +195,15 @@ def _field(schemas: SchemaSet, key: str, node: dict, required: bool, type_name: 
     if hint:
         out["hint"] = hint
     out.update(_widget(schemas, key, node, type_name, id_widget))
+    if out.get("widget") == "datetime" and required:
+        out["default"] = "{{now}}"  # now, as `gongkai new` writes
     if out.get("widget") == "object" and not required:
         # Decap validates an object's fields even when the object is left out: an optional object's keys
         # (a withdrawal's date and reason) are required only once it is filled in, which the check says.
         for sub in out["fields"]:
             sub["required"] = False
+            if sub.get("widget") == "datetime":
+                sub["default"] = ""
     return out
 
 

@@ -1,0 +1,193 @@
+"""The browser editor end to end: Decap CMS built by `gongkai cms build`, decap-server in git mode over a
+clean clone of the demo content, Chromium driven as a department editor would, nothing leaving 127.0.0.1.
+
+One decap-server, one admin site and one browser for the module; the tests run in order (a later one
+looks at the branches an earlier one saved).
+"""
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+
+CODE_DIR = Path(__file__).resolve().parents[2]
+GONGKAI = [str(Path(os.environ.get("VIRTUAL_ENV", CODE_DIR / ".venv")) / "bin" / "python"), "-m", "pipeline.cli"]
+TIMEOUT_MS = 20_000
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _git(repo: Path, *args: str) -> str:
+    return subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True, text=True).stdout
+
+
+def _gongkai(repo: Path, *args: str) -> subprocess.CompletedProcess:
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=repo, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(CODE_DIR)}, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    """(repo, page, blocked): the clone the editor works on, a logged-in admin page, off-host requests tried."""
+    base = tmp_path_factory.mktemp("cms")
+    repo = base / "content-repo"
+    repo.mkdir()
+    shutil.copytree(CODE_DIR / "content", repo / "content")
+    (repo / "ci" / "cms").mkdir(parents=True)
+    shutil.copy2(CODE_DIR / "ci" / "cms" / "config.yml", repo / "ci" / "cms" / "config.yml")
+    _git(repo, "init", "-q", "-b", "main")
+    _git(repo, "config", "user.name", "云江市信息员")
+    _git(repo, "config", "user.email", "editor@yunjiang.invalid")
+    _git(repo, "add", "-A")
+    _git(repo, "commit", "-qm", "示例内容")
+
+    api_port, site = _free_port(), base / "admin"
+    built = _gongkai(repo, "cms", "build", "--backend", "local", "--proxy-url",
+                     f"http://127.0.0.1:{api_port}/api/v1", "--output", str(site))
+    assert built.returncode == 0, built.stderr
+    env = {**os.environ, "MODE": "git", "BIND_HOST": "127.0.0.1", "PORT": str(api_port),
+           "GIT_REPO_DIRECTORY": str(repo), "LOG_LEVEL": "error"}
+    server = subprocess.Popen(["node", str(CODE_DIR / "node_modules" / "decap-server" / "dist" / "index.js")],
+                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", api_port), timeout=1).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        server.kill()
+        pytest.fail("decap-server did not start on 127.0.0.1")
+
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    address = f"http://127.0.0.1:{httpd.server_address[1]}/"
+    blocked: list[str] = []
+    errors: list[str] = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context.set_default_timeout(TIMEOUT_MS)
+
+            def route(r):
+                if r.request.url.startswith("http://127.0.0.1:") or r.request.url.startswith("data:") \
+                        or r.request.url.startswith("blob:"):
+                    r.continue_()
+                else:
+                    blocked.append(r.request.url)
+                    r.abort()
+
+            context.route("**/*", route)
+            page = context.new_page()
+            page.on("pageerror", lambda e: errors.append(str(e)))
+            page.goto(address)
+            page.get_by_role("button", name="登录").click()
+            page.get_by_text("要闻动态").first.wait_for()
+            yield repo, page, blocked, errors, address
+            browser.close()
+    finally:
+        httpd.shutdown()
+        server.terminate()
+        server.wait(timeout=10)
+    assert blocked == [], f"the admin page tried to reach other hosts: {blocked}"
+
+
+def _compose(page, text: str) -> None:
+    """Type `text` as a pinyin input method does: each Chinese character composed in steps, then committed."""
+    cdp = page.context.new_cdp_session(page)
+    for char in text:
+        if ord(char) < 128:
+            cdp.send("Input.insertText", {"text": char})
+            continue
+        for fragment in ("d", "do", "don", "dong"):
+            cdp.send("Input.imeSetComposition", {"text": fragment, "selectionStart": len(fragment),
+                                                  "selectionEnd": len(fragment)})
+        cdp.send("Input.insertText", {"text": char})
+    cdp.detach()
+
+
+def _field(page, label: str):
+    return page.locator(f"label:text-is('{label}')").locator("xpath=following::*[self::input or self::textarea][1]").first
+
+
+def _new_entry(page, address: str, collection: str):
+    page.goto(f"{address}#/collections/{collection}/new")
+    page.get_by_text("正在集合").first.wait_for()
+
+
+def _pick_unit(page, name: str):
+    box = _field(page, "发布单位")
+    box.click()
+    box.fill(name)
+    page.get_by_text(name, exact=False).locator("visible=true").last.click()
+
+
+def _save(page):
+    page.get_by_role("button", name="保存").first.click()
+
+
+def _wait_branch(repo: Path, prefix: str, page) -> str:
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        branches = [b.strip() for b in _git(repo, "branch", "--format=%(refname:short)").splitlines()]
+        found = [b for b in branches if b.startswith(prefix)]
+        if found:
+            return found[0]
+        time.sleep(0.3)
+    raise AssertionError(f"no branch {prefix}…: {branches}; the page says: {page.inner_text('body')[:600]}")
+
+
+TITLES = ["云江市召开冬季森林防火工作会议", "市公积金中心发布2026年缴存基数调整通知"]
+BODY = "云江市召开冬季安全生产工作会议,部署岁末年初各项工作。\n\n会议要求各单位压实责任。"
+
+
+def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(editor):
+    repo, page, blocked, errors, address = editor
+    _new_entry(page, address, "news")
+    _pick_unit(page, "云江市住房公积金管理中心")
+    title = _field(page, "标题")
+    title.click()
+    _compose(page, TITLES[0])
+    body = _field(page, "正文")
+    body.click()
+    _compose(page, BODY.split("\n")[0])
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    _compose(page, BODY.split("\n")[-1])
+    _save(page)
+    branch = _wait_branch(repo, "cms/news/", page)
+    files = _git(repo, "diff", "--name-only", f"main...{branch}").split()
+    assert len(files) == 1 and files[0].startswith("content/news/gjj/xw-"), files
+    text = _git(repo, "show", f"{branch}:{files[0]}")
+    assert f"title: {TITLES[0]}\n" in text
+    assert text.endswith(BODY + "\n")
+    assert int(_git(repo, "rev-list", "--count", f"main..{branch}")) == 1
+    assert errors == []
+
+
+def test_a_required_field_left_empty_is_refused_in_chinese(editor):
+    repo, page, blocked, errors, address = editor
+    before = _git(repo, "branch")
+    _new_entry(page, address, "news")
+    _save(page)
+    page.get_by_text("“标题”是必填项").first.wait_for()
+    assert _git(repo, "branch") == before
