@@ -43,11 +43,13 @@ def package(name: str, content_root: Path | None = None) -> Path:
 def admin_config(repo, backend: str, proxy_url: str | None = None) -> dict:
     """The generated configuration with the backend the admin site is built for."""
     out = config(repo)
+    forge = out["backend"]
     if backend == "local":
         out["backend"] = {"name": "proxy", "proxy_url": proxy_url or "http://127.0.0.1:8081/api/v1",
-                          "branch": out["backend"].get("branch", "main")}
-    elif backend != out["backend"]["name"]:
-        out["backend"] = {"name": backend, "repo": out["backend"]["repo"], "branch": out["backend"]["branch"]}
+                          "branch": forge["branch"], "commit_messages": forge["commit_messages"]}
+    elif backend != forge["name"]:
+        out["backend"] = {"name": backend, "repo": forge["repo"], "branch": forge["branch"],
+                          "commit_messages": forge["commit_messages"]}
     return out
 
 

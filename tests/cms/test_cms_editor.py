@@ -141,6 +141,13 @@ def _pick_unit(page, name: str):
     page.get_by_text(name, exact=False).locator("visible=true").last.click()
 
 
+def _wait_id(page, prefix: str) -> str:
+    """The id the id widget gives once the unit is chosen (it looks at the type's items first)."""
+    widget = page.locator(f"[data-gongkai-id^='{prefix}']")
+    widget.wait_for()
+    return widget.get_attribute("data-gongkai-id")
+
+
 def _save(page):
     page.get_by_role("button", name="保存").first.click()
 
@@ -164,6 +171,7 @@ def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(edi
     repo, page, blocked, errors, address = editor
     _new_entry(page, address, "news")
     _pick_unit(page, "云江市住房公积金管理中心")
+    item_id = _wait_id(page, "xw-")
     title = _field(page, "标题")
     title.click()
     _compose(page, TITLES[0])
@@ -176,9 +184,9 @@ def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(edi
     _save(page)
     branch = _wait_branch(repo, "cms/news/", page)
     files = _git(repo, "diff", "--name-only", f"main...{branch}").split()
-    assert len(files) == 1 and files[0].startswith("content/news/gjj/xw-"), files
+    assert files == [f"content/news/gjj/{item_id}.md"]
     text = _git(repo, "show", f"{branch}:{files[0]}")
-    assert f"title: {TITLES[0]}\n" in text
+    assert text.startswith(f"---\nid: {item_id}\ntitle: {TITLES[0]}\nunit: gjj\ndate: 20")
     assert text.endswith(BODY + "\n")
     assert int(_git(repo, "rev-list", "--count", f"main..{branch}")) == 1
     assert errors == []

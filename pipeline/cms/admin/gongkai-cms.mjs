@@ -65,6 +65,11 @@ export function nextId(convention, unit, now, taken) {
 }
 
 const IdControl = createClass({
+  // Decap re-renders a widget only when its own value changes; this one depends on the unit too.
+  shouldComponentUpdate(next) {
+    return next.value !== this.props.value ||
+      next.entry.getIn(['data', 'unit']) !== this.props.entry.getIn(['data', 'unit']);
+  },
   componentDidMount() { this.assign(); },
   componentDidUpdate() { this.assign(); },
   async assign() {

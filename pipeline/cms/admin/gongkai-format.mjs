@@ -66,8 +66,16 @@ function writeKey(key, value) {
   return stringify({ [key]: value }, WRITE);
 }
 
-function writeYaml(data, source) {
-  const fields = { ...data };
+// A new file's keys in the form's order (Decap passes it), which is the schema's, as `gongkai new` writes.
+function inFormOrder(data, sortedKeys) {
+  const order = (sortedKeys || []).filter((k) => typeof k === 'string' && !k.includes('.'));
+  const out = {};
+  for (const k of order) if (k in data) out[k] = data[k];
+  return Object.assign(out, data);
+}
+
+function writeYaml(data, source, sortedKeys) {
+  const fields = source ? { ...data } : inFormOrder(data, sortedKeys);
   if (!source) {
     return Object.entries(fields).map(([k, v]) => [k, prune(v)]).filter(([, v]) => !isEmpty(v))
       .map(([k, v]) => writeKey(k, v)).join('');
@@ -102,9 +110,9 @@ export const yamlFormat = {
     sources.set(fileKey(data), { yaml: text, data: JSON.parse(JSON.stringify(data)) });
     return data;
   },
-  toFile(data) {
+  toFile(data, sortedKeys) {
     const plain = JSON.parse(JSON.stringify(data || {}));
-    return writeYaml(plain, sources.get(fileKey(plain)));
+    return writeYaml(plain, sources.get(fileKey(plain)), sortedKeys);
   },
 };
 
@@ -117,12 +125,12 @@ export const frontMatterFormat = {
     sources.set(fileKey(data), { yaml: yamlText, data: JSON.parse(JSON.stringify(data)), body, text });
     return { ...data, body };
   },
-  toFile(data) {
+  toFile(data, sortedKeys) {
     const plain = JSON.parse(JSON.stringify(data || {}));
     const body = typeof plain.body === 'string' ? plain.body : '';
     delete plain.body;
     const source = sources.get(fileKey(plain));
-    const front = writeYaml(plain, source);
+    const front = writeYaml(plain, source, sortedKeys);
     let text = body;
     if (!(source && body === source.body) && text && !text.endsWith('\n')) text += '\n';
     return `---\n${front}---\n${text}`;
