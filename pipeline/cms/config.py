@@ -249,7 +249,7 @@ def _widget(schemas: SchemaSet, key: str, node: dict, type_name: str, id_widget)
             return {"widget": "object", "collapsed": False, "fields": _fields(schemas, node, type_name)}
         return {"widget": "gongkai-yaml-text"}
     if kind == "boolean":
-        return {"widget": "boolean", "default": False}
+        return {"widget": "boolean"}  # left out unless ticked: `public: false` is a decision, not a default
     if kind == "integer" or kind == ["integer", "null"]:
         return {"widget": "number", "value_type": "int"}
     pattern = node.get("pattern")

@@ -63,9 +63,10 @@ def editor(tmp_path_factory):
                      f"http://127.0.0.1:{api_port}/api/v1", "--output", str(site))
     assert built.returncode == 0, built.stderr
     env = {**os.environ, "MODE": "git", "BIND_HOST": "127.0.0.1", "PORT": str(api_port),
-           "GIT_REPO_DIRECTORY": str(repo), "LOG_LEVEL": "error"}
+           "GIT_REPO_DIRECTORY": str(repo), "LOG_LEVEL": "info"}
+    log = (base / "decap-server.log").open("w")
     server = subprocess.Popen(["node", str(CODE_DIR / "node_modules" / "decap-server" / "dist" / "index.js")],
-                              env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                              env=env, stdout=log, stderr=subprocess.STDOUT, cwd=repo)
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         try:
@@ -130,6 +131,8 @@ def _field(page, label: str):
 
 
 def _new_entry(page, address: str, collection: str):
+    # A fresh load: changing only the address's fragment leaves the last entry's editor in place.
+    page.goto("about:blank")
     page.goto(f"{address}#/collections/{collection}/new")
     page.get_by_text("正在集合").first.wait_for()
 
@@ -156,10 +159,11 @@ def _wait_branch(repo: Path, prefix: str, page) -> str:
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         branches = [b.strip() for b in _git(repo, "branch", "--format=%(refname:short)").splitlines()]
-        found = [b for b in branches if b.startswith(prefix)]
+        # decap-server makes the branch, then commits on it: wait for the commit
+        found = [b for b in branches if b.startswith(prefix) and _git(repo, "rev-list", "--count", f"main..{b}").strip() != "0"]
         if found:
             return found[0]
-        time.sleep(0.3)
+        page.wait_for_timeout(300)  # not time.sleep: the route that keeps requests on 127.0.0.1 runs in this thread
     raise AssertionError(f"no branch {prefix}…: {branches}; the page says: {page.inner_text('body')[:600]}")
 
 
@@ -196,6 +200,9 @@ def test_a_required_field_left_empty_is_refused_in_chinese(editor):
     repo, page, blocked, errors, address = editor
     before = _git(repo, "branch")
     _new_entry(page, address, "news")
+    _pick_unit(page, "云江市教育局")
+    _wait_id(page, "xw-")
     _save(page)
+    page.get_by_text("你漏掉了一个必填项").first.wait_for()
     page.get_by_text("“标题”是必填项").first.wait_for()
     assert _git(repo, "branch") == before
