@@ -141,7 +141,7 @@ def _pick_unit(page, name: str):
     box = _field(page, "发布单位")
     box.click()
     box.fill(name)
-    page.get_by_text(name, exact=False).locator("visible=true").last.click()
+    page.locator("[id*='-option-']").filter(has_text=name).first.click()
 
 
 def _wait_id(page, prefix: str) -> str:
