@@ -198,11 +198,67 @@ def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(edi
 
 def test_a_required_field_left_empty_is_refused_in_chinese(editor):
     repo, page, blocked, errors, address = editor
-    before = _git(repo, "branch")
+    before = _git(repo, "for-each-ref", "--format=%(refname)", "refs/heads")
     _new_entry(page, address, "news")
     _pick_unit(page, "云江市教育局")
     _wait_id(page, "xw-")
     _save(page)
     page.get_by_text("你漏掉了一个必填项").first.wait_for()
     page.get_by_text("“标题”是必填项").first.wait_for()
-    assert _git(repo, "branch") == before
+    page.wait_for_timeout(1000)
+    assert _git(repo, "for-each-ref", "--format=%(refname)", "refs/heads") == before
+
+
+def _branch_checkout(repo: Path, branch: str, where: Path) -> Path:
+    if not where.exists():
+        _git(repo, "worktree", "add", "-q", "--detach", str(where), branch)
+    return where
+
+
+def test_the_news_branch_passes_the_check_and_the_plan_names_the_units_approvers(editor, tmp_path):
+    repo, page, blocked, errors, address = editor
+    branch = _wait_branch(repo, "cms/news/gjj/", page)
+    checkout = _branch_checkout(repo, branch, tmp_path / "news")
+    checked = _gongkai(checkout, "check", "--changed-since", "main")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+    plan = _gongkai(repo, "approvals", "plan", "--base", "main", "--head", branch, "--format", "json")
+    assert plan.returncode == 0, plan.stderr
+    import json
+
+    found = json.loads(plan.stdout)
+    text = json.dumps(found, ensure_ascii=False)
+    roster = (repo / "content" / "governance" / "roster.yaml").read_text(encoding="utf-8")
+    import yaml
+
+    people = {p["id"]: p["name"] for p in yaml.safe_load(roster)["people"]}
+    approvers = yaml.safe_load(roster)["units"]["gjj"]
+    named = [people[pid] for role in approvers.values() for pid in role if pid in people]
+    assert named and all(name in text for name in named), text
+
+
+def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_cannot(editor, tmp_path):
+    repo, page, blocked, errors, address = editor
+    _new_entry(page, address, "interpretations")
+    _pick_unit(page, "云江市教育局")
+    item_id = _wait_id(page, "jd-jyj-")
+    title = _field(page, "标题")
+    title.click()
+    _compose(page, "图解《云江市义务教育学校招生入学管理办法》")
+    picker = _field(page, "解读的政策文件")
+    picker.click()
+    picker.fill("招生入学")
+    page.locator("[id*='-option-']").filter(has_text="云江市义务教育学校招生入学管理办法").first.click()
+    form = _field(page, "解读形式")
+    form.click()
+    page.locator("[id*='-option-']").filter(has_text="图解").first.click()
+    _save(page)
+    branch = _wait_branch(repo, "cms/interpretations/jyj/", page)
+    text = _git(repo, "show", f"{branch}:content/interpretations/jyj/{item_id}.md")
+    assert "interprets:\n  - jyj-2026-1\n" in text or "interprets:\n- jyj-2026-1\n" in text, text
+    assert "form: 图解\n" in text
+    # 图解 needs its pictures (media): a rule of the schema's conditions, which the form does not know
+    checkout = _branch_checkout(repo, branch, tmp_path / "interpretation")
+    checked = _gongkai(checkout, "check", "--changed-since", "main")
+    assert checked.returncode == 1, checked.stdout + checked.stderr
+    assert f"content/interpretations/jyj/{item_id}.md:" in checked.stdout
+    assert "媒体文件" in checked.stdout, checked.stdout
