@@ -262,3 +262,23 @@ def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert f"content/interpretations/jyj/{item_id}.md:" in checked.stdout
     assert "媒体文件" in checked.stdout, checked.stdout
+
+
+def test_moving_to_ready_and_publishing_merges_the_branch(editor):
+    repo, page, blocked, errors, address = editor
+    branch = _wait_branch(repo, "cms/news/gjj/", page)
+    path = _git(repo, "diff", "--name-only", f"main...{branch}").split()[0]
+    slug = path.split("/", 2)[2].rsplit(".", 1)[0]
+    page.goto("about:blank")
+    page.goto(f"{address}#/collections/news/entries/{slug}")
+    page.get_by_role("button", name="状态: 草稿").click()
+    page.get_by_text("就绪", exact=True).click()
+    page.get_by_text("内容状态已更新").first.wait_for()
+    page.once("dialog", lambda dialog: dialog.accept())  # Decap asks "publish this entry?"
+    page.get_by_role("button", name="发布", exact=True).click()
+    page.get_by_text("立即发布").click()
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and path not in _git(repo, "ls-tree", "-r", "--name-only", "main"):
+        page.wait_for_timeout(300)
+    assert path in _git(repo, "ls-tree", "-r", "--name-only", "main")
+    assert branch not in _git(repo, "for-each-ref", "--format=%(refname:short)", "refs/heads")
