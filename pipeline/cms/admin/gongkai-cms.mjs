@@ -64,6 +64,39 @@ export function nextId(convention, unit, now, taken) {
   return `${stem}${pad(number, width)}`;
 }
 
+// Drafts are not items yet: each lives on its own branch (cms/<collection>/<unit>/<id>) or merge
+// request, which the query above does not see. Two editors of one unit on one day would otherwise both
+// get xw-2026-1207, so the ids of open drafts are taken too, asked of the backend the page talks to.
+let backendConfig;
+async function draftIds() {
+  try {
+    backendConfig = backendConfig || parse(await (await fetch('config.yml')).text()).backend;
+    const backend = backendConfig;
+    const user = JSON.parse(localStorage.getItem('decap-cms-user') || '{}');
+    let branches = [];
+    if (backend.name === 'proxy') {
+      const response = await fetch(backend.proxy_url, {
+        method: 'POST', headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ action: 'unpublishedEntries', params: { branch: backend.branch } }),
+      });
+      branches = (await response.json()).map((key) => `cms/${key}`);
+    } else if (backend.name === 'gitlab') {
+      const api = backend.api_root || 'https://gitlab.com/api/v4';
+      const response = await fetch(`${api}/projects/${encodeURIComponent(backend.repo)}/merge_requests?state=opened&per_page=100`,
+        { headers: { Authorization: `Bearer ${user.token}` } });
+      branches = (await response.json()).map((mr) => mr.source_branch);
+    } else if (backend.name === 'github') {
+      const api = backend.api_root || 'https://api.github.com';
+      const response = await fetch(`${api}/repos/${backend.repo}/pulls?state=open&per_page=100`,
+        { headers: { Authorization: `token ${user.token}` } });
+      branches = (await response.json()).map((pull) => pull.head.ref);
+    }
+    return branches.filter((b) => typeof b === 'string' && b.startsWith('cms/')).map((b) => b.split('/').pop());
+  } catch (error) {
+    return [];
+  }
+}
+
 const IdControl = createClass({
   // Decap re-renders a widget only when its own value changes; this one depends on the unit too.
   shouldComponentUpdate(next) {
@@ -82,7 +115,7 @@ const IdControl = createClass({
     const wanted = `${unit}|${stem}`;
     if (this.assigned === wanted || this.pending === wanted) return;
     this.pending = wanted;
-    const taken = new Set(window.gongkaiDraftIds || []);
+    const taken = new Set(await draftIds());
     try {
       const result = await query(forID, collection.get('name'), ['id'], stem, undefined, 100000);
       for (const hit of (result && result.payload && result.payload.hits) || []) taken.add(hit.data.id);
