@@ -22,7 +22,6 @@ from playwright.sync_api import sync_playwright
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
 
 CODE_DIR = Path(__file__).resolve().parents[2]
-GONGKAI = [str(Path(os.environ.get("VIRTUAL_ENV", CODE_DIR / ".venv")) / "bin" / "python"), "-m", "pipeline.cli"]
 TIMEOUT_MS = 20_000
 
 
@@ -112,6 +111,38 @@ def editor(tmp_path_factory):
     assert blocked == [], f"the admin page tried to reach other hosts: {blocked}"
 
 
+def test_decap_loads_the_generated_configuration_with_every_collection(editor):
+    repo, page, blocked, errors, address = editor
+    import yaml
+
+    config = yaml.safe_load((repo / "ci" / "cms" / "config.yml").read_text(encoding="utf-8"))
+    assert len(config["collections"]) >= 15
+    seen = len(errors)
+    page.goto("about:blank")
+    page.goto(address)
+    for collection in config["collections"]:
+        page.goto(f"{address}#/collections/{collection['name']}")
+        page.get_by_role("heading", name=collection["label"]).first.wait_for()
+        assert "配置错误" not in page.inner_text("body")
+    assert errors[seen:] == []  # Decap reports a configuration it refuses as an error (below)
+    # and a configuration Decap refuses is seen: a select without options
+    broken = yaml.safe_dump({**config, "backend": {"name": "proxy", "proxy_url": "http://127.0.0.1:9/api/v1"},
+                             "collections": [{**config["collections"][0], "fields": [
+                                 {"name": "kind", "label": "类型", "widget": "select"}]}]}, allow_unicode=True)
+    page.route("**/config.yml", lambda r: r.fulfill(status=200, content_type="text/yaml", body=broken))
+    try:
+        page.goto("about:blank")
+        page.goto(address)
+        page.wait_for_timeout(2000)
+        refused = [e for e in errors[seen:] if "must have required property 'options'" in e]
+        assert refused or "配置错误" in page.inner_text("body")
+        del errors[seen:]
+    finally:
+        page.unroute("**/config.yml")
+        page.goto("about:blank")
+        page.goto(address)
+
+
 def _compose(page, text: str) -> None:
     """Type `text` as a pinyin input method does: each Chinese character composed in steps, then committed."""
     cdp = page.context.new_cdp_session(page)
@@ -174,6 +205,7 @@ BODY = "云江市召开冬季安全生产工作会议,部署岁末年初各项�
 
 def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(editor):
     repo, page, blocked, errors, address = editor
+    seen = len(errors)
     _new_entry(page, address, "news")
     _pick_unit(page, "云江市住房公积金管理中心")
     item_id = _wait_id(page, "xw-")
@@ -195,7 +227,7 @@ def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(edi
     assert text.startswith(f"---\nid: {item_id}\ntitle: {TITLES[0]}\nunit: gjj\ndate: 20")
     assert text.endswith(BODY + "\n")
     assert int(_git(repo, "rev-list", "--count", f"main..{branch}")) == 1
-    assert errors == []
+    assert errors[seen:] == []
 
 
 def test_a_required_field_left_empty_is_refused_in_chinese(editor):
