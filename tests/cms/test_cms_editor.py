@@ -296,6 +296,32 @@ def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_
     assert checked.returncode == 1, checked.stdout + checked.stderr
     assert f"content/interpretations/jyj/{item_id}.md:" in checked.stdout
     assert "媒体文件" in checked.stdout, checked.stdout
+    SAVED["interpretation"] = f"jyj/{item_id}"
+
+    # the editor adds the picture: uploaded into the item's own folder (files/<unit>/<year>/<id>/)
+    picture = next((CODE_DIR / "content" / "files").rglob("*.jpg"))
+    upload = tmp_path / "tujie.jpg"
+    shutil.copy2(picture, upload)
+    page.goto("about:blank")
+    page.goto(f"{address}#/collections/interpretations/entries/jyj/{item_id}")
+    page.get_by_role("button", name="新增媒体文件").click()
+    page.get_by_role("button", name="选择文件").click()
+    page.locator("input[type=file]").set_input_files(str(upload))
+    page.get_by_role("button", name="选用已选中项目").click()
+    _field(page, "文字说明").click()
+    _compose(page, "一图读懂招生入学办法")
+    _save(page)
+    folder = f"files/jyj/{time.strftime('%Y')}/{item_id}/"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline and int(_git(repo, "rev-list", "--count", f"main..{branch}")) < 2:
+        page.wait_for_timeout(300)
+    text = _git(repo, "show", f"{branch}:content/interpretations/jyj/{item_id}.md")
+    assert f"file: {folder}tujie.jpg" in text, text
+    _git(repo, "cat-file", "-e", f"{branch}:content/{folder}tujie.jpg")  # fails if the upload is not there
+    assert int(_git(repo, "rev-list", "--count", f"main..{branch}")) >= 2
+    _git(checkout, "checkout", "-q", "--detach", branch)
+    checked = _gongkai(checkout, "check", "--changed-since", "main")
+    assert checked.returncode == 0, checked.stdout + checked.stderr
 
 
 # Composition runs the issue saw fail with Decap's `string` widget ("云江市召开don冬季…"), a document
