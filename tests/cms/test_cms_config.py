@@ -93,3 +93,78 @@ def test_every_demo_file_round_trips_and_an_edit_changes_one_line(tmp_path):
     assert len(before) == len(after)
     assert [(a, b) for a, b in zip(before, after) if a != b] == [(before[2], "title: 改过的标题")]
     assert yaml.safe_load(found["edited"].split("---")[1])["title"] == "改过的标题"
+
+
+def _gongkai(cwd: Path, *args: str, **kwargs) -> subprocess.CompletedProcess:
+    import os
+    import sys
+
+    return subprocess.run([sys.executable, "-m", "pipeline.cli", *args], cwd=cwd, capture_output=True, text=True,
+                          env={**os.environ, "PYTHONPATH": str(CODE_DIR)}, timeout=600, **kwargs)
+
+
+def test_check_fails_on_a_stale_configuration_and_cms_config_write_fixes_it(tmp_path):
+    shutil.copytree(CODE_DIR / "content", tmp_path / "content")
+    (tmp_path / "ci" / "cms").mkdir(parents=True)
+    stale = (CODE_DIR / TARGET).read_text(encoding="utf-8").replace("required: true", "required: false", 1)
+    (tmp_path / TARGET).write_text(stale, encoding="utf-8")
+    failed = _gongkai(tmp_path, "check")
+    assert failed.returncode == 1 and "GK-CMS-001" in failed.stdout and f"{TARGET}:" in failed.stdout
+    assert "gongkai cms config --write" in failed.stdout
+    written = _gongkai(tmp_path, "cms", "config", "--write")
+    assert written.returncode == 0 and "已写入" in written.stdout
+    passed = _gongkai(tmp_path, "check")
+    assert passed.returncode == 0 and "GK-CMS-001" not in passed.stdout
+
+
+def test_the_admin_site_is_self_contained_and_never_written_into_the_portal(tmp_path):
+    site = tmp_path / "admin"
+    built = _gongkai(CODE_DIR, "cms", "build", "--output", str(site))
+    assert built.returncode == 0, built.stderr
+    assert (site / "vendor" / "decap-cms" / "decap-cms.js").is_file() and (site / "portal.css").is_file()
+    written = yaml.safe_load((site / "config.yml").read_text(encoding="utf-8"))
+    assert written["backend"]["name"] == "gitlab" and written["backend"]["auth_type"] == "pkce"
+    assert written["backend"]["base_url"].startswith("https://git.yunjiang.gov.cn")
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert "http://" not in page and "https://" not in page  # every script and style from the admin site itself
+    refused = _gongkai(CODE_DIR, "--root", str(CODE_DIR), "cms", "build", "--output", str(CODE_DIR / "output" / "admin"))
+    assert refused.returncode == 2 and "不能写入对外发布的目录" in refused.stderr
+    assert not (CODE_DIR / "output" / "admin").exists()
+
+
+def test_cms_serve_binds_the_admin_page_and_decap_server_to_127_0_0_1(tmp_path):
+    import socket
+    import time
+    import urllib.request
+
+    shutil.copytree(CODE_DIR / "content", tmp_path / "content")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(tmp_path)], check=True)
+    ports = []
+    for _ in range(2):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            ports.append(s.getsockname()[1])
+    import os
+    import sys
+
+    server = subprocess.Popen([sys.executable, "-m", "pipeline.cli", "cms", "serve", "--port", str(ports[0]),
+                               "--api-port", str(ports[1])], cwd=tmp_path, env={**os.environ, "PYTHONPATH": str(CODE_DIR)},
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, page, api = time.monotonic() + 30, "", None
+        while time.monotonic() < deadline and not (page and api):
+            try:
+                page = page or urllib.request.urlopen(f"http://127.0.0.1:{ports[0]}/", timeout=2).read().decode()
+                request = urllib.request.Request(f"http://127.0.0.1:{ports[1]}/api/v1", method="POST",
+                                                 data=b'{"action":"info"}', headers={"Content-Type": "application/json"})
+                api = json.loads(urllib.request.urlopen(request, timeout=2).read())
+            except OSError:
+                time.sleep(0.3)
+        assert "decap-cms.js" in page
+        assert api and api.get("type") == "local_git"
+        config = urllib.request.urlopen(f"http://127.0.0.1:{ports[0]}/config.yml", timeout=2).read().decode()
+        assert f"proxy_url: http://127.0.0.1:{ports[1]}/api/v1" in config
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    assert server.returncode == 0, server.stderr.read()
