@@ -361,6 +361,24 @@ def test_pinyin_typed_titles_and_bodies_are_saved_exactly_and_ids_do_not_collide
     assert errors[seen:] == []
 
 
+def test_editing_an_existing_item_changes_only_the_edited_line(editor):
+    repo, page, blocked, errors, address = editor
+    path = "content/news/gjj/xw-2026-0717.md"
+    before = _git(repo, "show", f"main:{path}")
+    page.goto("about:blank")
+    page.goto(f"{address}#/collections/news/entries/gjj/xw-2026-0717")
+    summary = _field(page, "摘要")
+    summary.click()
+    page.keyboard.press("End")
+    _compose(page, "(已更正)")
+    _save(page)
+    branch = _wait_branch(repo, "cms/news/gjj/xw-2026-0717", page)
+    after = _git(repo, "show", f"{branch}:{path}")
+    changed = [(a, b) for a, b in zip(before.split("\n"), after.split("\n")) if a != b]
+    assert len(before.split("\n")) == len(after.split("\n"))
+    assert len(changed) == 1 and changed[0][0].startswith("summary: ") and changed[0][1] == changed[0][0] + "(已更正)"
+
+
 def test_moving_to_ready_and_publishing_merges_the_branch(editor):
     repo, page, blocked, errors, address = editor
     branch = SAVED["news"]
