@@ -218,6 +218,11 @@ def test_a_news_item_typed_through_pinyin_is_saved_exactly_on_its_own_branch(edi
     page.keyboard.press("Enter")
     page.keyboard.press("Enter")
     _compose(page, BODY.split("\n")[-1])
+    # the preview pane shows the item in the portal's own article layout and stylesheet
+    preview = page.frame_locator("iframe").first
+    preview.locator("article.article h1").filter(has_text=TITLES[0]).wait_for()
+    assert "发布机构:云江市住房公积金管理中心" in preview.locator("p.article-meta").inner_text()
+    assert preview.locator("link[rel=stylesheet][href$='portal.css']").count() == 1
     _save(page)
     branch = _wait_branch(repo, f"cms/news/gjj/{item_id}", page)
     SAVED["news"] = branch
@@ -333,7 +338,7 @@ IME_RUNS = [
 ]
 
 
-@pytest.mark.parametrize("title, body", IME_RUNS)
+@pytest.mark.parametrize("title, body", IME_RUNS, ids=["meeting", "document-number", "paragraphs"])
 def test_pinyin_typed_titles_and_bodies_are_saved_exactly_and_ids_do_not_collide(editor, title, body):
     repo, page, blocked, errors, address = editor
     seen = len(errors)  # a refused save (the test above) leaves Decap's own unhandled rejection

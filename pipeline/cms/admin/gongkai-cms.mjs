@@ -154,7 +154,10 @@ const ItemPreview = createClass({
   render() {
     const entry = this.props.entry;
     const data = (key) => entry.getIn(['data', key]);
-    const meta = [['发布机构', data('unit')], ['发布时间', data('date') || data('received')], ['来源', data('source')],
+    // The unit's name as the page shows it: the unit picker leaves the chosen record in the metadata.
+    const metadata = this.props.fieldsMetaData;
+    const unit = (metadata && metadata.getIn(['unit', 'units', data('unit'), 'name'])) || data('unit');
+    const meta = [['发布机构', unit], ['发布时间', data('date') || data('received')], ['来源', data('source')],
       ['发文字号', data('doc_number')], ['索引号', data('index_number')]].filter(([, v]) => v);
     return h('main', { className: 'wrap' }, h('article', { className: 'article' },
       h('h1', {}, data('title')),
