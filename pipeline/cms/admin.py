@@ -67,7 +67,7 @@ def build_admin(repo, output: Path, backend: str = "forge", proxy_url: str | Non
         if (decap / notice).is_file():
             shutil.copy2(decap / notice, vendor / "decap-cms" / notice)
     shutil.copytree(yaml_lib / "browser" / "dist", vendor / "yaml")
-    for name in ("gongkai-cms.mjs", "gongkai-format.mjs"):
+    for name in ("gongkai-cms.mjs", "gongkai-format.mjs", "gongkai-ids.mjs"):
         shutil.copy2(ADMIN_FILES / name, output / name)
     shutil.copy2(theme_dir() / "static" / "css" / "portal.css", output / "portal.css")
     collections = [t.folder for t in CONTENT_TYPES]

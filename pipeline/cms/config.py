@@ -31,7 +31,7 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline.content.ids import DATE_KEYS, fallback_convention, id_convention
+from pipeline.content.ids import DATE_KEYS, NUMBER, fallback_convention, id_convention
 from pipeline.content.locations import attachment_folder
 from pipeline.content.paths import CMS_CONFIG
 from pipeline.content.schema import SchemaSet
@@ -159,16 +159,18 @@ def _id_conventions(repo, ctype, items) -> dict:
     examples = [(i.id, i.meta.get("unit") if isinstance(i.meta.get("unit"), str) else None, _item_day(i.meta))
                 for i in items]
     units = sorted(repo.units)
-    default = id_convention(ctype.name, examples, "", units) if examples else fallback_convention(ctype.name)
+    default = _shape(id_convention(ctype.name, examples, "", units) if examples else fallback_convention(ctype.name))
     own = {}
     for unit in units:
-        convention = id_convention(ctype.name, examples, unit, units) if examples else default
-        if (convention.parts, convention.width) != (default.parts, default.width):
-            own[unit] = {"parts": list(convention.parts), "width": convention.width}
-    out = {"parts": list(default.parts), "width": default.width}
-    if own:
-        out["units"] = own
-    return out
+        shape = _shape(id_convention(ctype.name, examples, unit, units)) if examples else default
+        if shape != default:
+            own[unit] = shape
+    return {**default, **({"units": own} if own else {})}
+
+
+def _shape(convention) -> dict:
+    """What the widget needs of a convention: its parts, and the running number's width (a day has none)."""
+    return {"parts": list(convention.parts), "width": convention.width if convention.parts[-1] == NUMBER else 0}
 
 
 def _item_day(meta: dict):

@@ -168,3 +168,37 @@ def test_cms_serve_binds_the_admin_page_and_decap_server_to_127_0_0_1(tmp_path):
         server.terminate()
         server.wait(timeout=20)
     assert server.returncode == 0, server.stderr.read()
+
+
+IDS = r"""
+const { nextId } = await import(process.argv[2]);
+const { readFileSync } = await import('node:fs');
+const { cases, now } = JSON.parse(readFileSync(process.argv[3], 'utf8'));
+const [y, m, d] = now.split('-').map(Number);
+console.log(JSON.stringify(cases.map(([convention, unit, taken]) => nextId(convention, unit, new Date(y, m - 1, d), new Set(taken)))));
+"""
+
+
+def test_the_id_widget_names_a_new_item_as_gongkai_new_does(tmp_path, demo):
+    from datetime import datetime
+
+    from pipeline.authoring.new_item import plan_new_item
+    from pipeline.timeutil import TZ
+
+    now = datetime(2026, 7, 16, 9, 0, tzinfo=TZ)  # a day some units already have news of (xw-2026-0716)
+    generated = {c["name"]: c for c in config(demo)["collections"]}
+    taken = sorted({item.id for item in demo.items})
+    cases, expected = [], []
+    for ctype in CONTENT_TYPES:
+        convention = next(f for f in generated[ctype.folder]["fields"] if f["name"] == "id")["convention"]
+        for unit in ("gjj", "jyj", "tjj"):
+            cases.append([convention, unit, taken])
+            expected.append(plan_new_item(CODE_DIR, ctype.name, unit, now).item_id)
+    script, data = tmp_path / "ids.mjs", tmp_path / "cases.json"
+    script.write_text(IDS, encoding="utf-8")
+    data.write_text(json.dumps({"cases": cases, "now": "2026-07-16"}), encoding="utf-8")
+    result = subprocess.run(["node", str(script), str(CODE_DIR / "pipeline" / "cms" / "admin" / "gongkai-ids.mjs"),
+                             str(data)], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout) == expected
+    assert "xw-2026-0716-2" in expected  # gjj's news of that day exists: the second gets -2

@@ -3,6 +3,7 @@
 // decap-cms.js (which defines window.CMS, window.h and window.createClass); then starts the CMS.
 import { parse, stringify } from 'yaml';
 import { frontMatterFormat, yamlFormat } from './gongkai-format.mjs';
+import { nextId, stemAndCounter } from './gongkai-ids.mjs';
 
 const { CMS, h, createClass } = window;
 
@@ -36,33 +37,6 @@ function compositionAware(tag, extra) {
 const paragraphs = (text) => String(text || '').split(/\n{2,}/).filter((p) => p.trim())
   .map((p, i) => h('p', { key: i }, p));
 const TextPreview = (props) => h('div', {}, paragraphs(props.value));
-
-// The id: made by the convention `gongkai new` follows (baked into the configuration per type and
-// unit, pipeline.content.ids), never typed. A new item takes the next free number among the items of
-// its type; an existing item keeps its id.
-function stemAndCounter(convention, unit, now) {
-  const own = (convention.units || {})[unit] || convention;
-  const parts = own.parts;
-  const words = parts.slice(0, -1).map((p) => (p === '{unit}' ? unit : p === '{year}' ? String(now.getFullYear()) : p));
-  return { stem: words.length ? `${words.join('-')}-` : '', counter: parts[parts.length - 1], width: own.width || 0 };
-}
-
-export function nextId(convention, unit, now, taken) {
-  const { stem, counter, width } = stemAndCounter(convention, unit, now);
-  const pad = (n, w) => String(n).padStart(w, '0');
-  if (counter === '{mmdd}') {
-    let candidate = `${stem}${pad(now.getMonth() + 1, 2)}${pad(now.getDate(), 2)}`;
-    const base = candidate;
-    for (let extra = 2; taken.has(candidate); extra += 1) candidate = `${base}-${extra}`;
-    return candidate;
-  }
-  const pattern = new RegExp(`^${stem.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}([0-9]+)$`);
-  let highest = 0;
-  for (const id of taken) { const m = pattern.exec(id); if (m) highest = Math.max(highest, Number(m[1])); }
-  let number = highest + 1;
-  while (taken.has(`${stem}${pad(number, width)}`)) number += 1;
-  return `${stem}${pad(number, width)}`;
-}
 
 // Drafts are not items yet: each lives on its own branch (cms/<collection>/<unit>/<id>) or merge
 // request, which the query above does not see. Two editors of one unit on one day would otherwise both
