@@ -112,7 +112,7 @@ def _type_collection(repo, schemas: SchemaSet, ctype) -> dict:
     suffixes = Counter(item.path.rsplit(".", 1)[-1] for item in items)
     extension = suffixes.most_common(1)[0][0] if suffixes else "md"
     schema = schemas.compiled(ctype.name)
-    fields = _fields(schemas, schema, ctype.name, id_widget=_id_conventions(repo, ctype, items))
+    fields = _fields(schemas, schema, id_widget=_id_conventions(repo, ctype, items))
     if extension == "md":
         fields.append({"label": "正文", "name": "body", "widget": "gongkai-text", "required": False,
                        "hint": "正文使用 Markdown;链接到其他条目时,链接地址写成 item: 加条目编号。"})
@@ -129,7 +129,7 @@ def _type_collection(repo, schemas: SchemaSet, ctype) -> dict:
 
 
 def _units_collection(schemas: SchemaSet) -> dict:
-    fields = _fields(schemas, schemas.compiled("unit"), "unit")
+    fields = _fields(schemas, schemas.compiled("unit"))
     return {"name": UNITS_COLLECTION, "label": "责任单位(办公室维护)", "label_singular": "责任单位",
             "folder": f"content/{UNIT_FOLDER}", "slug": "{{fields.id}}", "create": True, "delete": False,
             "extension": "yaml", "format": "gongkai-yaml", "identifier_field": "name", "summary": "{{name}}({{id}})",
@@ -137,7 +137,7 @@ def _units_collection(schemas: SchemaSet) -> dict:
 
 
 def _registers_collection(schemas: SchemaSet) -> dict:
-    fields = _fields(schemas, schemas.compiled("applications"), "applications")
+    fields = _fields(schemas, schemas.compiled("applications"))
     return {"name": REGISTERS_COLLECTION, "label": "依申请公开台账(内部,不公开)", "label_singular": "依申请公开台账",
             "folder": f"content/{REGISTER_DIR}", "path": "{{unit}}/{{slug}}", "slug": "{{fields.year}}",
             "create": True, "delete": False, "extension": "yaml", "format": "gongkai-yaml",
@@ -150,7 +150,7 @@ def _office_collection(schemas: SchemaSet) -> dict:
         schema = schemas.compiled(schema_name)
         files.append({"name": name, "label": schema.get("title", name),
                       "file": f"content/{GOVERNANCE_DIR}/{name}.yaml", "format": "gongkai-yaml",
-                      "fields": _fields(schemas, schema, schema_name)})
+                      "fields": _fields(schemas, schema)})
     return {"name": OFFICE_COLLECTION, "label": "网站设置(市政府办公室)", "delete": False, "files": files}
 
 
@@ -184,19 +184,19 @@ def _item_day(meta: dict):
 # --- fields ----------------------------------------------------------------------------------
 
 
-def _fields(schemas: SchemaSet, schema: dict, type_name: str, id_widget: dict | None = None) -> list[dict]:
+def _fields(schemas: SchemaSet, schema: dict, id_widget: dict | None = None) -> list[dict]:
     required = set(schema.get("required", []))
-    return [_field(schemas, key, node, key in required, type_name, id_widget)
+    return [_field(schemas, key, node, key in required, id_widget)
             for key, node in schema.get("properties", {}).items()]
 
 
-def _field(schemas: SchemaSet, key: str, node: dict, required: bool, type_name: str, id_widget=None) -> dict:
+def _field(schemas: SchemaSet, key: str, node: dict, required: bool, id_widget=None) -> dict:
     node = _flat(node)
     out = {"label": node.get("title") or key, "name": key, "required": required}
     hint = _hint(node)
     if hint:
         out["hint"] = hint
-    out.update(_widget(schemas, key, node, type_name, id_widget))
+    out.update(_widget(schemas, key, node, id_widget))
     if out.get("widget") == "datetime" and required:
         out["default"] = "{{now}}"  # now, as `gongkai new` writes
     if out.get("widget") == "object" and not required:
@@ -216,12 +216,12 @@ def _flat(node: dict) -> dict:
     return node
 
 
-def _widget(schemas: SchemaSet, key: str, node: dict, type_name: str, id_widget) -> dict:
+def _widget(schemas: SchemaSet, key: str, node: dict, id_widget) -> dict:
     kind = node.get("type")
     defs = schemas.defs
     if key == "id" and id_widget is not None:
         return {"widget": "gongkai-id", "convention": id_widget}
-    if key in ("unit", "reply_unit") or (key == "unit" and type_name == "applications"):
+    if key in ("unit", "reply_unit"):
         return _relation_to_units()
     if key == "column":
         return {"widget": "relation", "collection": OFFICE_COLLECTION, "file": "columns",
@@ -238,7 +238,7 @@ def _widget(schemas: SchemaSet, key: str, node: dict, type_name: str, id_widget)
         if "enum" in items:
             return {**_select(items), "multiple": True}
         if items.get("type") == "object" and items.get("properties"):
-            return {"widget": "list", "fields": _fields(schemas, items, type_name), "collapsed": False, "default": [],
+            return {"widget": "list", "fields": _fields(schemas, items), "collapsed": False, "default": [],
                     "summary": "{{fields." + next(iter(items["properties"])) + "}}",
                     **({"min": node["minItems"]} if node.get("minItems") else {})}
         if items.get("type") == "string":
@@ -248,7 +248,7 @@ def _widget(schemas: SchemaSet, key: str, node: dict, type_name: str, id_widget)
         return {"widget": "gongkai-yaml-text"}
     if kind == "object":
         if node.get("properties") and not isinstance(node.get("additionalProperties"), dict):
-            return {"widget": "object", "collapsed": False, "fields": _fields(schemas, node, type_name)}
+            return {"widget": "object", "collapsed": False, "fields": _fields(schemas, node)}
         return {"widget": "gongkai-yaml-text"}
     if kind == "boolean":
         return {"widget": "boolean"}  # left out unless ticked: `public: false` is a decision, not a default
