@@ -99,7 +99,8 @@ def config(repo: "Repository") -> dict:
         "public_folder": "files",
         "show_preview_links": False,
         "search": True,
-        "slug": {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"},
+        # Unicode: attachments keep their Chinese names (附件1.pdf), as the repository's files have them.
+        "slug": {"encoding": "unicode", "clean_accents": False, "sanitize_replacement": "-"},
         "collections": collections,
     }
 

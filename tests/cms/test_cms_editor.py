@@ -305,7 +305,7 @@ def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_
 
     # the editor adds the picture: uploaded into the item's own folder (files/<unit>/<year>/<id>/)
     picture = next((CODE_DIR / "content" / "files").rglob("*.jpg"))
-    upload = tmp_path / "tujie.jpg"
+    upload = tmp_path / "一图读懂.jpg"
     shutil.copy2(picture, upload)
     page.goto("about:blank")
     page.goto(f"{address}#/collections/interpretations/entries/jyj/{item_id}")
@@ -321,8 +321,8 @@ def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_
     while time.monotonic() < deadline and int(_git(repo, "rev-list", "--count", f"main..{branch}")) < 2:
         page.wait_for_timeout(300)
     text = _git(repo, "show", f"{branch}:content/interpretations/jyj/{item_id}.md")
-    assert f"file: {folder}tujie.jpg" in text, text
-    _git(repo, "cat-file", "-e", f"{branch}:content/{folder}tujie.jpg")  # fails if the upload is not there
+    assert f"file: {folder}一图读懂.jpg" in text, text
+    _git(repo, "cat-file", "-e", f"{branch}:content/{folder}一图读懂.jpg")  # fails if the upload is not there
     assert int(_git(repo, "rev-list", "--count", f"main..{branch}")) >= 2
     _git(checkout, "checkout", "-q", "--detach", branch)
     checked = _gongkai(checkout, "check", "--changed-since", "main")
