@@ -7,15 +7,17 @@ request that edits the roster does not choose its own approvers.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import git
 
 from pipeline.core.addresses import output_name
+from pipeline.approvals.authority import author_findings
 from pipeline.approvals.changes import Assessed, TreeSnapshot, assess, authors, branch_commits, content_prefix, diff, merge_base
 from pipeline.approvals.roster import Actor, Person, Roster
 from pipeline.approvals.tiers import ApprovalPolicy, Need, Tier
 from pipeline.approvals.verify import group_json, needs_of
+from pipeline.diagnostics import Diagnostic
 
 
 @dataclass
@@ -45,9 +47,12 @@ class Plan:
     groups: list[PlanGroup]
     authors: list[Actor]
     roster_found: bool
+    submitter: Actor | None = None  # the forge login that opened or pushed the merge request (--author)
+    refusals: list[Diagnostic] = field(default_factory=list)  # GK-AUTHOR-*: what the submitter may not change
 
 
-def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: ApprovalPolicy, root) -> Plan:
+def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: ApprovalPolicy, root,
+               submitter: Actor | None = None) -> Plan:
     prefix = content_prefix(repo, root)
     fork = merge_base(repo, base, head)
     old, new = TreeSnapshot(fork, prefix), TreeSnapshot(head, prefix)
@@ -65,7 +70,11 @@ def build_plan(repo: git.Repo, base: git.Commit, head: git.Commit, policy: Appro
     submitters = authors(branch_commits(repo, fork, head))
     for group in groups:
         group.warnings = unfillable_steps(group, roster, submitters)
-    return Plan(fork.hexsha, head.hexsha, entries, groups, submitters, roster_meta is not None)
+    refusals = []
+    if submitter is not None:
+        units = dict.fromkeys([*old.unit_ids(), *new.unit_ids()])
+        refusals = author_findings(entries, roster, submitter, units, new.unit_name)
+    return Plan(fork.hexsha, head.hexsha, entries, groups, submitters, roster_meta is not None, submitter, refusals)
 
 
 def _roster_place(role: str, unit: str) -> str:
@@ -110,6 +119,8 @@ def render_markdown(plan: Plan, forge: str | None = None, preview_url: str | Non
         lines += ["> ⚠ 没有找到审核审批人员名册 content/governance/roster.yaml,无法列出审批人。", ""]
     if plan.authors:
         lines += ["提交人(不能审批本次变更):" + "、".join(a.display for a in plan.authors), ""]
+    for refusal in plan.refusals:
+        lines += [f"> ⛔ {refusal.code} `{refusal.path}`:{_md(refusal.message)}", ""]
     lines += ["| 文件 | 变更 | 条目 | 审批层级 | 依据 | 预览 |", "|---|---|---|---|---|---|"]
     for entry in plan.entries:
         tiers = "<br>".join(_need_label(plan, need) for need in entry.needs) or (
@@ -179,6 +190,8 @@ def render_json(plan: Plan, forge: str | None = None, preview_url: str | None = 
                       for label, kind, people in g.steps],
             "warnings": g.warnings,
         } for g in plan.groups],
+        "submitter": plan.submitter.display if plan.submitter else None,
+        "refusals": [{"code": d.code, "path": d.path, "line": d.line, "message": d.message} for d in plan.refusals],
     }
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
 

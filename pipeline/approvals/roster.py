@@ -28,6 +28,8 @@ ROLE_LABELS = {
     "office.principal_leader": "办公室主要领导",
     "unit.section": "科室审核",
     "unit.leader": "负责领导",
+    "office.editors": "网站编辑",
+    "unit.editors": "信息员",
 }
 
 
@@ -86,12 +88,13 @@ class Roster:
                 gitlab=str(entry.get("gitlab") or ""), github=str(entry.get("github") or ""),
                 unit=str(entry.get("unit") or ""), post=str(entry.get("post") or "")))
         office = meta.get("office") if isinstance(meta.get("office"), dict) else {}
-        for role in ("reviewers", "egov_leader", "principal_leader"):
+        for role in ("reviewers", "egov_leader", "principal_leader", "editors"):
             roster.office[role] = _ids(office.get(role))
         units = meta.get("units") if isinstance(meta.get("units"), dict) else {}
         for unit, roles in units.items():
             roles = roles if isinstance(roles, dict) else {}
-            roster.units[str(unit)] = {"section": _ids(roles.get("section")), "leader": _ids(roles.get("leader"))}
+            roster.units[str(unit)] = {"section": _ids(roles.get("section")), "leader": _ids(roles.get("leader")),
+                                       "editors": _ids(roles.get("editors"))}
         return roster
 
     @classmethod

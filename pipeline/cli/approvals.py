@@ -34,13 +34,25 @@ def _guarded(function):
 def cmd_plan(args) -> int:
     from pipeline.approvals.changes import open_repo, resolve
     from pipeline.approvals.plan import build_plan, render_json, render_markdown
+    from pipeline.approvals.roster import Actor
+    from pipeline.reporters.text import format_diagnostic
     from pipeline.approvals.tiers import load_policy
 
     root = repository_root(args)
     repo = open_repo(root)
-    plan = build_plan(repo, resolve(repo, args.base), resolve(repo, args.head), load_policy(), root)
+    submitter = None
+    if args.author is not None:
+        if not args.author.strip():
+            raise UsageError("--author 为空:流水线没有提供提交人的代码平台用户名(GitLab 的 $GITLAB_USER_LOGIN、"
+                             "GitHub 的 github.event.pull_request.user.login),无法核对提交人能否修改所涉单位的内容。")
+        submitter = Actor(username=args.author.strip().lstrip("@"), forge=args.forge or "")
+    plan = build_plan(repo, resolve(repo, args.base), resolve(repo, args.head), load_policy(), root, submitter)
     render = render_json if args.format == "json" else render_markdown
     emit(render(plan, forge=args.forge, preview_url=args.preview_url), args.output)
+    if plan.refusals:
+        for refusal in plan.refusals:
+            print(format_diagnostic(refusal), file=sys.stderr)
+        return 1
     return 0
 
 
@@ -172,6 +184,8 @@ def add_commands(subparsers) -> None:
                       help="报告格式(默认 markdown,用作合并请求评论)")
     plan.add_argument("--forge", choices=["gitlab", "github"], help="用该平台的 @用户名 列出审批人")
     plan.add_argument("--preview-url", help="预览站点地址,报告中直接链接到变更的页面")
+    plan.add_argument("--author", help="提交合并请求的代码平台用户名(如 $GITLAB_USER_LOGIN):核对此人是所改动单位的"
+                                       "信息员或审核审批人,否则报 GK-AUTHOR-001/002 并以状态 1 退出")
     plan.add_argument("--output", "-o", help="写入文件")
     plan.set_defaults(func=cmd_plan)
 

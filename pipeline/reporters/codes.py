@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import inspect
 
+from pipeline.approvals import authority
 from pipeline.audit.checks import CHECKS as AUDIT_CHECKS
 from pipeline.audit.checks import audit_codes
 from pipeline.audit.links import CODES as EXTERNAL_LINK_CODES
@@ -19,7 +20,8 @@ from pipeline.site.internal_links import CODES as LINK_CODES
 def all_codes() -> dict[str, str]:
     codes = {**check_codes(), **{code: f"{text}(构建时检查)" for code, text in LINK_CODES.items()},
              **{code: f"{text}(每日读网)" for code, text in audit_codes().items()},
-             **{code: f"{text}(链接检查)" for code, text in EXTERNAL_LINK_CODES.items()}}
+             **{code: f"{text}(链接检查)" for code, text in EXTERNAL_LINK_CODES.items()},
+             **{code: f"{text}(合并请求审批计划)" for code, text in authority.CODES.items()}}
     return dict(sorted(codes.items()))
 
 
@@ -28,4 +30,6 @@ def code_documentation(code: str) -> str | None:
     for rule in [*load_rules(), *AUDIT_CHECKS]:
         if code in rule.codes and rule.__doc__:
             return inspect.cleandoc(rule.__doc__)
+    if code in authority.CODES:
+        return inspect.cleandoc(authority.__doc__)
     return LOADER_DOCS.get(code)

@@ -13,7 +13,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 
-EDITOR = ("公积金中心信息员", "xinxiyuan@gjj.yunjiang.gov.cn")
+EDITOR = ("苏晓晴", "suxiaoqing@gjj.yunjiang.gov.cn")  # 公积金中心 信息员 (roster units.gjj.editors)
+EDITOR_LOGIN = {"gitlab": "suxiaoqing", "github": "yj-suxiaoqing"}
+OTHER_EDITOR_LOGIN = {"gitlab": "lujiayi", "github": "yj-lujiayi"}  # 教育局 信息员: not 公积金中心's
 FORGE = ("GitLab", "gitlab@yunjiang.gov.cn")  # the identity the forge merges with: not an author
 SECTION = "梁志明 <liangzhiming@gjj.yunjiang.gov.cn>"  # 公积金中心 科室审核 (content/governance/roster.yaml)
 LEADER = "蒙海燕 <menghaiyan@gjj.yunjiang.gov.cn>"  # 公积金中心 负责领导

@@ -19,7 +19,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from tests.ci.github_runner import run_job
-from tests.ci.pipeline_repo import NEWS_ID, NEWS_PATH, ROOT, make_pipeline_repo
+from tests.ci.pipeline_repo import EDITOR_LOGIN, NEWS_ID, NEWS_PATH, ROOT, make_pipeline_repo
 
 WORKFLOWS = ROOT / ".github/workflows"
 PROJECT = "yunjiang/portal"
@@ -65,7 +65,7 @@ class FakeGitHub:
 
     def pull_request(self, number: int, head: str, merge: str | None, reviewers: list[str]) -> None:
         base = f"/repos/{PROJECT}/pulls/{number}"
-        user = {"login": "yj-gjj-xinxiyuan", "id": 90, "type": "User"}
+        user = {"login": EDITOR_LOGIN["github"], "id": 90, "type": "User"}
         self.routes[base] = {"number": number, "state": "closed" if merge else "open", "user": user,
                              "head": {"ref": "mr-1", "sha": head}, "body": "新闻稿已校对。",
                              "merged_at": "2026-11-30T03:00:00Z" if merge else None}
@@ -113,7 +113,8 @@ def test_pull_request_jobs_check_plan_and_preview(repo, github, tmp_path):
     repo.git("checkout", "-q", "mr-1")
     head = repo.git("rev-parse", "HEAD")
     github.pull_request(1, head, None, [])
-    event = {"pull_request": {"number": 1, "head": {"sha": head}, "updated_at": "2026-11-30T02:00:00Z"}}
+    event = {"pull_request": {"number": 1, "head": {"sha": head}, "updated_at": "2026-11-30T02:00:00Z",
+                              "user": {"login": EDITOR_LOGIN["github"]}}}
     context = contexts(repo, github, "pull_request", head, base_ref="main", head_ref="mr-1", ref="refs/pull/1/merge")
     secrets = {"GITHUB_TOKEN": "test-token"}
     workflow = WORKFLOWS / "merge-request.yml"

@@ -22,13 +22,15 @@ from pathlib import Path
 
 import pytest
 
-from tests.ci.pipeline_repo import LEADER, NEWS_ID, NEWS_PATH, ROOT, SECTION, make_pipeline_repo
+from tests.ci.pipeline_repo import (EDITOR_LOGIN, LEADER, NEWS_ID, NEWS_PATH, OTHER_EDITOR_LOGIN, ROOT, SECTION,
+                                   make_pipeline_repo)
 
 GITLAB_CI_LOCAL = ROOT / "node_modules/.bin/gitlab-ci-local"
 COMMON = ["--force-shell-executor", "--shell-isolation", "--no-color", "--no-artifacts-to-source"]
 MERGE_REQUEST = ["--variable", "CI_PIPELINE_SOURCE=merge_request_event", "--unset-variable", "CI_COMMIT_BRANCH",
                  "--variable", "CI_MERGE_REQUEST_TARGET_BRANCH_NAME=main",
-                 "--variable", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME=mr-1", "--variable", "CI_MERGE_REQUEST_IID=1"]
+                 "--variable", "CI_MERGE_REQUEST_SOURCE_BRANCH_NAME=mr-1", "--variable", "CI_MERGE_REQUEST_IID=1",
+                 "--variable", f"GITLAB_USER_LOGIN={EDITOR_LOGIN['gitlab']}"]
 
 
 def run_pipeline(repo, *args: str) -> tuple[int, str]:
@@ -97,6 +99,18 @@ def test_merge_request_pipeline_reports_on_the_changed_page(repo):
     page = artifact(repo, "preview", f"preview/news/{NEWS_ID}/index.html").read_text(encoding="utf-8")
     assert "线上提取“秒批”服务" in page
     assert any(artifact(repo, "preview", "preview/pagefind").glob("*/pagefind.js"))  # Pagefind ran in the job
+
+
+def test_merge_request_by_another_units_editor_fails_the_plan_job(repo):
+    """The browser editor's GitLab account can push anywhere; the pipeline holds each unit to its folders."""
+    repo.git("checkout", "-q", "mr-1")
+    base = repo.git("merge-base", "main", "mr-1").strip()
+    code, log = run_pipeline(repo, *MERGE_REQUEST, "--variable", f"CI_MERGE_REQUEST_DIFF_BASE_SHA={base}",
+                             "--variable", f"GITLAB_USER_LOGIN={OTHER_EDITOR_LOGIN['gitlab']}", "approval-plan")
+    assert code != 0 and job_results(log).get("approval-plan") == {"FAIL"}, log[-4000:]
+    assert f"{NEWS_PATH}:1: 错误 GK-AUTHOR-001" in log and "市住房公积金管理中心" in log
+    plan = artifact(repo, "approval-plan", "approvals-plan.md").read_text(encoding="utf-8")
+    assert "⛔ GK-AUTHOR-001" in plan  # the merge request's comment says why, not only the job log
 
 
 def test_main_pipeline_publishes_only_an_approved_merge(repo, tmp_path):
