@@ -269,10 +269,18 @@ def test_the_news_branch_passes_the_check_and_the_plan_names_the_units_approvers
     roster = (repo / "content" / "governance" / "roster.yaml").read_text(encoding="utf-8")
     import yaml
 
-    people = {p["id"]: p["name"] for p in yaml.safe_load(roster)["people"]}
-    approvers = yaml.safe_load(roster)["units"]["gjj"]
-    named = [people[pid] for role in approvers.values() for pid in role if pid in people]
-    assert named and all(name in text for name in named), text
+    data = yaml.safe_load(roster)
+    people = {p["id"]: p for p in data["people"]}
+    approvers = [people[pid]["name"] for role in ("section", "leader") for pid in data["units"]["gjj"][role]]
+    assert approvers and all(name in text for name in approvers), text
+    # the CMS's one repository-wide token is no authority: the submitter's own login decides (GK-AUTHOR-*)
+    editor = people[data["units"]["gjj"]["editors"][0]]["gitlab"]
+    other = next(people[ids[0]]["gitlab"] for unit, roles in data["units"].items()
+                 if unit != "gjj" and (ids := roles.get("editors")))
+    own = _gongkai(repo, "approvals", "plan", "--base", "main", "--head", branch, "--author", editor)
+    assert own.returncode == 0, own.stdout + own.stderr
+    foreign = _gongkai(repo, "approvals", "plan", "--base", "main", "--head", branch, "--author", other)
+    assert foreign.returncode == 1 and "GK-AUTHOR-" in foreign.stdout + foreign.stderr
 
 
 def test_an_interpretation_picks_its_policy_and_the_check_catches_what_the_form_cannot(editor, tmp_path):
