@@ -44,7 +44,11 @@ def _gongkai(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 @pytest.fixture(scope="module")
 def editor(tmp_path_factory):
-    """(repo, page, blocked): the clone the editor works on, a logged-in admin page, off-host requests tried."""
+    """(repo, page, blocked, errors, address): the clone the editor works on, a logged-in admin page,
+    off-host requests tried (the module fails if there was one), script errors, the admin site's address."""
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the editor tests need Debian's Chromium (`make system-packages`).",
+                    pytrace=False)
     base = tmp_path_factory.mktemp("cms")
     repo = base / "content-repo"
     repo.mkdir()
