@@ -105,6 +105,7 @@ LAYERS = (
     ("yearly_report", ("pipeline.yearly_report",)),
     ("pages", ("pipeline.pages",)),
     ("approvals", ("pipeline.approvals",)),
+    ("cms", ("pipeline.cms",)),
     ("check", ("pipeline.check",)),
     ("site", ("pipeline.site", "gongkai_portal")),
     ("audit", ("pipeline.audit",)),

@@ -57,6 +57,8 @@ def fallback_reason(paths: set[str]) -> str | None:
             return f"改动了单位信息 {path}"
         if kind == "register":
             return f"改动了依申请公开台账 {path}(年度报告按台账统计)"
+        if outside_role(path) == "cms":
+            return f"改动了浏览器编辑后台的配置 {path}(由 schema、设置和编号规则生成)"
         if outside_role(path) == "checker":
             return f"改动了检查程序或 schema({path})"
     return None

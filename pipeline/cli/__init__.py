@@ -157,8 +157,9 @@ def _extensions():
     from pipeline.cli.audit import add_commands as audit_commands
     from pipeline.cli.yearly_report import add_commands as report_commands
     from pipeline.cli.site import add_commands as build_commands
+    from pipeline.cli.cms import add_commands as cms_commands
 
-    return [build_commands, approval_commands, audit_commands, report_commands]
+    return [build_commands, approval_commands, audit_commands, report_commands, cms_commands]
 
 
 def main(argv=None) -> int:

@@ -18,17 +18,21 @@ ROOT_FILES = {"README.md", ".gitattributes", ".gitkeep"}
 # The paths outside content/ that matter, one list for the changed check's Git scan, its scope and approvals:
 # the approvers' file on each forge (GK-OWN-001 checks it, approvals write it and route it to the city tier),
 CODEOWNERS_FILES = {"gitlab": ".gitlab/CODEOWNERS", "github": ".github/CODEOWNERS"}
+# the browser editor's configuration (generated from the schemas and settings; GK-CMS-001 checks it),
+CMS_CONFIG = "ci/cms/config.yml"
 # and, in a source checkout, the checker itself: a change to these changes every diagnostic (a whole check).
 CHECKER_FOLDERS = ("schemas", "pipeline")
 CHECKER_FILES = ("pyproject.toml", "requirements.lock")
 # Paths whose changed or untracked files `check --changed-since` looks at besides content/.
-OUTSIDE_CONTENT = (*CHECKER_FOLDERS, *CHECKER_FILES, *CODEOWNERS_FILES.values())
+OUTSIDE_CONTENT = (*CHECKER_FOLDERS, *CHECKER_FILES, *CODEOWNERS_FILES.values(), CMS_CONFIG)
 
 
 def outside_role(rel: str) -> str | None:
-    """What a repository-relative path outside content/ is to the check: "codeowners", "checker" or None."""
+    """What a repository-relative path outside content/ is to the check: "codeowners", "cms", "checker" or None."""
     if rel in CODEOWNERS_FILES.values():
         return "codeowners"
+    if rel == CMS_CONFIG:
+        return "cms"
     if rel in CHECKER_FILES or rel.split("/", 1)[0] in CHECKER_FOLDERS and "/" in rel:
         return "checker"
     return None

@@ -1,0 +1,1 @@
+"""The browser editor (Decap CMS): its configuration generated from schemas/, and the admin site built around it."""
