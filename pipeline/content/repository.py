@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import hashlib
 from datetime import datetime
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
@@ -39,6 +40,9 @@ class Repository:
     registers: list[Item] = field(default_factory=list)  # 依申请公开台账, one per unit and year; never published
     assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
     load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A hash of the bytes of every file the loader parsed (path -> hex): the cached check's key
+    # (pipeline.check.cached), taken from the read the loader makes anyway.
+    digests: dict[str, str] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(TZ))  # injectable: --now
 
@@ -166,7 +170,9 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: Pars
         return
     if cf.path.stat().st_size > item_size_limit(repo.settings):
         return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
-    item = cache.parse(cf.path.read_bytes(), cf.rel, cf.type, limits)
+    data = cf.path.read_bytes()
+    repo.digests[cf.rel] = content_digest(data)
+    item = cache.parse(data, cf.rel, cf.type, limits)
     if isinstance(item, Diagnostic):
         repo.load_diagnostics.append(item)
         return
@@ -179,6 +185,11 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: Pars
         repo.registers.append(item)
     else:
         repo.items.append(item)
+
+
+def content_digest(data: bytes) -> str:
+    """A short hash of a file's bytes, the same for the loader and for files it never parses."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def default_settings() -> dict:

@@ -22,7 +22,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from pipeline.check.whole import check_repository
+from pipeline.check.cached import check_repository_cached
 from pipeline.core.addresses import output_name
 from pipeline.core.markdown import TextNotRenderable
 from pipeline.diagnostics import Diagnostic, has_errors
@@ -79,7 +79,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
     as it was. A live `destination` is the base: unchanged bytes are linked from it."""
     stages = stages or Stages()
     with stages.stage("check"):
-        diagnostics = check_repository(repo)
+        diagnostics = check_repository_cached(repo)  # the whole check's diagnostics, at the change's cost
     result = BuildResult(diagnostics=diagnostics, stages=stages)
     if has_errors(diagnostics):
         return result
