@@ -13,16 +13,19 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from stdnum.cn import ric
 
+from pipeline.check.cached import check_repository_cached
 from pipeline.check.changed import check_changed_since
 from pipeline.check.whole import check_repository
 from pipeline.cli import main
 from pipeline.content.parse_cache import ParseCache
 from pipeline.content.repository import load_repository
+from pipeline.site.build import build_site
 from pipeline.timeutil import parse_now
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -338,3 +341,88 @@ def test_the_other_interpretations_of_a_policy_are_in_scope(corpus):
     assert sibling in result.scope
     assert any(d.code == "GK-REL-002" and d.path == sibling for d in result.diagnostics)
     assert result.diagnostics == [d for d in whole_check(corpus) if d.path in result.scope]
+
+
+# --- the whole check, cached (gongkai check and the build's gate) -------------------------------------
+
+def uncached_whole_check(root: Path, now):
+    return check_repository(load_repository(root, now=now, cache=ParseCache(root, use=False)))
+
+
+@pytest.fixture
+def edited(corpus, tmp_path):
+    """A copy of the corpus with its own Git history and cache, edited step after step."""
+    root = tmp_path / "edited"
+    shutil.copytree(corpus, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+def withdraw_this_afternoon(rng, root):
+    """Personal data in an item withdrawn at 14:00 on the check's day: screened before, only its notice after."""
+    path = rng.choice(_items(root, rng.choice(["news", "notices"])))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}。\n")
+    _front(path, "withdrawn", '{date: "2026-11-25 14:00", reason: 内容有误}')
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_cached_whole_check_equals_an_uncached_one_after_every_edit(edited, seed):
+    """Edits pile up, time moves (items come due or are withdrawn), and after each step the check that
+    reuses the last one's findings says exactly what a whole check from nothing says."""
+    rng = random.Random(1000 + seed)
+    last = uncached_whole_check(edited, NOW)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == last
+    assert (edited / ".cache" / "gongkai" / "check.pickle").is_file()
+    differed = 0
+    for step in range(6):
+        applied = [rng.choice([*CHANGES, withdraw_this_afternoon]) for _ in range(rng.randint(1, 2))]
+        for change in applied:
+            change(rng, edited)
+        # Hours within the check's day (statuses change, today does not) as well as other days.
+        now = NOW + rng.choice([timedelta(0), timedelta(hours=5), timedelta(hours=-3), timedelta(days=40),
+                                timedelta(days=-200)])
+        expected = uncached_whole_check(edited, now)
+        assert check_repository_cached(load_repository(edited, now=now)) == expected, (step, [c.__name__ for c in applied])
+        differed += expected != last
+        last = expected
+    assert differed  # what the check says changed, so reused findings were put to the test
+
+
+def test_the_build_gate_gives_the_whole_checks_diagnostics_from_the_cache(edited, tmp_path):
+    build_site(load_repository(edited, now=NOW), tmp_path / "unused", NOW)  # the check's findings are kept
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}\n")
+    result = build_site(load_repository(edited, now=NOW), tmp_path / "output", NOW)
+    assert result.diagnostics == uncached_whole_check(edited, NOW)
+    assert any(d.code == "GK-PRIV-001" and d.path == news.relative_to(edited).as_posix() for d in result.diagnostics)
+    assert not (tmp_path / "output").exists()  # an error stops the build before anything is written
+
+
+def test_a_corrupt_or_foreign_check_cache_is_ignored(edited):
+    state = edited / ".cache" / "gongkai" / "check.pickle"
+    reference = uncached_whole_check(edited, NOW)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == reference
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write("\n电话 13812345678\n")
+    expected = uncached_whole_check(edited, NOW)
+    for garbage in (b"", b"\x80\x05garbage", pickle.dumps({"key": "another", "local": {}}),
+                    pickle.dumps({"key": None, "signatures": {}, "entries": {}, "local": {"x": "not findings"}})):
+        state.write_bytes(garbage)
+        assert check_repository_cached(load_repository(edited, now=NOW)) == expected != reference
+
+
+def test_two_checks_at_once_share_the_cache_safely(edited):
+    """Two processes writing the check's cache together: each answers fully, and the cache they leave is whole."""
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write("\n电话 13812345678\n")
+    command = [sys.executable, "-m", "pipeline.cli", "--root", str(edited), "check", "--now", "2026-11-25 12:00",
+               "--format", "json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1]
+    assert outputs[0][0] == outputs[1][0] and b"GK-PRIV-002" in outputs[0][0]
+    assert pickle.loads((edited / ".cache" / "gongkai" / "check.pickle").read_bytes())["local"]
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
