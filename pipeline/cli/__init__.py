@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.cli.common import ArgumentParser, UsageError, emit, moment, repository_root
+from pipeline.cli.common import ArgumentParser, UsageError, emit, loaded_kept, moment, repository_root
 
 
 def cmd_check(args) -> int:
@@ -22,7 +22,8 @@ def cmd_check(args) -> int:
     if args.changed_since is not None:
         return _check_changed(args)
     repo = load_repository(repository_root(args), now=moment(args))
-    diagnostics = check_repository_cached(repo)
+    with loaded_kept(repo):
+        diagnostics = check_repository_cached(repo)
     emit(check_report(args.format, diagnostics, checked_files=repo.checked_files, verbose=args.verbose), args.output)
     return 1 if has_errors(diagnostics) else 0
 
