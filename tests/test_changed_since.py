@@ -24,7 +24,7 @@ from pipeline.check.changed import check_changed_since
 from pipeline.check.whole import check_repository
 from pipeline.cli import main
 from pipeline.content.parse_cache import ParseCache
-from pipeline.content.repository import load_repository
+from pipeline.content.repository import content_digest, load_repository
 from pipeline.site.build import build_site
 from pipeline.timeutil import parse_now
 
@@ -389,14 +389,19 @@ def test_the_cached_whole_check_equals_an_uncached_one_after_every_edit(edited, 
 
 
 def test_the_build_gate_gives_the_whole_checks_diagnostics_from_the_cache(edited, tmp_path):
-    build_site(load_repository(edited, now=NOW), tmp_path / "unused", NOW)  # the check's findings are kept
+    check_repository_cached(load_repository(edited, now=NOW))  # an earlier check's findings are kept
     news = _items(edited, "news")[0]
+    rel = news.relative_to(edited).as_posix()
     with news.open("a", encoding="utf-8") as handle:
         handle.write(f"\n身份证 {ID_NUMBER}\n")
     result = build_site(load_repository(edited, now=NOW), tmp_path / "output", NOW)
     assert result.diagnostics == uncached_whole_check(edited, NOW)
-    assert any(d.code == "GK-PRIV-001" and d.path == news.relative_to(edited).as_posix() for d in result.diagnostics)
+    assert any(d.code == "GK-PRIV-001" and d.path == rel for d in result.diagnostics)
     assert not (tmp_path / "output").exists()  # an error stops the build before anything is written
+    # The gate started from the kept findings and keeps its own: the edited file's, under its new bytes.
+    state = pickle.loads((edited / ".cache" / "gongkai" / "check.pickle").read_bytes())
+    assert state["signatures"][rel][2] == content_digest(news.read_bytes())
+    assert any(d.code == "GK-PRIV-001" for d in state["local"][rel])
 
 
 def test_a_corrupt_or_foreign_check_cache_is_ignored(edited):
