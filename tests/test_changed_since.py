@@ -365,6 +365,27 @@ def withdraw_this_afternoon(rng, root):
     _front(path, "withdrawn", '{date: "2026-11-25 14:00", reason: 内容有误}')
 
 
+def break_or_mend_yaml(rng, root):
+    """A file that cannot be read, or one read again: while it is unreadable, the findings it would cause
+    elsewhere wait (check.whole.without_cascades)."""
+    broken = [p for p in _items(root) if p.read_text(encoding="utf-8").startswith("---\ntitle: [")]
+    if broken and rng.random() < 0.5:
+        path = rng.choice(broken)
+        path.write_text(path.read_text(encoding="utf-8").replace("---\ntitle: [没有闭合\n", "---\n", 1), encoding="utf-8")
+    else:
+        path = rng.choice(_items(root))
+        path.write_text("---\ntitle: [没有闭合\n" + path.read_text(encoding="utf-8")[4:], encoding="utf-8")
+
+
+def name_another_item(rng, root):
+    path, other = rng.sample(_items(root), 2)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n见[《文件》](item:{other.stem})。\n")
+
+
+CACHED_CHANGES = [*CHANGES, withdraw_this_afternoon, break_or_mend_yaml, name_another_item]
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_the_cached_whole_check_equals_an_uncached_one_after_every_edit(edited, seed):
     """Edits pile up, time moves (items come due or are withdrawn), and after each step the check that
@@ -375,7 +396,7 @@ def test_the_cached_whole_check_equals_an_uncached_one_after_every_edit(edited, 
     assert (edited / ".cache" / "gongkai" / "check.pickle").is_file()
     differed = 0
     for step in range(6):
-        applied = [rng.choice([*CHANGES, withdraw_this_afternoon]) for _ in range(rng.randint(1, 2))]
+        applied = [rng.choice(CACHED_CHANGES) for _ in range(rng.randint(1, 2))]
         for change in applied:
             change(rng, edited)
         # Hours within the check's day (statuses change, today does not) as well as other days.
@@ -431,3 +452,15 @@ def test_two_checks_at_once_share_the_cache_safely(edited):
     assert outputs[0][0] == outputs[1][0] and b"GK-PRIV-002" in outputs[0][0]
     assert pickle.loads((edited / ".cache" / "gongkai" / "check.pickle").read_bytes())["local"]
     assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+
+
+def test_a_reference_to_a_file_that_cannot_be_read_is_not_reported_by_the_cached_check(edited):
+    """The file's own error is the one to fix (check.whole.without_cascades), also when only the reference is new."""
+    broken, naming = _items(edited, "policies")[0], _items(edited, "news")[0]
+    broken.write_text("---\ntitle: [没有闭合\n---\n正文\n", encoding="utf-8")
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+    with naming.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n见[《文件》](item:{broken.stem})。\n")
+    expected = uncached_whole_check(edited, NOW)
+    assert not any(d.path == naming.relative_to(edited).as_posix() and d.code.startswith("GK-REF") for d in expected)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == expected

@@ -147,7 +147,10 @@ def _since(repo: Repository, previous: dict, signatures: dict, entries: dict, lo
     before = [previous["entries"][rel] for rel in sorted(changed) if rel in previous["entries"]]
     existing = set(entries) | {p for p in CODEOWNERS if (repo.root / p).is_file()}
     scope = scope_of(changed, entries, before, existing, repo.units)
-    reads = scope.paths | scope.context
+    # Files that cannot be read declare no id in the index, yet a reference to one is not reported (its own
+    # error is the one to fix: rules.unreadable_ids): the part must know them. A merge request starts from
+    # a clean main, so `--changed-since` never meets them; a check during editing, or a gate, may.
+    reads = scope.paths | scope.context | {d.path for d in repo.load_diagnostics}
     if len(reads) > max(MIN_FALLBACK_FILES, len(repo.files) // 2):
         return None
     part = load_repository(repo.root, repo.schemas, repo.now, only=reads, files=repo.files)
