@@ -179,7 +179,8 @@ def _compute(repo, year: int, scope: tuple[str, ...], as_of) -> AnnualReport:
     by_category = dict(sorted(Counter(str(i.meta.get("disclosure_category")) for i in published
                                       if i.meta.get("disclosure_category")).items()))
     applications, reviews = _register(repo, year, scope)
-    return AnnualReport(year, scope, _unit_name(repo, scope), documents, _decisions(repo, index.of(index.by_unit_type["dataset"], scope), year, scope, as_of), by_category,
+    decisions = _decisions(repo, index.of(index.by_unit_type["dataset"], scope), year, scope, as_of)
+    return AnnualReport(year, scope, _unit_name(repo, scope), documents, decisions, by_category,
                         _interpretations(index, policies, year), _letters(repo, index, year, scope), applications,
                         reviews)
 
