@@ -44,9 +44,10 @@ from pipeline.site.build_plan import plan_site
 try:
     from pipeline.check.cached import check_repository_cached
     from pipeline.cli.common import loaded_kept  # what gongkai check and build do with the loaded repository
+    from pipeline.content.repository import collector_paused  # what the build does while it plans
 except ImportError:
     check_repository_cached = None
-    from contextlib import nullcontext as loaded_kept
+    from contextlib import nullcontext as loaded_kept, nullcontext as collector_paused
 root, runs = Path(sys.argv[1]), int(sys.argv[2])
 now = datetime(2026, 11, 25, 12, tzinfo=TZ)
 news = sorted((root / "content" / "news").glob("*.md"))[7]
@@ -61,7 +62,8 @@ try:
         repo = timed("load", lambda: load_repository(root, now=now))
         with loaded_kept(repo):
             whole = timed("whole", lambda: check_repository(repo))
-            timed("plan", lambda: plan_site(repo, now, THEME_DIR, load_markdown(root)))
+            with collector_paused():
+                timed("plan", lambda: plan_site(repo, now, THEME_DIR, load_markdown(root)))
         if check_repository_cached is not None:
             check_repository_cached(load_repository(root, now=now))
             news.write_bytes(original + ("\n补充说明:第 %d 次。\n" % run).encode())
