@@ -3,7 +3,8 @@
 The generated corpus (bench/check_bench.py at 150 items: policies with interpretations, by-id links,
 attachments, reports) is committed in a temporary Git repository; seeded random change sets are applied
 to the working tree (some committed on a branch, some not, some untracked); after each, the incremental
-check is compared with a whole check made without any cache.
+check is compared with a whole check made without any cache. The same changes, piled up and with time
+moving, hold the cached whole check (`gongkai check`, the build's gate: pipeline.check.cached) equal to it.
 """
 from __future__ import annotations
 
@@ -13,16 +14,19 @@ import re
 import shutil
 import subprocess
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from stdnum.cn import ric
 
+from pipeline.check.cached import check_repository_cached
 from pipeline.check.changed import check_changed_since
 from pipeline.check.whole import check_repository
 from pipeline.cli import main
 from pipeline.content.parse_cache import ParseCache
-from pipeline.content.repository import load_repository
+from pipeline.content.repository import content_digest, load_repository
+from pipeline.site.build import build_site
 from pipeline.timeutil import parse_now
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -338,3 +342,126 @@ def test_the_other_interpretations_of_a_policy_are_in_scope(corpus):
     assert sibling in result.scope
     assert any(d.code == "GK-REL-002" and d.path == sibling for d in result.diagnostics)
     assert result.diagnostics == [d for d in whole_check(corpus) if d.path in result.scope]
+
+
+# --- the whole check, cached (gongkai check and the build's gate) -------------------------------------
+
+def uncached_whole_check(root: Path, now):
+    return check_repository(load_repository(root, now=now, cache=ParseCache(root, use=False)))
+
+
+@pytest.fixture
+def edited(corpus, tmp_path):
+    """A copy of the corpus with its own Git history and cache, edited step after step."""
+    root = tmp_path / "edited"
+    shutil.copytree(corpus, root, ignore=shutil.ignore_patterns(".cache"))
+    return root
+
+
+def withdraw_this_afternoon(rng, root):
+    """Personal data in an item withdrawn at 14:00 on the check's day: screened before, only its notice after."""
+    path = rng.choice(_items(root, rng.choice(["news", "notices"])))
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}。\n")
+    _front(path, "withdrawn", '{date: "2026-11-25 14:00", reason: 内容有误}')
+
+
+def break_or_mend_yaml(rng, root):
+    """A file that cannot be read, or one read again: while it is unreadable, the findings it would cause
+    elsewhere wait (check.whole.without_cascades)."""
+    broken = [p for p in _items(root) if p.read_text(encoding="utf-8").startswith("---\ntitle: [")]
+    if broken and rng.random() < 0.5:
+        path = rng.choice(broken)
+        path.write_text(path.read_text(encoding="utf-8").replace("---\ntitle: [没有闭合\n", "---\n", 1), encoding="utf-8")
+    else:
+        path = rng.choice(_items(root))
+        path.write_text("---\ntitle: [没有闭合\n" + path.read_text(encoding="utf-8")[4:], encoding="utf-8")
+
+
+def name_another_item(rng, root):
+    path, other = rng.sample(_items(root), 2)
+    with path.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n见[《文件》](item:{other.stem})。\n")
+
+
+CACHED_CHANGES = [*CHANGES, withdraw_this_afternoon, break_or_mend_yaml, name_another_item]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_the_cached_whole_check_equals_an_uncached_one_after_every_edit(edited, seed):
+    """Edits pile up, time moves (items come due or are withdrawn), and after each step the check that
+    reuses the last one's findings says exactly what a whole check from nothing says."""
+    rng = random.Random(1000 + seed)
+    last = uncached_whole_check(edited, NOW)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == last
+    assert (edited / ".cache" / "gongkai" / "check.pickle").is_file()
+    differed = 0
+    for step in range(6):
+        applied = [rng.choice(CACHED_CHANGES) for _ in range(rng.randint(1, 2))]
+        for change in applied:
+            change(rng, edited)
+        # Hours within the check's day (statuses change, today does not) as well as other days.
+        now = NOW + rng.choice([timedelta(0), timedelta(hours=5), timedelta(hours=-3), timedelta(days=40),
+                                timedelta(days=-200)])
+        expected = uncached_whole_check(edited, now)
+        assert check_repository_cached(load_repository(edited, now=now)) == expected, (step, [c.__name__ for c in applied])
+        differed += expected != last
+        last = expected
+    assert differed  # what the check says changed, so reused findings were put to the test
+
+
+def test_the_build_gate_gives_the_whole_checks_diagnostics_from_the_cache(edited, tmp_path):
+    check_repository_cached(load_repository(edited, now=NOW))  # an earlier check's findings are kept
+    news = _items(edited, "news")[0]
+    rel = news.relative_to(edited).as_posix()
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}\n")
+    result = build_site(load_repository(edited, now=NOW), tmp_path / "output", NOW)
+    assert result.diagnostics == uncached_whole_check(edited, NOW)
+    assert any(d.code == "GK-PRIV-001" and d.path == rel for d in result.diagnostics)
+    assert not (tmp_path / "output").exists()  # an error stops the build before anything is written
+    # The gate started from the kept findings and keeps its own: the edited file's, under its new bytes.
+    state = pickle.loads((edited / ".cache" / "gongkai" / "check.pickle").read_bytes())
+    assert state["signatures"][rel][2] == content_digest(news.read_bytes())
+    assert any(d.code == "GK-PRIV-001" for d in state["local"][rel])
+
+
+def test_a_corrupt_or_foreign_check_cache_is_ignored(edited):
+    state = edited / ".cache" / "gongkai" / "check.pickle"
+    reference = uncached_whole_check(edited, NOW)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == reference
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write("\n电话 13812345678\n")
+    expected = uncached_whole_check(edited, NOW)
+    for garbage in (b"", b"\x80\x05garbage", pickle.dumps({"key": "another", "local": {}}),
+                    pickle.dumps({"key": None, "signatures": {}, "entries": {}, "local": {"x": "not findings"}})):
+        state.write_bytes(garbage)
+        assert check_repository_cached(load_repository(edited, now=NOW)) == expected != reference
+
+
+def test_two_checks_at_once_share_the_cache_safely(edited):
+    """Two processes writing the check's cache together: each answers fully, and the cache they leave is whole."""
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write("\n电话 13812345678\n")
+    command = [sys.executable, "-m", "pipeline.cli", "--root", str(edited), "check", "--now", "2026-11-25 12:00",
+               "--format", "json"]
+    runs = [subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in range(2)]
+    outputs = [run.communicate(timeout=300) for run in runs]
+    assert [run.returncode for run in runs] == [1, 1]
+    assert outputs[0][0] == outputs[1][0] and b"GK-PRIV-002" in outputs[0][0]
+    assert pickle.loads((edited / ".cache" / "gongkai" / "check.pickle").read_bytes())["local"]
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+
+
+def test_a_reference_to_a_file_that_cannot_be_read_is_not_reported_by_the_cached_check(edited):
+    """The file's own error is the one to fix (check.whole.without_cascades), also when only the reference is new."""
+    broken, naming = _items(edited, "policies")[0], _items(edited, "news")[0]
+    broken.write_text("---\ntitle: [没有闭合\n---\n正文\n", encoding="utf-8")
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+    with naming.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n见[《文件》](item:{broken.stem})。\n")
+    expected = uncached_whole_check(edited, NOW)
+    assert not any(d.path == naming.relative_to(edited).as_posix() and d.code.startswith("GK-REF") for d in expected)
+    assert check_repository_cached(load_repository(edited, now=NOW)) == expected

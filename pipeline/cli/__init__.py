@@ -10,11 +10,11 @@ import sys
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.cli.common import ArgumentParser, UsageError, emit, moment, repository_root
+from pipeline.cli.common import ArgumentParser, UsageError, emit, loaded_kept, moment, repository_root
 
 
 def cmd_check(args) -> int:
-    from pipeline.check.whole import check_repository
+    from pipeline.check.cached import check_repository_cached
     from pipeline.diagnostics import has_errors
     from pipeline.reporters import check_report
     from pipeline.content.repository import load_repository
@@ -22,7 +22,8 @@ def cmd_check(args) -> int:
     if args.changed_since is not None:
         return _check_changed(args)
     repo = load_repository(repository_root(args), now=moment(args))
-    diagnostics = check_repository(repo)
+    with loaded_kept(repo):
+        diagnostics = check_repository_cached(repo)
     emit(check_report(args.format, diagnostics, checked_files=repo.checked_files, verbose=args.verbose), args.output)
     return 1 if has_errors(diagnostics) else 0
 

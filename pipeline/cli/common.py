@@ -6,6 +6,7 @@ command-line layer has no import cycle.
 from __future__ import annotations
 
 import argparse
+import gc
 import re
 import sys
 import unicodedata
@@ -221,3 +222,20 @@ def wrap_display(text: str, width: int) -> list[str]:
     if line.strip():
         lines.append(line.rstrip())
     return lines
+
+
+@contextmanager
+def loaded_kept(repo):
+    """While a command works on the loaded `repo`, the cyclic garbage collector leaves it alone.
+
+    The repository (hundreds of thousands of objects at 10,000 items) lives as long as the command; every
+    full collection during the check and the plan walked all of it again, which made their cost per item
+    grow with the items (measured: bench/README.md, 2026-12-07). Frozen objects are given back to the
+    collector afterwards, so a process that runs commands one after another (`gongkai serve`, the tests)
+    keeps nothing.
+    """
+    gc.freeze()
+    try:
+        yield repo
+    finally:
+        gc.unfreeze()

@@ -5,7 +5,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from pipeline.cli.common import UsageError, moment, repository_root
+from pipeline.cli.common import UsageError, loaded_kept, moment, repository_root
 
 
 def add_commands(sub) -> None:
@@ -61,7 +61,8 @@ def _build(args, root):
                 print(f"合并失败:{exc}原有网站未被改动。", file=sys.stderr)
                 return 1
         else:
-            result = build_site(repo, output, now, stages)
+            with loaded_kept(repo):
+                result = build_site(repo, output, now, stages)
     except Exception as exc:
         fault = runner_fault(exc)
         if fault is not None:  # a full or failing disk, a folder not ours: said as such, never a traceback

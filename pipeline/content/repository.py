@@ -2,7 +2,12 @@
 from __future__ import annotations
 
 import copy
+import gc
+import hashlib
+import os
+import stat
 from datetime import datetime
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from pathlib import Path
@@ -39,6 +44,9 @@ class Repository:
     registers: list[Item] = field(default_factory=list)  # 依申请公开台账, one per unit and year; never published
     assets: dict[str, ContentFile] = field(default_factory=dict)  # key: path relative to content/
     load_diagnostics: list[Diagnostic] = field(default_factory=list)
+    # A hash of the bytes of every file the loader parsed (path -> hex): the cached check's key
+    # (pipeline.check.cached), taken from the read the loader makes anyway.
+    digests: dict[str, str] = field(default_factory=dict)
     settings: dict = field(default_factory=dict)
     now: datetime = field(default_factory=lambda: datetime.now(TZ))  # injectable: --now
 
@@ -131,6 +139,25 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
     root = root.resolve()
     if not (root / "content").is_dir():
         raise NotARepository(f"{root} 不是内容仓库:找不到 content/ 目录。")
+    with collector_paused():
+        return _load(root, schemas, now, items, only, cache, files)
+
+
+@contextmanager
+def collector_paused():
+    """No cyclic garbage collection while objects are made that all stay (a loaded repository, a build's
+    plan): the collector's passes over them while they are made were a third of a load at 10,000 items
+    and a fifth of the plan, and grew faster than the items (bench/README.md, 2026-12-07)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _load(root, schemas, now, items, only, cache, files) -> Repository:
     repo = Repository(root=root, schemas=schemas or SchemaSet())
     if now is not None:
         repo.now = now
@@ -144,13 +171,14 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
         repo.files = [cf for cf in repo.files if cf.kind in ALWAYS_LOADED or cf.rel in wanted]
     # Governance first: settings.yaml may change the limits the other files are read under.
     governance = [cf for cf in repo.files if cf.kind == "governance"]
+    size_limit = item_size_limit(repo.settings)
     for cf in governance:
-        _load_one(repo, cf, YamlLimits.from_settings(defaults), cache)
+        _load_one(repo, cf, YamlLimits.from_settings(defaults), cache, size_limit)
     _apply_settings(repo, defaults)
-    limits = YamlLimits.from_settings(repo.settings)
+    limits, size_limit = YamlLimits.from_settings(repo.settings), item_size_limit(repo.settings)
     for cf in repo.files:
         if cf.kind != "governance" and (items or cf.kind == "unit"):
-            _load_one(repo, cf, limits, cache)
+            _load_one(repo, cf, limits, cache, size_limit)
     return repo
 
 
@@ -158,15 +186,25 @@ def load_repository(root: Path, schemas: SchemaSet | None = None, now: datetime 
 ALWAYS_LOADED = ("governance", "unit", "register")
 
 
-def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: ParseCache) -> None:
-    if cf.kind in ("unknown", "root", "symlink") or cf.path.is_symlink():
-        return  # reported by the path rules; nothing is read through a link
+def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: ParseCache, size_limit: int) -> None:
+    if cf.kind in ("unknown", "root", "symlink"):
+        return  # reported by the path rules
+    path = str(cf.path)  # os calls on strings: pathlib's per file cost a tenth of a second per 10,000 files
+    try:
+        found = os.lstat(path)
+    except OSError:
+        found = None
+    if found is not None and stat.S_ISLNK(found.st_mode):
+        return  # nothing is read through a link
     if cf.kind == "asset":
         repo.assets[cf.rel.split("/", 1)[1]] = cf
         return
-    if cf.path.stat().st_size > item_size_limit(repo.settings):
+    if (found or os.stat(path)).st_size > size_limit:
         return  # GK-PATH-002 reports it; parsing it would cost more than it is worth
-    item = cache.parse(cf.path.read_bytes(), cf.rel, cf.type, limits)
+    with open(path, "rb") as handle:
+        data = handle.read()
+    repo.digests[cf.rel] = content_digest(data)
+    item = cache.parse(data, cf.rel, cf.type, limits)
     if isinstance(item, Diagnostic):
         repo.load_diagnostics.append(item)
         return
@@ -179,6 +217,11 @@ def _load_one(repo: Repository, cf: ContentFile, limits: YamlLimits, cache: Pars
         repo.registers.append(item)
     else:
         repo.items.append(item)
+
+
+def content_digest(data: bytes) -> str:
+    """A short hash of a file's bytes, the same for the loader and for files it never parses."""
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def default_settings() -> dict:

@@ -22,11 +22,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable
 
-from pipeline.check.whole import check_repository
+from pipeline.check.cached import check_repository_cached
 from pipeline.core.addresses import output_name
 from pipeline.core.markdown import TextNotRenderable
 from pipeline.diagnostics import Diagnostic, has_errors
-from pipeline.content.repository import Repository
+from pipeline.content.repository import Repository, collector_paused
 from pipeline.resources import pelican_settings, plugin_dir, theme_dir
 from pipeline.site.build_cache import load_markdown, save_markdown
 from pipeline.site.build_plan import SiteBuild, plan_site
@@ -79,7 +79,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
     as it was. A live `destination` is the base: unchanged bytes are linked from it."""
     stages = stages or Stages()
     with stages.stage("check"):
-        diagnostics = check_repository(repo)
+        diagnostics = check_repository_cached(repo)  # the whole check's diagnostics, at the change's cost
     result = BuildResult(diagnostics=diagnostics, stages=stages)
     if has_errors(diagnostics):
         return result
@@ -89,7 +89,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
     # Locked while this build runs; a killed build's folder is removed by the next one (site.staging).
     with staging_folder(destination) as staging:
         try:
-            with stages.stage("plan"):  # the catalogue and every page's address and dependencies
+            with stages.stage("plan"), collector_paused():  # the catalogue, every page's address and dependencies
                 build = plan_site(repo, now, THEME_DIR, load_markdown(repo.root))
                 build.previous = destination if destination.is_dir() else None
                 if select is not None:

@@ -84,7 +84,7 @@ def test_a_foreign_image_in_a_body_stops_the_build(tmp_path, monkeypatch):
     assert first.result.ok
     before = tree_hash(first.output)
     (root / "content/news/xw-1.md").write_text(NEWS + "\n![图](https://cdn.example.com/tracker.png)\n", encoding="utf-8")
-    monkeypatch.setattr(run, "check_repository", lambda repo: [])
+    monkeypatch.setattr(run, "check_repository_cached", lambda repo: [])
     second = build(root, tmp_path / "site", "2026-03-02 09:00")
     assert not second.result.ok
     assert [d.code for d in second.result.diagnostics] == [FOREIGN_ASSET]

@@ -125,7 +125,7 @@ def test_former_address_never_escapes_output_nor_replaces_a_current_page(tmp_pat
                                 "content/interpretations/jd-zc-1.md": INTERPRETATION})
     # The check rejects such addresses (GK-URL-001/002); the build must hold even when it is bypassed.
     assert {d.code for d in run_check(root)} >= {"GK-URL-001", "GK-URL-002"}
-    monkeypatch.setattr(run, "check_repository", lambda repo: [])
+    monkeypatch.setattr(run, "check_repository_cached", lambda repo: [])
     site = build(root, tmp_path / "site" / "out", "2026-03-02 09:00")
     assert site.result.ok
     assert not list(tmp_path.rglob("escaped.html")) and not list(tmp_path.rglob("x.html"))

@@ -63,7 +63,7 @@ def test_site_model_sanitises_a_body_that_bypassed_the_check(tmp_path):
 
 def test_built_page_carries_no_script_from_a_hostile_body(tmp_path, monkeypatch):
     root = make_repo(tmp_path, {"content/news/xw-1.md": NEWS.replace("教育局召开会议。\n", HOSTILE)})
-    monkeypatch.setattr(run, "check_repository", lambda repo: [])  # the check is bypassed on purpose
+    monkeypatch.setattr(run, "check_repository_cached", lambda repo: [])  # the check is bypassed on purpose
     site = build(root, tmp_path / "out", "2026-03-02 09:00")
     assert site.result.ok
     article = site.soup("/news/xw-1/").find("article")
@@ -79,7 +79,7 @@ def test_metadata_is_escaped_not_interpreted(tmp_path, monkeypatch, field):
     if field == "summary":
         front = front.replace("date: 2026-03-01 09:00", f"date: 2026-03-01 09:00\nsummary: '{hostile}'")
     root = make_repo(tmp_path, {"content/news/xw-1.md": front})
-    monkeypatch.setattr(run, "check_repository", lambda repo: [])
+    monkeypatch.setattr(run, "check_repository_cached", lambda repo: [])
     site = build(root, tmp_path / "out", "2026-03-02 09:00")
     assert "news/xw-1/index.html" in site.html_pages  # the page that shows the hostile metadata is checked
     for page in site.html_pages:

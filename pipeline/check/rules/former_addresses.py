@@ -36,6 +36,8 @@ class FormerAddresses(Rule):
         return isinstance(former, list) and bool(former)
 
     def check(self, repo):
+        if not any(self.reports_on(item.path, item) for item in repo.items):
+            return  # no claim to judge: the site's page list (a catalogue of every page) is not needed
         catalogue = Catalogue(repo, repo.now)
         names = page_names(content_pages(catalogue))
         for claim in former_address_claims(catalogue, names):
