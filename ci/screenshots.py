@@ -1,11 +1,17 @@
 #!/usr/bin/env python3
-"""Full-page screenshots of the portal's page families at 360 px (a phone) and 1280 px (a desktop).
+"""Full-page screenshots of the portal's page families at 360 px (a phone) and 1280 px (a desktop),
+and of the browser editor (Decap CMS) at 1280 px, as a department editor sees it.
 
 For a reviewer who changes a template or the stylesheet: look at every family at both widths before
 merging, without clicking through a site. Run `make screenshots` (builds the demo portal, writes PNGs
 to screenshots/), or on a site already built:
 
     .venv/bin/python ci/screenshots.py --site output --out screenshots
+
+The editor's screenshots (`editor-*.png`: its list of an item type, a new item's form) come from
+`gongkai cms build --backend local` over a throw-away clone of the demo content with decap-server in git
+mode, both on 127.0.0.1; `--no-editor` leaves them out. README's "For editors" shows two of them
+(ci/cms/screenshots/).
 
 Chromium is Debian's /usr/bin/chromium, driven by Playwright; the site is served on 127.0.0.1 only.
 """
@@ -95,10 +101,90 @@ def shoot(site: Path, out: Path, families: dict[str, str] = FAMILIES) -> list[Pa
     return written
 
 
+def shoot_editor(out: Path, scratch: Path) -> list[Path]:
+    """The editor's list of 要闻动态 and a new news item's form (unit picked, id given), at 1280 px."""
+    import os
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from playwright.sync_api import sync_playwright
+
+    repo = scratch / "content-repo"
+    shutil.copytree(CODE_DIR / "content", repo / "content")
+    (repo / "ci" / "cms").mkdir(parents=True)
+    shutil.copy2(CODE_DIR / "ci" / "cms" / "config.yml", repo / "ci" / "cms" / "config.yml")
+    for args in (["init", "-q", "-b", "main"], ["add", "-A"],
+                 ["-c", "user.name=云江市信息员", "-c", "user.email=editor@yunjiang.invalid", "commit", "-qm", "示例内容"]):
+        subprocess.run(["git", "-C", str(repo), *args], check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        api_port = probe.getsockname()[1]
+    site = scratch / "admin"
+    subprocess.run([sys.executable, "-m", "pipeline.cli", "cms", "build", "--backend", "local", "--proxy-url",
+                    f"http://127.0.0.1:{api_port}/api/v1", "--output", str(site)], cwd=repo, check=True,
+                   env={**os.environ, "PYTHONPATH": str(CODE_DIR)}, capture_output=True)
+    env = {**os.environ, "MODE": "git", "BIND_HOST": "127.0.0.1", "PORT": str(api_port), "GIT_REPO_DIRECTORY": str(repo)}
+    proxy = subprocess.Popen(["node", str(CODE_DIR / "node_modules/decap-server/dist/index.js")], env=env, cwd=repo,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    address = "http://%s:%d/" % server.server_address[:2]
+    written = []
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", api_port), timeout=1).close()
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise SystemExit("decap-server 没有在 127.0.0.1 上启动(需要 npm ci)") from None
+                time.sleep(0.2)
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+            context.set_default_timeout(30_000)
+            # Only the admin site and decap-server: the page must not need any other host.
+            context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(("http://127.0.0.1:", "data:", "blob:"))
+                          else r.abort())
+            page = context.new_page()
+            page.goto(address)
+            page.get_by_role("button", name="登录").click()
+            page.goto(f"{address}#/collections/news")
+            page.get_by_role("heading", name="要闻动态").first.wait_for()
+            page.wait_for_timeout(1000)  # the list's entries load after the heading
+            written.append(out / "editor-list-1280.png")
+            page.screenshot(path=str(written[-1]), full_page=True)
+            page.goto("about:blank")
+            page.goto(f"{address}#/collections/news/new")
+            unit = page.locator("label:text-is('发布单位')").locator(
+                "xpath=following::*[self::input or self::textarea][1]").first
+            unit.click()
+            unit.fill("住房公积金")
+            page.locator("[id*='-option-']").filter(has_text="住房公积金").first.click()
+            page.locator("[data-gongkai-id^='xw-']").wait_for()
+            title = page.locator("label:text-is('标题')").locator(
+                "xpath=following::*[self::input or self::textarea][1]").first
+            title.fill("市住房公积金管理中心开通线上提取“秒批”服务")
+            page.wait_for_timeout(500)
+            written.append(out / "editor-news-form-1280.png")
+            page.screenshot(path=str(written[-1]))
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+        proxy.terminate()
+        proxy.wait(timeout=10)
+    return written
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="为各类页面在 360 px 和 1280 px 宽度下截取整页截图")
     parser.add_argument("--site", type=Path, help="已构建的站点目录(默认:构建演示站点)")
     parser.add_argument("--out", type=Path, default=Path("screenshots"), help="截图写入的目录(默认 screenshots/)")
+    parser.add_argument("--no-editor", action="store_true", help="不截取浏览器编辑后台的截图")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
         site = args.site
@@ -106,6 +192,8 @@ def main(argv=None) -> int:
             site = Path(scratch) / "output"
             build_demo(site)
         written = shoot(site, args.out)
+        if not args.no_editor:
+            written += shoot_editor(args.out, Path(scratch))
     print(f"已写入 {len(written)} 张截图到 {args.out}/")
     return 0
 
