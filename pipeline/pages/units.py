@@ -48,7 +48,8 @@ def unit_pages(catalogue) -> list[Page]:
     pages = [html_page(UNITS, "units.html", lambda: {"title": "机构设置", "groups": unit_groups(catalogue)},
                        {dep.unit(uid) for uid in catalogue.units})]
     for uid in catalogue.units:
-        shown = dep.shown(catalogue.of_unit(uid)[:UNIT_ENTRIES_SHOWN])
+        entries = catalogue.of_unit(uid)
+        shown = dep.shown(entries[:UNIT_ENTRIES_SHOWN])
         pages.append(html_page(unit_url(uid), "unit.html", partial(_unit_context, catalogue, uid),
-                               shown | {dep.unit(uid), dep.listing(f"unit:{uid}")}))
+                               shown | {dep.unit(uid), dep.listing(f"unit:{uid}", dep.ids(entries))}))
     return pages
