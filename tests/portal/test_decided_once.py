@@ -117,13 +117,18 @@ def test_a_survey_result_dated_later_is_not_shown_until_its_date_and_the_audit_a
     assert "2026-05-10 才公布" in finding.message  # published from that moment on, late
 
 
-def test_a_survey_page_declares_that_it_depends_on_now(tmp_path):
+def declared_moments(root, now: str) -> dict:
     from pipeline.core.site_items import Catalogue
     from pipeline.pages.site_pages import site_pages
 
-    moment = when("2026-05-05 09:00")
-    pages = {p.url: p for p in site_pages(Catalogue(load_repository(survey_repo(tmp_path), now=moment), moment))}
-    assert "now" in pages["/surveys/dc-1/"].depends and "now" in pages["/hudong/"].depends
+    moment = when(now)
+    return {p.url: p.changes_at for p in site_pages(Catalogue(load_repository(root, now=moment), moment))}
+
+
+def test_a_survey_page_declares_the_moment_its_result_comes_out(tmp_path):
+    moments = declared_moments(survey_repo(tmp_path), "2026-05-05 09:00")
+    assert moments["/surveys/dc-1/"] == moments["/hudong/"] == when("2026-05-10 10:00")
+    assert moments["/policies/"] is None  # nothing in the library changes by time alone
 
 
 # --- whether a policy is in force ------------------------------------------------------------------
@@ -184,4 +189,30 @@ def test_the_day_after_expiry_the_page_and_coverage_agree_and_pages_depend_on_no
         assert entry.validity == label == validity_on(repo.by_id["zc-1"], moment.date())
         assert entry.in_force == in_force_on(repo.by_id["zc-1"], moment.date()) == (label == "现行有效")
         pages = {p.url: p for p in site_pages(catalogue)}
-        assert "now" in pages["/policies/zc-1/"].depends and "now" in pages["/policies/"].depends
+        # Until the day after its term the policy's pages declare that day; from then on nothing changes by time.
+        declared = when("2026-01-01 00:00") if label == "现行有效" else None
+        assert pages["/policies/zc-1/"].changes_at == pages["/policies/"].changes_at == declared
+        assert pages["/interpretations/jd-zc-1/"].changes_at == declared  # it names the policy
+
+
+@pytest.mark.parametrize("make, now, urls", [
+    (survey_repo, "2026-05-05 09:00", ["/surveys/dc-1/", "/hudong/"]),
+    (expiring_policy_repo, "2025-06-01 12:00", ["/policies/zc-1/", "/policies/"]),
+], ids=["survey result", "policy term"])
+def test_a_pages_declared_moment_is_the_first_instant_its_bytes_change(tmp_path, make, now, urls):
+    """Built at `now`, a minute before the declared moment and at it: the pages stay as they were until the
+    moment and differ at it, so a build that keeps them until then serves what a full build would."""
+    from datetime import timedelta
+
+    root = make(tmp_path)
+    moment = declared_moments(root, now)[urls[0]]
+    assert moment is not None and all(declared_moments(root, now)[u] == moment for u in urls)
+    fmt = "%Y-%m-%d %H:%M"
+    sites = {label: build(root, tmp_path / label, at) for label, at in (
+        ("now", now), ("before", (moment - timedelta(minutes=1)).strftime(fmt)), ("at", moment.strftime(fmt)))}
+    assert all(site.result.ok for site in sites.values())
+    def page(label, url):
+        return (sites[label].output / url.lstrip("/") / "index.html").read_bytes()
+
+    for url in urls:
+        assert page("now", url) == page("before", url) != page("at", url), url
