@@ -33,7 +33,7 @@ from pipeline.resources import pelican_settings, plugin_dir, theme_dir
 from pipeline.site.build_cache import PageRecord, load_markdown, load_pages, pages_to_keep, save_markdown, save_pages
 from pipeline.site.build_plan import SiteBuild, page_keys, plan_site
 from pipeline.site.stages import Stages
-from pipeline.site.staging import staging_folder, swap_lock
+from pipeline.site.staging import retire, staging_folder, swap_lock
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
 
@@ -245,7 +245,7 @@ def _swap(staging: Path, output: Path) -> None:
         except BaseException:
             os.rename(retired, output)  # put the previous site back
             raise
-        shutil.rmtree(retired, ignore_errors=True)
+        retire(retired, output)  # removed in the background: the build does not wait for a walk of every entry
     else:
         os.rename(staging, output)
 
