@@ -244,10 +244,13 @@ def page_keys(build: SiteBuild, theme: Path) -> dict[str, str | None]:
     """Output name -> the key of the page's bytes: the code, its address and template, and every dependency
     with its hash. None when a dependency cannot be hashed: such a page is rendered every time."""
     hashes = DependencyHashes(build.catalogue, theme)
+    # What every template sees besides its page's own context (common_context): the 联系我们 page's address
+    # comes from the catalogue, so it is hashed as of this build like a dependency of every page.
+    shared = _digest(repr([(k, v) for k, v in sorted(build.common.items()) if not callable(v)]))
     code = code_version()
     keys = {}
     for page in build.pages:
-        parts = [code, page.url, page.template or ""]
+        parts = [code, shared, page.url, page.template or ""]
         for key in sorted(page.depends):
             value = hashes(key)
             if value is None:
