@@ -131,6 +131,65 @@ def test_a_survey_page_declares_the_moment_its_result_comes_out(tmp_path):
     assert moments["/policies/"] is None  # nothing in the library changes by time alone
 
 
+def shown_by_time(item, at):
+    """What the site shows of `item` at `at` that time alone can change (status, survey state and result,
+    validity), asked of the deciding functions themselves."""
+    from pipeline.core import policy_validity, publication
+
+    return (publication.status(item, at), publication.survey_state(item, at) if item.type == "survey" else None,
+            publication.survey_result(item, at), policy_validity.validity_on(item, at.date()))
+
+
+def moment_of(item, at):
+    from pipeline.core import policy_validity, publication
+
+    moments = [publication.next_change(item, at), policy_validity.next_change(item, at)]
+    return min((m for m in moments if m is not None), default=None)
+
+
+TIMED = {  # item, and the moments it changes at, in order, from 2026-01-01 on
+    "scheduled, then withdrawn": (
+        ("news", {"date": "2026-05-01 09:00", "withdrawn": {"date": "2026-06-01 10:00", "reason": "过时"}}),
+        ["2026-05-01 09:00", "2026-06-01 10:00"]),
+    "withdrawn before its date: one change": (
+        ("news", {"date": "2026-05-01 09:00", "withdrawn": {"date": "2026-04-15 10:00", "reason": "撤销"}}),
+        ["2026-05-01 09:00"]),
+    "survey opens, closes after its end day, result later": (
+        ("survey", {"date": "2026-02-20 09:00", "start": "2026-03-01", "end": "2026-03-31",
+                    "result": {"date": "2026-04-10 10:00", "summary": "共收到意见 120 条。"}}),
+        ["2026-02-20 09:00", "2026-03-01 00:00", "2026-04-01 00:00", "2026-04-10 10:00"]),
+    "repealed, then its term would end: only the repeal shows": (
+        ("policy", {"date": "2025-03-01 09:00", "validity": "已废止", "validity_date": "2026-03-01",
+                    "expires": "2027-12-31"}),
+        ["2026-03-01 00:00"]),
+    "a fixed term": (("policy", {"date": "2025-03-01 09:00", "validity": "现行有效", "expires": "2026-06-30"}),
+                     ["2026-07-01 00:00"]),
+}
+
+
+@pytest.mark.parametrize("name", TIMED)
+def test_an_items_next_moment_is_the_first_instant_what_the_site_shows_of_it_changes(name):
+    """From each moment to the next, hour by hour, the deciding functions say the same; at the moment, not."""
+    from datetime import timedelta
+
+    from pipeline.content.loader import Item
+
+    (kind, meta), expected = TIMED[name]
+    item = Item(id="x-1", type=kind, path=f"content/{kind}/x-1.md", meta={"title": "标题", **meta})
+    now, seen = when("2026-01-01 00:00"), []
+    while (moment := moment_of(item, now)) is not None:
+        assert moment > now
+        step = now + timedelta(hours=1)
+        while step < moment:
+            assert shown_by_time(item, step) == shown_by_time(item, now), (name, step)
+            step += timedelta(hours=1)
+        assert shown_by_time(item, moment) != shown_by_time(item, moment - timedelta(minutes=1)), (name, moment)
+        seen.append(moment)
+        now = moment
+    assert seen == [when(t) for t in expected]
+    assert shown_by_time(item, now) == shown_by_time(item, now + timedelta(days=3650))  # nothing after the last
+
+
 # --- whether a policy is in force ------------------------------------------------------------------
 
 def expiring_policy_repo(tmp_path):
