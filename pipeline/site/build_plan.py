@@ -169,6 +169,7 @@ class Templates:
         self.folder = folder
         self.env = jinja2.Environment()
         self._sources: dict[str, str] = {}
+        self._names: dict[str, set[str]] = {}
         self._hashes: dict[str, str] = {}
 
     def _source(self, name: str) -> str:
@@ -177,20 +178,24 @@ class Templates:
             self._sources[name] = path.read_text(encoding="utf-8") if path.is_file() else f"\0missing:{name}"
         return self._sources[name]
 
+    def _direct(self, name: str) -> set[str]:
+        """The templates `name` itself names (every one when a name is a variable)."""
+        if name not in self._names:
+            source = self._source(name)
+            names = set() if source.startswith("\0missing:") else \
+                set(jinja_meta.find_referenced_templates(self.env.parse(source)))
+            if None in names:
+                names = {p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*.html")}
+            self._names[name] = names
+        return self._names[name]
+
     def referenced(self, name: str) -> set[str]:
         seen, todo = set(), [name]
         while todo:
             current = todo.pop()
-            if current in seen:
-                continue
-            seen.add(current)
-            source = self._source(current)
-            if source.startswith("\0missing:"):
-                continue
-            names = set(jinja_meta.find_referenced_templates(self.env.parse(source)))
-            if None in names:
-                names = {p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*.html")}
-            todo += sorted(n for n in names if n is not None)
+            if current not in seen:
+                seen.add(current)
+                todo += sorted(self._direct(current))
         return seen
 
     def hash(self, name: str) -> str:
