@@ -30,7 +30,8 @@ from pipeline.core.markdown import TextNotRenderable
 from pipeline.diagnostics import Diagnostic, has_errors
 from pipeline.content.repository import Repository
 from pipeline.resources import pelican_settings, plugin_dir, theme_dir
-from pipeline.site.build_cache import PageRecord, load_markdown, load_pages, pages_to_keep, save_markdown, save_pages
+from pipeline.site.build_cache import (PageRecord, folder_identity, load_markdown, load_pages, pages_to_keep,
+                                       save_markdown, save_pages)
 from pipeline.site.build_plan import SiteBuild, page_keys, plan_site
 from pipeline.site.stages import Stages
 from pipeline.site.staging import retire, staging_folder, swap_lock
@@ -125,15 +126,18 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
             raise
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
+        ours = os.stat(staging)
         if not finish(staging, build, result):
             return result
     result.output = destination
     result.kept = build.written.kept
-    save_pages(repo.root, destination, now, {
-        output_name(p.url): PageRecord(keys[output_name(p.url)],
-                                       p.changes_at.isoformat() if p.changes_at is not None else None,
-                                       build.written.digests.get(output_name(p.url)))
-        for p in build.pages})
+    live = os.stat(destination)
+    if (live.st_dev, live.st_ino) == (ours.st_dev, ours.st_ino):  # not already replaced by a build that ran alongside
+        save_pages(repo.root, destination, folder_identity(live), now, {
+            output_name(p.url): PageRecord(keys[output_name(p.url)],
+                                           p.changes_at.isoformat() if p.changes_at is not None else None,
+                                           build.written.digests.get(output_name(p.url)))
+            for p in build.pages})
     return result
 
 

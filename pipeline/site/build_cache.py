@@ -81,20 +81,20 @@ def _pages_file(output: Path) -> str:
     return f"pages-{hashlib.sha256(str(Path(output).resolve()).encode()).hexdigest()[:16]}.json"
 
 
+def folder_identity(st: os.stat_result) -> list[int]:
+    """Which folder records describe: each build's output is a new folder (its staging folder, renamed into
+    place, which sets its change time), so another build's output in its place (a merge, a build with the
+    cache off, a later build that won the swap) never matches, even on an inode number used again."""
+    return [st.st_dev, st.st_ino, st.st_ctime_ns]
+
+
 def _identity(output: Path) -> list[int]:
-    """Which folder the records describe: each build's output is a new folder (the staging folder swapped in),
-    so another build's output (a merge, a build with the cache off) in its place never matches."""
-    st = os.stat(output)
-    return [st.st_dev, st.st_ino, st.st_mtime_ns]
+    return folder_identity(os.stat(output))
 
 
-def save_pages(root: Path, output: Path, now: datetime, records: dict[str, PageRecord]) -> None:
-    """Record what the output just swapped in was rendered from, as of `now`."""
+def save_pages(root: Path, output: Path, identity: list[int], now: datetime, records: dict[str, PageRecord]) -> None:
+    """Record what the output folder `identity` just swapped in was rendered from, as of `now`."""
     if not trusted(root):
-        return
-    try:
-        identity = _identity(output)
-    except OSError:
         return
     _write_json(root, _pages_file(output), {
         "version": PAGES_VERSION, "output": identity, "now": now.isoformat(),
