@@ -9,7 +9,7 @@ of them from the same day.
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from pipeline.core.publication import withdrawal_time
 from pipeline.timeutil import parse_day
@@ -73,6 +73,17 @@ def validity_changes(policy) -> list[date]:
     if policy.meta.get("validity") in ENDED:
         days.append(parse_day(policy.meta.get("validity_date")))
     return sorted(d for d in days if d is not None)
+
+
+def next_change(policy, now: datetime) -> datetime | None:
+    """The first midnight after `now` at which `validity_on` (and so `validity_since`) gives another answer,
+    or None: the moment a page showing the validity must be written again."""
+    shown = validity_on(policy, now.date())
+    for day in validity_changes(policy):
+        moment = datetime.combine(day, time(), now.tzinfo)
+        if moment > now and validity_on(policy, day) != shown:
+            return moment
+    return None
 
 
 def ended_on(policy) -> date | None:

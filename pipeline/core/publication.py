@@ -12,12 +12,12 @@ catalogue and page builders (what to write and list), approvals and the audit:
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, time, timedelta
 from enum import Enum
 from typing import TYPE_CHECKING, Iterator
 
 from pipeline.content.loader import Item, TextField
-from pipeline.timeutil import parse_when
+from pipeline.timeutil import TZ, parse_when
 
 if TYPE_CHECKING:
     from pipeline.content.repository import Repository
@@ -135,3 +135,31 @@ def survey_state(item: Item, now: datetime) -> str:
     if end and now.date() <= end.date():
         return "进行中"
     return "已结束,结果已公布" if survey_result(item, now) is not None else "已结束,结果整理中"
+
+
+# --- when what the site shows of an item changes by time alone ---------------------------------
+
+def _shown_state(item: Item, now: datetime) -> tuple:
+    """Everything of `item` the site shows that depends on `now`: its status and, for a survey, its state
+    and whether its result is out."""
+    if item.type == "survey":
+        return status(item, now), survey_state(item, now), survey_result(item, now) is not None
+    return (status(item, now),)
+
+
+def _turning_points(item: Item) -> list[datetime]:
+    """Every instant at which `_shown_state` may change: the decisions above compare `now` with these."""
+    points = [publication_time(item), withdrawal_time(item)]
+    if item.type == "survey":
+        end = parse_when(item.meta.get("end"))
+        # "进行中" holds through the end's day (`now.date() <= end.date()`): it ends at the next midnight.
+        points += [parse_when(item.meta.get("start")), survey_result_time(item),
+                   datetime.combine(end.date() + timedelta(days=1), time(), TZ) if end else None]
+    return sorted(p for p in points if p is not None)
+
+
+def next_change(item: Item, now: datetime) -> datetime | None:
+    """The first instant after `now` at which `status` (and a survey's state or result) says something else
+    for `item` by time alone, or None when nothing will: a page showing the item is the same until then."""
+    shown = _shown_state(item, now)
+    return next((t for t in _turning_points(item) if t > now and _shown_state(item, t) != shown), None)

@@ -296,6 +296,23 @@ class Catalogue:
         return column is None or column in self.columns
 
     @cached_property
+    def _moments(self) -> dict[str, datetime | None]:
+        by_id = self.repo.by_id
+        out = {}
+        for item_id, item in by_id.items():
+            moments = [publication.next_change(item, self.now)]
+            if item.type == "policy":
+                moments.append(policy_validity.next_change(item, self.now))
+            out[item_id] = min((m for m in moments if m is not None), default=None)
+        return out
+
+    def next_change(self, item_id: str) -> datetime | None:
+        """When what the site shows of item `item_id` next changes by time alone (its publication or
+        withdrawal, a survey's state or result, a policy's validity), or None: the moment a page that
+        shows the item, links it or counts it must be written again (`pages.site_pages`)."""
+        return self._moments.get(item_id)
+
+    @cached_property
     def history(self):
         """Git history of content files up to `now` (one `git log`, read only when a page shows it)."""
         from pipeline.content.history import ContentHistory

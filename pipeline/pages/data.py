@@ -296,13 +296,13 @@ def data_pages(catalogue) -> list[Page]:
     entries = catalogue.listed_of("dataset")
     datasets = [(e, dataset_resources(catalogue, e)) for e in entries]
     files = {e.id: {dep.file(r.file) for r in rs if r.file} for e, rs in datasets}
-    every = dep.shown(entries) | {dep.listing("datasets")} | set().union(*files.values())
+    every = dep.shown(entries) | {dep.listing("datasets", dep.ids(entries))} | set().union(*files.values())
     statistical = [e for e in entries if e.meta.get("disclosure_category") == "statistics"]
     pages = [html_page(DATA, "data.html", partial(_section, catalogue, datasets), every),
              html_page(DATA_STATISTICS, "listing.html",
                        partial(dict, {"title": "统计数据", "entries": statistical, "pager": None,
                                       "parent": {"name": "数据开放", "url": DATA}}),
-                       dep.shown(statistical) | {dep.listing("datasets:statistics")}),
+                       dep.shown(statistical) | {dep.listing("datasets:statistics", dep.ids(statistical))}),
              text_file(DATA_CATALOG_JSONLD, partial(_catalog_jsonld, catalogue, datasets), every),
              text_file(DATA_JSON, partial(_data_json, catalogue, datasets), every),
              text_file(DATA_CATALOG_CSV, partial(_catalog_csv, catalogue, datasets), every),

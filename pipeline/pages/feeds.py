@@ -78,10 +78,11 @@ def robots_txt(catalogue) -> str:
 
 
 def machine_files(catalogue) -> list[Page]:
-    pages = [text_file(SITEMAP_XML, partial(sitemap_xml, catalogue), {dep.listing("all"), dep.COLUMNS, dep.UNITS}),
+    every = dep.listing("all", [(e.url, e.day) for e in catalogue.listed])
+    pages = [text_file(SITEMAP_XML, partial(sitemap_xml, catalogue), {every, dep.COLUMNS, dep.UNITS}),
              text_file(ROBOTS, partial(robots_txt, catalogue))]
     for column_id in sorted(catalogue.columns):
         entries = catalogue.in_columns(column_id)[:FEED_SIZE]
         pages.append(text_file(feed_url(column_id), partial(atom_feed, catalogue, column_id),
-                               dep.shown(entries) | {dep.listing(f"column:{column_id}"), dep.COLUMNS}))
+                               dep.shown(entries) | {dep.listing(f"feed:{column_id}", dep.ids(entries)), dep.COLUMNS}))
     return pages

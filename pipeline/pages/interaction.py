@@ -22,7 +22,8 @@ def _context(catalogue) -> dict:
 
 
 def interaction_pages(catalogue) -> list[Page]:
-    shown = dep.shown(catalogue.listed_of("letter")[:LETTERS_SHOWN]) | dep.shown(catalogue.listed_of("survey")) \
-        | dep.shown(catalogue.listed_of("interview"))
+    held = catalogue.listed_of("letter")[:LETTERS_SHOWN] + catalogue.listed_of("survey") \
+        + catalogue.listed_of("interview")
+    # The surveys' states change with time: the moment comes with each survey (site_pages.declare_moments).
     return [html_page(INTERACTION, "interaction.html", partial(_context, catalogue),
-                      shown | {dep.listing("interaction"), "now"})]
+                      dep.shown(held) | {dep.listing("interaction", dep.ids(held))})]

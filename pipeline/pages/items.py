@@ -11,7 +11,7 @@ from pipeline.core.search_parts import pages_per_part, part_count, part_of
 from pipeline.pages import page as dep
 from pipeline.pages.data import dataset_context
 from pipeline.yearly_report.figures import is_year
-from pipeline.pages.reports import report_context
+from pipeline.pages.reports import report_context, report_figures
 from pipeline.pages.page import Page, html_page
 
 
@@ -74,15 +74,13 @@ def _related(catalogue, entry) -> set[str]:
     out = {dep.item(i) for i in referenced_ids(entry.item)}
     if entry.type == "dataset":
         out |= {dep.file(f) for f in (published_file(entry.item, r) for r in resources(entry.item)) if f}
-    if entry.type == "report":
-        out.add(dep.listing(f"report:{entry.id}"))  # which of its figures are computed from content
-    if entry.type == "survey":
-        out.add("now")  # its state, whether it still offers ways to take part, and its result change with time
+    if entry.type == "report" and is_year(entry.meta.get("year")):
+        out.add(report_figures(catalogue, entry))  # its figures computed from content
+    # A survey's state and result, and the validity shown of a policy and the policies replacing it, change
+    # with time: the moments are those of the items (`Catalogue.next_change`, `site_pages.declare_moments`).
     if entry.type == "policy":
         out |= dep.shown(catalogue.interpretations.get(entry.id, [])) | dep.shown(catalogue.replacing(entry.id))
         out.add(f"history:{entry.item.path}")
-        if any(e.validity_changes_with_time for e in (entry, *catalogue.replacing(entry.id))):
-            out.add("now")  # the validity shown (row, notice, search filter) changes on its own day
     return out
 
 

@@ -8,7 +8,7 @@ from pipeline.core.addresses import DISCLOSURE, HOME, POLICY_LIBRARY, category_u
 from pipeline.core.unit_disclosure import platforms
 from pipeline.pages import page as dep
 from pipeline.pages.page import Page, html_page, paginate
-from pipeline.pages.services import theme_links
+from pipeline.pages.services import services_listing, theme_links
 from pipeline.pages.units import unit_groups
 
 HOME_BLOCK = 6
@@ -35,13 +35,12 @@ def _home(catalogue) -> dict:
 
 
 def home(catalogue) -> list[Page]:
-    shown = set()
-    for _, cols, _ in HOME_BLOCKS:
-        shown |= dep.shown(catalogue.in_columns(*cols)[:HOME_BLOCK])
-    shown |= dep.shown(catalogue.listed_of("service")[:HOME_BLOCK])
-    shown |= dep.shown(catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK])
-    shown |= dep.shown(catalogue.listed_of("dataset")[:HOME_BLOCK])
-    return [html_page(HOME, "index.html", partial(_home, catalogue), shown | {dep.listing("home"), dep.listing("services")})]
+    blocks = [catalogue.in_columns(*cols)[:HOME_BLOCK] for _, cols, _ in HOME_BLOCKS]
+    blocks += [catalogue.listed_of("service")[:HOME_BLOCK], catalogue.listed_of("letter", "survey", "interview")[:HOME_BLOCK],
+               catalogue.listed_of("dataset")[:HOME_BLOCK]]
+    shown = set().union(*(dep.shown(block) for block in blocks))
+    return [html_page(HOME, "index.html", partial(_home, catalogue),
+                      shown | {dep.listing("home", [dep.ids(block) for block in blocks]), services_listing(catalogue)})]
 
 
 def column_pages(catalogue) -> list[Page]:
@@ -52,7 +51,7 @@ def column_pages(catalogue) -> list[Page]:
             context = {"title": column["name"], "entries": chunk, "pager": pager, "column": column,
                        "feed": feed_url(column_id)}
             pages.append(html_page(page_url, "listing.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing(f"column:{column_id}")}))
+                                   dep.shown(chunk) | {dep.listing(f"column:{column_id}", dep.ids(entries))}))
     return pages
 
 
@@ -75,8 +74,10 @@ def disclosure_pages(catalogue) -> list[Page]:
     categories = [{"id": c, "name": name, "url": category_url(c), "count": len(by_category[c])}
                   for c, name in labels.items()]
     index_shows = dep.shown(catalogue.listed_of("page")) | dep.shown(catalogue.listed_of("report"))
+    # The index counts each category's items and lists the pages by kind.
+    held = [(c["id"], c["count"]) for c in categories] + sorted((e.id, str(k)) for k, es in pages_by_kind.items() for e in es)
     pages = [html_page(DISCLOSURE, "disclosure.html", partial(_disclosure_index, catalogue, categories, pages_by_kind),
-                       index_shows | {dep.listing("disclosure")})]
+                       index_shows | {dep.listing("disclosure", held + dep.ids(catalogue.listed_of("report")))})]
     elsewhere = _platforms_by_category(catalogue)
     for category in categories:
         on_platforms = elsewhere.get(category["id"], [])
@@ -84,7 +85,8 @@ def disclosure_pages(catalogue) -> list[Page]:
             context = {"title": f"法定主动公开内容:{category['name']}", "entries": chunk, "pager": pager,
                        "parent": {"name": "政府信息公开", "url": DISCLOSURE}, "platforms": on_platforms}
             pages.append(html_page(page_url, "listing.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing(f"category:{category['id']}")}
+                                   dep.shown(chunk)
+                                   | {dep.listing(f"category:{category['id']}", dep.ids(by_category[category["id"]]))}
                                    | {dep.unit(p["unit_id"]) for p in on_platforms}))
     return pages
 

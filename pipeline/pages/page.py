@@ -1,7 +1,9 @@
 """One page of the site: address, template, dependencies, and its context computed on demand."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Callable, Iterable
 
 from pipeline.core.addresses import listing_page_url
@@ -26,9 +28,13 @@ def file(rel: str) -> str:
     return f"file:{rel}"
 
 
-def listing(key: str) -> str:
-    """Membership and order of a listing (which items it holds), beyond the items it shows on this page."""
-    return f"listing:{key}"
+def listing(key: str, members: Iterable) -> str:
+    """Membership and order of a listing (which items it holds, and what of them it counts or groups by),
+    beyond the items it shows on this page. `members` are plain values (ids, tuples of ids and labels) as
+    of the build's `now`; their digest is part of the key, so a later build sees the listing changed
+    when they differ, whether an edit or time changed them."""
+    digest = hashlib.blake2b(repr(list(members)).encode("utf-8"), digest_size=12).hexdigest()
+    return f"listing:{key}#{digest}"
 
 
 def template(name: str) -> str:
@@ -39,6 +45,15 @@ def shown(entries: Iterable) -> set[str]:
     return {item(e.id) for e in entries}
 
 
+def ids(entries: Iterable) -> list[str]:
+    """The members of a listing that only holds and orders items (a column, a category, a unit's items)."""
+    return [e.id for e in entries]
+
+
+def earliest(*moments: datetime | None) -> datetime | None:
+    return min((m for m in moments if m is not None), default=None)
+
+
 @dataclass(frozen=True)
 class Page:
     url: str
@@ -46,6 +61,9 @@ class Page:
     depends: frozenset[str]
     make: Callable[[], object] = field(compare=False, repr=False)  # the template context (dict) or the text
     search: str | None = None  # the part of the search index that holds this page; None: not searchable
+    # The first instant after the build's `now` at which the page's bytes would differ by time alone (an
+    # item it shows is published or withdrawn, a survey closes, a policy expires …); None: never.
+    changes_at: datetime | None = None
 
     def context(self) -> dict:
         assert self.template is not None
@@ -57,10 +75,11 @@ class Page:
 
 
 def html_page(url: str, template_name: str, make: Callable[[], dict], depends: Iterable[str] = (),
-              search: str | None = None) -> Page:
-    """A page rendered with a theme template; every such page shows the site's identity and navigation."""
+              search: str | None = None, changes_at: datetime | None = None) -> Page:
+    """A page rendered with a theme template; every such page shows the site's identity and navigation.
+    (`template:NAME` stands for the template and every template it extends, includes or imports.)"""
     common = {SITE, SETTINGS, COLUMNS, UNITS, template(template_name), template("base.html"), template("_macros.html")}
-    return Page(url, template_name, frozenset(common | set(depends)), make, search)
+    return Page(url, template_name, frozenset(common | set(depends)), make, search, changes_at)
 
 
 def text_file(url: str, make: Callable[[], str], depends: Iterable[str] = ()) -> Page:

@@ -44,13 +44,17 @@ def policy_library(catalogue) -> list[Page]:
     for facet in facets:
         for option in facet["options"]:
             listings.append((option["url"], f"政策文件库:{facet['label']} {option['name']}", option["entries"]))
-    # Validity changes on its own with the day (a term that runs out): then every page of the library does.
-    timed = {"now"} if any(e.validity_changes_with_time for e in catalogue.listed_of("policy")) else set()
+    # The facets count every live policy by validity, type, unit and year; validity changes on its own with
+    # the day (a term that runs out): then every page of the library does.
+    policies = catalogue.listed_of("policy")
+    held = dep.listing("policies", [(e.id, e.validity, str(e.meta.get("doc_type")), e.unit.id, e.when.year)
+                                    for e in policies])
+    changes_at = dep.earliest(*(catalogue.next_change(e.id) for e in policies))
     pages = []
     for url, title, entries in listings:
         for page_url, chunk, pager in paginate(url, entries):
             context = {"title": title, "entries": chunk, "pager": pager, "facets": nav, "current": url}
             # The facet counts on every page come from all live policies.
             pages.append(html_page(page_url, "policy_library.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing("policies")} | timed))
+                                   dep.shown(chunk) | {held}, changes_at=changes_at))
     return pages

@@ -30,6 +30,12 @@ def _computed(catalogue, entry):
     return cache[entry.id]
 
 
+def report_figures(catalogue, entry) -> str:
+    """What a report's page and its basis page show beyond the report item: its computed figures, each with
+    the items it counts (a policy, a dataset's rows or a register changing them changes the digest)."""
+    return dep.listing(f"report:{entry.id}", [repr(_computed(catalogue, entry))])
+
+
 def column_labels(head) -> list[str]:
     """Each data column's header as a reader needs it beside a lone value (a phone shows every row as a
     card): the labels above it from top to bottom, "法人或其他组织 · 商业企业". The first column holds
@@ -111,6 +117,6 @@ def report_pages(catalogue) -> list:
     for entry in catalogue.listed_of("report"):
         if not is_year(entry.meta.get("year")):
             continue
-        depends = {dep.item(entry.id), dep.listing(f"report:{entry.id}")} | {dep.item(i) for i in _counted(_computed(catalogue, entry))}
+        depends = {dep.item(entry.id), report_figures(catalogue, entry)} | {dep.item(i) for i in _counted(_computed(catalogue, entry))}
         pages.append(dep.html_page(basis_url(entry), "report_basis.html", partial(_basis_context, catalogue, entry), depends))
     return pages

@@ -22,13 +22,19 @@ def theme_links(catalogue) -> list[dict]:
             for t, slug in THEME_SLUGS.items()]
 
 
+def services_listing(catalogue) -> str:
+    """The live guides and the audiences and themes they are grouped by (and counted under)."""
+    return dep.listing("services", sorted((e.id, str(e.meta.get("theme")), str(e.meta.get("audience")))
+                                          for e in catalogue.listed_of("service")))
+
+
 def service_pages(catalogue) -> list[Page]:
     services = sorted(catalogue.listed_of("service"), key=lambda e: e.id)
     audiences = [{"name": a, "url": service_group_url("audience", slug),
                   "entries": [e for e in services if a in (e.meta.get("audience") or [])]}
                  for a, slug in AUDIENCE_SLUGS.items()]
     themes = [{**t, "entries": [e for e in services if e.meta.get("theme") == t["name"]]} for t in theme_links(catalogue)]
-    depends = dep.shown(services) | {dep.listing("services")}
+    depends = dep.shown(services) | {services_listing(catalogue)}
     pages = [html_page(SERVICES, "services.html", partial(dict, {
         "title": "办事服务", "audiences": audiences, "themes": themes}), depends)]
     for group in audiences + themes:

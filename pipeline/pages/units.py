@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import partial
 
 from pipeline.core.addresses import UNITS, unit_url
+from pipeline.core.relations import referenced_ids
 from pipeline.core.unit_disclosure import exemptions, platforms
 from pipeline.pages import page as dep
 from pipeline.pages.page import Page, html_page
@@ -48,7 +49,9 @@ def unit_pages(catalogue) -> list[Page]:
     pages = [html_page(UNITS, "units.html", lambda: {"title": "机构设置", "groups": unit_groups(catalogue)},
                        {dep.unit(uid) for uid in catalogue.units})]
     for uid in catalogue.units:
-        shown = dep.shown(catalogue.of_unit(uid)[:UNIT_ENTRIES_SHOWN])
+        entries = catalogue.of_unit(uid)
+        # Its functions' by-id links lead to an item only while it is live.
+        shown = dep.shown(entries[:UNIT_ENTRIES_SHOWN]) | {dep.item(i) for i in referenced_ids(catalogue.units[uid])}
         pages.append(html_page(unit_url(uid), "unit.html", partial(_unit_context, catalogue, uid),
-                               shown | {dep.unit(uid), dep.listing(f"unit:{uid}")}))
+                               shown | {dep.unit(uid), dep.listing(f"unit:{uid}", dep.ids(entries))}))
     return pages

@@ -7,7 +7,9 @@ that is link-checked and replaces output/ only when everything succeeded.
 The live output/ is the base of the next build: a page, file or search part
 whose bytes do not change is hard-linked from it, and only what changed is
 indexed and link-checked (`pipeline.site.write_pages`, `pipeline.site.search`),
-so the result is byte for byte what a build from nothing gives.
+so the result is byte for byte what a build from nothing gives. A page whose
+dependencies' hashes are those the live one was rendered from, and whose next
+moment has not come, is not even rendered (`pipeline.site.build_cache`).
 """
 from __future__ import annotations
 
@@ -28,10 +30,11 @@ from pipeline.core.markdown import TextNotRenderable
 from pipeline.diagnostics import Diagnostic, has_errors
 from pipeline.content.repository import Repository, collector_paused
 from pipeline.resources import pelican_settings, plugin_dir, theme_dir
-from pipeline.site.build_cache import load_markdown, save_markdown
-from pipeline.site.build_plan import SiteBuild, plan_site
+from pipeline.site.build_cache import (PageRecord, folder_identity, load_markdown, load_pages, pages_to_keep,
+                                       save_markdown, save_pages)
+from pipeline.site.build_plan import SiteBuild, page_keys, plan_site
 from pipeline.site.stages import Stages
-from pipeline.site.staging import staging_folder, swap_lock
+from pipeline.site.staging import retire, staging_folder, swap_lock
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
 
@@ -50,6 +53,7 @@ class BuildResult:
     output: Path | None = None
     pages: int = 0
     changed: int = 0  # files written afresh; the others are linked unchanged from the previous output
+    kept: int = 0  # pages linked from the previous output without being rendered
     search_parts: int = 0
     reindexed: list[str] = field(default_factory=list)  # the search parts Pagefind indexed again
     stages: Stages = field(default_factory=Stages)
@@ -94,10 +98,13 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
                 build.previous = destination if destination.is_dir() else None
                 if select is not None:
                     select(build)
+                keys = page_keys(build, THEME_DIR)
+                if build.previous is not None:
+                    build.kept = pages_to_keep(load_pages(repo.root, destination), keys, now)
             with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
                 result.pages = run_pelican(build, repo, staging)
                 build.markdown_cache.used = build.written.markdown
-                save_markdown(repo.root, build.markdown_cache)
+                save_markdown(repo.root, build.markdown_cache, kept_pages=build.written.kept > 0)
         except PagefindMissing:
             raise  # a set-up problem (ECharts not installed) the command reports as such
         except Exception as exc:
@@ -119,9 +126,18 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
             raise
         except SearchIndexError as exc:
             raise BuildError(str(exc)) from exc
+        ours = os.stat(staging)
         if not finish(staging, build, result):
             return result
     result.output = destination
+    result.kept = build.written.kept
+    live = os.stat(destination)
+    if (live.st_dev, live.st_ino) == (ours.st_dev, ours.st_ino):  # not already replaced by a build that ran alongside
+        save_pages(repo.root, destination, folder_identity(live), now, {
+            output_name(p.url): PageRecord(keys[output_name(p.url)],
+                                           p.changes_at.isoformat() if p.changes_at is not None else None,
+                                           build.written.digests.get(output_name(p.url)))
+            for p in build.pages})
     return result
 
 
@@ -233,7 +249,7 @@ def _swap(staging: Path, output: Path) -> None:
         except BaseException:
             os.rename(retired, output)  # put the previous site back
             raise
-        shutil.rmtree(retired, ignore_errors=True)
+        retire(retired, output)  # removed in the background: the build does not wait for a walk of every entry
     else:
         os.rename(staging, output)
 

@@ -8,9 +8,16 @@ shared one, never the repository or the settings.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
+from importlib.metadata import version
 from pathlib import Path
+
+import jinja2
+from jinja2 import meta as jinja_meta
 
 from pipeline.core.addresses import (DATA, DISCLOSURE, FAVICON, HOME, INTERACTION, POLICY_LIBRARY, SERVICES, UNITS, column_url,
                                      output_name, template_addresses, theme_asset_url, THEME_STATIC)
@@ -18,6 +25,8 @@ from pipeline.core.site_items import Catalogue
 from pipeline.core.files import files_published
 from pipeline.core.markdown import HtmlCache
 from pipeline.pages import Page, site_pages
+from pipeline.pages import page as dep
+from pipeline.resources import pelican_settings, plugin_dir, schema_dir
 from pipeline.pages.shell import page_shell, shell_context
 from pipeline.site.vendor import echarts_files
 from pipeline.site.write_pages import Written
@@ -51,6 +60,9 @@ class SiteBuild:
     files: list[tuple[Path, str]]
     markdown_cache: HtmlCache  # conversions kept between builds; the catalogue renders Markdown through it
     previous: Path | None = None  # the live output: files whose bytes do not change are linked from it
+    # Output name -> the hash of its search record's bytes, of the pages kept from the live output without
+    # rendering (their key is unchanged and no moment of theirs has come: `site.build_cache.pages_to_keep`).
+    kept: dict[str, str | None] = field(default_factory=dict)
     # What the plugin wrote, for indexing and the link check (it is set there: Pelican's run returns nothing).
     written: Written = field(default_factory=Written)
 
@@ -113,3 +125,142 @@ def plan_site(repo, now: datetime, theme: Path, markdown_cache: HtmlCache | None
     if any(output_name(p.url).endswith(CHART_SUFFIX) for p in pages):
         files += echarts_files(repo.root)
     return SiteBuild(catalogue, pages, common_context(catalogue), files, markdown_cache)
+
+
+# --- what each page's bytes are made from, as hashes: the key a later build compares -------------------
+
+@lru_cache(maxsize=1)
+def code_version() -> str:
+    """Everything besides a page's declared dependencies that its bytes follow: the pipeline's code and data,
+    the plugin, Pelican's settings, the schemas (labels) and the versions of Jinja2, Pelican and Markdown."""
+    digest = hashlib.blake2b(digest_size=16)
+    package = Path(__file__).resolve().parents[1]
+    files = [p for p in sorted(package.rglob("*")) if p.suffix in (".py", ".yaml", ".json") and p.is_file()]
+    files += sorted(p for p in plugin_dir().rglob("*.py") if p.is_file()) + [pelican_settings()]
+    files += sorted(p for p in schema_dir().rglob("*") if p.is_file())
+    for path in files:
+        digest.update(str(path).encode() + b"\0" + path.read_bytes() + b"\0")
+    for name in ("jinja2", "pelican", "markdown", "nh3"):
+        digest.update(f"{name}={version(name)};".encode())
+    return digest.hexdigest()
+
+
+def _digest(*parts: str | bytes) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    for part in parts:
+        digest.update((part.encode("utf-8") if isinstance(part, str) else part) + b"\0")
+    return digest.hexdigest()
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def _record(item) -> str:
+    """An item's or unit's own content: its file as the loader read it."""
+    return _digest(item.path, item.type, "\n".join(item.meta_lines), item.body)
+
+
+class Templates:
+    """A template's source with every template it extends, includes or imports, transitively (Jinja2's
+    AST: `find_referenced_templates`). A name it cannot know (a variable) makes every template count."""
+
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.env = jinja2.Environment()
+        self._sources: dict[str, str] = {}
+        self._names: dict[str, set[str]] = {}
+        self._hashes: dict[str, str] = {}
+
+    def _source(self, name: str) -> str:
+        if name not in self._sources:
+            path = self.folder / name
+            self._sources[name] = path.read_text(encoding="utf-8") if path.is_file() else f"\0missing:{name}"
+        return self._sources[name]
+
+    def _direct(self, name: str) -> set[str]:
+        """The templates `name` itself names (every one when a name is a variable)."""
+        if name not in self._names:
+            source = self._source(name)
+            names = set() if source.startswith("\0missing:") else \
+                set(jinja_meta.find_referenced_templates(self.env.parse(source)))
+            if None in names:
+                names = {p.relative_to(self.folder).as_posix() for p in self.folder.rglob("*.html")}
+            self._names[name] = names
+        return self._names[name]
+
+    def referenced(self, name: str) -> set[str]:
+        seen, todo = set(), [name]
+        while todo:
+            current = todo.pop()
+            if current not in seen:
+                seen.add(current)
+                todo += sorted(self._direct(current))
+        return seen
+
+    def hash(self, name: str) -> str:
+        if name not in self._hashes:
+            self._hashes[name] = _digest(*(f"{n}\0{self._source(n)}" for n in sorted(self.referenced(name))))
+        return self._hashes[name]
+
+
+class DependencyHashes:
+    """The hash of what a dependency key names, as of this build; None for a key it cannot hash (the page
+    is then always rendered)."""
+
+    def __init__(self, catalogue: Catalogue, theme: Path):
+        self.catalogue = catalogue
+        repo = catalogue.repo
+        self.by_id = repo.by_id
+        self.templates = Templates(theme / "templates")
+        self._fixed = {dep.SITE: _digest(_json(repo.site)), dep.SETTINGS: _digest(_json(repo.settings)),
+                       dep.COLUMNS: _digest(_json(repo.columns)),
+                       dep.UNITS: _digest(*(_record(u) for _, u in sorted(repo.units.items())))}
+        self._memo: dict[str, str | None] = {}
+
+    def __call__(self, key: str) -> str | None:
+        if key in self._fixed:
+            return self._fixed[key]
+        if key not in self._memo:
+            self._memo[key] = self._hash(key)
+        return self._memo[key]
+
+    def _hash(self, key: str) -> str | None:
+        kind, _, name = key.partition(":")
+        if kind == "listing":
+            return ""  # the key carries its members' digest (`pages.page.listing`)
+        if kind == "item":
+            item = self.by_id.get(name)
+            return _record(item) if item is not None else "absent"
+        if kind == "unit":
+            unit = self.catalogue.repo.units.get(name)
+            return _record(unit) if unit is not None else "absent"
+        if kind == "template":
+            return self.templates.hash(name)
+        if kind == "file":
+            asset = self.catalogue.repo.assets.get(name)
+            return _digest(asset.path.read_bytes()) if asset is not None else "absent"
+        if kind == "history":
+            return _digest(repr(self.catalogue.history.for_path(name)))
+        return None
+
+
+def page_keys(build: SiteBuild, theme: Path) -> dict[str, str | None]:
+    """Output name -> the key of the page's bytes: the code, its address and template, and every dependency
+    with its hash. None when a dependency cannot be hashed: such a page is rendered every time."""
+    hashes = DependencyHashes(build.catalogue, theme)
+    # What every template sees besides its page's own context (common_context): the 联系我们 page's address
+    # comes from the catalogue, so it is hashed as of this build like a dependency of every page.
+    shared = _digest(repr([(k, v) for k, v in sorted(build.common.items()) if not callable(v)]))
+    code = code_version()
+    keys = {}
+    for page in build.pages:
+        parts = [code, shared, page.url, page.template or ""]
+        for key in sorted(page.depends):
+            value = hashes(key)
+            if value is None:
+                parts = None
+                break
+            parts += [key, value]
+        keys[output_name(page.url)] = _digest(*parts) if parts is not None else None
+    return keys

@@ -4,7 +4,9 @@ Each page is rendered on its own (its bytes depend on the plan, never on which p
 which order it was rendered), so the pages are dealt out to forked worker processes that share
 the plan. A page whose bytes equal the file the live site already has is hard-linked from it
 instead of written: the previous output is the base of the new one, and the rest of the build
-(search partitions, link check) looks only at what `Written.changed` names.
+(search partitions, link check) looks only at what `Written.changed` names. A page the build knows
+unchanged without rendering it (`keep`: its key is the one the live file was rendered with and no moment
+of its has come, `site.build_cache.pages_to_keep`) is linked from the live output and not rendered at all.
 """
 from __future__ import annotations
 
@@ -31,6 +33,7 @@ class Written:
     changed: set[str] = field(default_factory=set)  # output names written afresh: new, or bytes that differ
     digests: dict[str, str] = field(default_factory=dict)  # output name -> hash of the bytes, searchable pages
     markdown: dict[str, str] = field(default_factory=dict)  # the conversions this build used
+    kept: int = 0  # pages linked from the live output without rendering
 
 
 class RenderFailed(Exception):
@@ -45,10 +48,47 @@ def workers() -> int:
 
 
 def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
-                cache: HtmlCache | None = None, processes: int | None = None) -> Written:
+                cache: HtmlCache | None = None, processes: int | None = None,
+                keep: dict[str, str | None] | None = None) -> Written:
     """Render `pages` into `destination`; `previous` is the live output to link unchanged files from.
-    `cache` is the Markdown cache `render` converts through: what it used is `Written.markdown`."""
+    `cache` is the Markdown cache `render` converts through: what it used is `Written.markdown`.
+    `keep` names the pages to link from `previous` without rendering (with their search digests); one
+    that cannot be linked (gone, another file system) is rendered like the others."""
     processes = processes or workers()
+    kept, pages = _keep(pages, Path(destination), Path(previous) if previous else None, keep or {})
+    out = _write(pages, destination, render, previous, cache, processes)
+    out.pages += kept.pages
+    out.digests.update(kept.digests)
+    out.kept = kept.kept
+    return out
+
+
+def _keep(pages: list[Page], destination: Path, previous: Path | None,
+          keep: dict[str, str | None]) -> tuple[Written, list[Page]]:
+    kept, rest = Written(), []
+    made: set[Path] = set()
+    for page in pages:
+        name = output_name(page.url)
+        digest = keep.get(name)
+        if previous is None or name not in keep or (page.search is not None and digest is None):
+            rest.append(page)
+            continue
+        target = destination / name
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        if not _linked(previous / name, target):
+            rest.append(page)
+            continue
+        kept.kept += 1
+        kept.pages += page.template is not None
+        if page.search is not None:
+            kept.digests[name] = digest
+    return kept, rest
+
+
+def _write(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
+           cache: HtmlCache | None, processes: int) -> Written:
     job = _Job(pages, Path(destination), render, Path(previous) if previous else None, cache)
     if processes < 2 or len(pages) < SMALL_SITE or "fork" not in multiprocessing.get_all_start_methods():
         return job.run(0, 1)

@@ -41,7 +41,8 @@ class PortalGenerator(Generator):
                                     "shell": build.page_shell(page.url, context), **build.common, **context})
 
         try:
-            build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache)
+            build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache,
+                                        keep=build.kept)
             build.written.changed |= copy_files(build.files, output, build.previous)
         except Exception as exc:
             raise PluginError(f"gongkai_portal: 写出页面失败:{exc}") from exc

@@ -90,6 +90,8 @@ def test_plugin_failure_leaves_the_previous_site(built, monkeypatch):
         raise RuntimeError("boom")
 
     monkeypatch.setattr(Page, "context", explode)  # raised inside the plugin, while pages are written
+    # An edit, so that pages must be rendered (unchanged ones are linked from the live site unrendered).
+    (root / "content/news/xw-1.md").write_text(NEWS.replace("title: ", "title: 【更新】", 1), encoding="utf-8")
     with pytest.raises(run.BuildError, match="boom"):
         build(root, output, NOW)
     assert tree_hash(output) == before

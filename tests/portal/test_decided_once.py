@@ -117,13 +117,77 @@ def test_a_survey_result_dated_later_is_not_shown_until_its_date_and_the_audit_a
     assert "2026-05-10 才公布" in finding.message  # published from that moment on, late
 
 
-def test_a_survey_page_declares_that_it_depends_on_now(tmp_path):
+def declared_moments(root, now: str) -> dict:
     from pipeline.core.site_items import Catalogue
     from pipeline.pages.site_pages import site_pages
 
-    moment = when("2026-05-05 09:00")
-    pages = {p.url: p for p in site_pages(Catalogue(load_repository(survey_repo(tmp_path), now=moment), moment))}
-    assert "now" in pages["/surveys/dc-1/"].depends and "now" in pages["/hudong/"].depends
+    moment = when(now)
+    return {p.url: p.changes_at for p in site_pages(Catalogue(load_repository(root, now=moment), moment))}
+
+
+def test_a_survey_page_declares_the_moment_its_result_comes_out(tmp_path):
+    moments = declared_moments(survey_repo(tmp_path), "2026-05-05 09:00")
+    assert moments["/surveys/dc-1/"] == moments["/hudong/"] == when("2026-05-10 10:00")
+    assert moments["/policies/"] is None  # nothing in the library changes by time alone
+
+
+def shown_by_time(item, at):
+    """What the site shows of `item` at `at` that time alone can change (status, survey state and result,
+    validity), asked of the deciding functions themselves."""
+    from pipeline.core import policy_validity, publication
+
+    return (publication.status(item, at), publication.survey_state(item, at) if item.type == "survey" else None,
+            publication.survey_result(item, at), policy_validity.validity_on(item, at.date()))
+
+
+def moment_of(item, at):
+    from pipeline.core import policy_validity, publication
+
+    moments = [publication.next_change(item, at), policy_validity.next_change(item, at)]
+    return min((m for m in moments if m is not None), default=None)
+
+
+TIMED = {  # item, and the moments it changes at, in order, from 2026-01-01 on
+    "scheduled, then withdrawn": (
+        ("news", {"date": "2026-05-01 09:00", "withdrawn": {"date": "2026-06-01 10:00", "reason": "过时"}}),
+        ["2026-05-01 09:00", "2026-06-01 10:00"]),
+    "withdrawn before its date: one change": (
+        ("news", {"date": "2026-05-01 09:00", "withdrawn": {"date": "2026-04-15 10:00", "reason": "撤销"}}),
+        ["2026-05-01 09:00"]),
+    "survey opens, closes after its end day, result later": (
+        ("survey", {"date": "2026-02-20 09:00", "start": "2026-03-01", "end": "2026-03-31",
+                    "result": {"date": "2026-04-10 10:00", "summary": "共收到意见 120 条。"}}),
+        ["2026-02-20 09:00", "2026-03-01 00:00", "2026-04-01 00:00", "2026-04-10 10:00"]),
+    "repealed, then its term would end: only the repeal shows": (
+        ("policy", {"date": "2025-03-01 09:00", "validity": "已废止", "validity_date": "2026-03-01",
+                    "expires": "2027-12-31"}),
+        ["2026-03-01 00:00"]),
+    "a fixed term": (("policy", {"date": "2025-03-01 09:00", "validity": "现行有效", "expires": "2026-06-30"}),
+                     ["2026-07-01 00:00"]),
+}
+
+
+@pytest.mark.parametrize("name", TIMED)
+def test_an_items_next_moment_is_the_first_instant_what_the_site_shows_of_it_changes(name):
+    """From each moment to the next, hour by hour, the deciding functions say the same; at the moment, not."""
+    from datetime import timedelta
+
+    from pipeline.content.loader import Item
+
+    (kind, meta), expected = TIMED[name]
+    item = Item(id="x-1", type=kind, path=f"content/{kind}/x-1.md", meta={"title": "标题", **meta})
+    now, seen = when("2026-01-01 00:00"), []
+    while (moment := moment_of(item, now)) is not None:
+        assert moment > now
+        step = now + timedelta(hours=1)
+        while step < moment:
+            assert shown_by_time(item, step) == shown_by_time(item, now), (name, step)
+            step += timedelta(hours=1)
+        assert shown_by_time(item, moment) != shown_by_time(item, moment - timedelta(minutes=1)), (name, moment)
+        seen.append(moment)
+        now = moment
+    assert seen == [when(t) for t in expected]
+    assert shown_by_time(item, now) == shown_by_time(item, now + timedelta(days=3650))  # nothing after the last
 
 
 # --- whether a policy is in force ------------------------------------------------------------------
@@ -184,4 +248,30 @@ def test_the_day_after_expiry_the_page_and_coverage_agree_and_pages_depend_on_no
         assert entry.validity == label == validity_on(repo.by_id["zc-1"], moment.date())
         assert entry.in_force == in_force_on(repo.by_id["zc-1"], moment.date()) == (label == "现行有效")
         pages = {p.url: p for p in site_pages(catalogue)}
-        assert "now" in pages["/policies/zc-1/"].depends and "now" in pages["/policies/"].depends
+        # Until the day after its term the policy's pages declare that day; from then on nothing changes by time.
+        declared = when("2026-01-01 00:00") if label == "现行有效" else None
+        assert pages["/policies/zc-1/"].changes_at == pages["/policies/"].changes_at == declared
+        assert pages["/interpretations/jd-zc-1/"].changes_at == declared  # it names the policy
+
+
+@pytest.mark.parametrize("make, now, urls", [
+    (survey_repo, "2026-05-05 09:00", ["/surveys/dc-1/", "/hudong/"]),
+    (expiring_policy_repo, "2025-06-01 12:00", ["/policies/zc-1/", "/policies/"]),
+], ids=["survey result", "policy term"])
+def test_a_pages_declared_moment_is_the_first_instant_its_bytes_change(tmp_path, make, now, urls):
+    """Built at `now`, a minute before the declared moment and at it: the pages stay as they were until the
+    moment and differ at it, so a build that keeps them until then serves what a full build would."""
+    from datetime import timedelta
+
+    root = make(tmp_path)
+    moment = declared_moments(root, now)[urls[0]]
+    assert moment is not None and all(declared_moments(root, now)[u] == moment for u in urls)
+    fmt = "%Y-%m-%d %H:%M"
+    sites = {label: build(root, tmp_path / label, at) for label, at in (
+        ("now", now), ("before", (moment - timedelta(minutes=1)).strftime(fmt)), ("at", moment.strftime(fmt)))}
+    assert all(site.result.ok for site in sites.values())
+    def page(label, url):
+        return (sites[label].output / url.lstrip("/") / "index.html").read_bytes()
+
+    for url in urls:
+        assert page("now", url) == page("before", url) != page("at", url), url

@@ -3,9 +3,12 @@ whose bytes do not change linked from it, only the rest written, indexed and lin
 taken from the cache — gives byte for byte what a build from nothing gives.
 
 A seeded random sequence of edits to a copy of the demo (edit a body or a title, add, delete and
-rename an item, withdraw one, schedule one, change a dataset's CSV, a template and the site's
-settings) is built after each edit twice: incrementally into one output that lives on, and from
-nothing (no output, no cache) into a fresh one. The two trees must be identical, file for file.
+rename an item, withdraw one, schedule one, change a dataset's CSV, a template, a template the item
+pages extend, one they include, and the site's settings) is built after each edit twice: incrementally
+into one output that lives on, and from nothing (no output, no cache) into a fresh one. The two trees
+must be identical, file for file. Time moves on between the builds, past the demo's moments (a
+policy and its interpretation published on their date, a survey closing, a policy's term running
+out): a page only time changed must be rendered again even though nothing it reads was edited.
 """
 from __future__ import annotations
 
@@ -22,7 +25,13 @@ from .conftest import DEMO_NOW, build, tree_hash
 pytestmark = pytest.mark.usefixtures("caches_in_the_repository")  # they read <root>/.cache/gongkai
 
 SEED = 14
-STEPS = 9
+STEPS = 12
+# The moment of each build, one per step after the first (DEMO_NOW): just before and at the demo's own
+# moments (ybj-2026-6 and its interpretation published 2026-12-08 09:00, survey dc-2026-1110 closed from
+# 2026-12-11, policy yjzfb-2025-11 失效 from 2027-01-01) and the item the schedule edit moves to 2026-12-30.
+NOWS = ["2026-11-30 10:00", "2026-12-08 08:59", "2026-12-08 09:00", "2026-12-10 23:59", "2026-12-11 00:00",
+        "2026-12-20 12:00", "2026-12-30 08:59", "2026-12-30 09:00", "2026-12-31 23:59", "2027-01-01 00:00",
+        "2027-01-01 00:00", "2027-01-02 09:00", "2027-01-03 10:00"]
 # In parts of about 100 pages (three for the demo), so that one edit leaves some parts unindexed.
 SETTINGS = "search:\n  pages_per_part: 100\n"
 
@@ -32,8 +41,14 @@ def theme(tmp_path, monkeypatch):
     """A copy of the theme the builds use, so that the test can change a template."""
     copy = tmp_path / "theme"
     shutil.copytree(site_run.THEME_DIR, copy)
+    # A partial the article pages include, through article.html which they extend (edit_included_template).
+    (copy / "templates" / NOTE).write_text("", encoding="utf-8")
+    replace_once(copy / "templates" / "article.html", "</article>", f'{{% include "{NOTE}" %}}\n</article>')
     monkeypatch.setattr(site_run, "THEME_DIR", copy)
     return copy
+
+
+NOTE = "_article_note.html"
 
 
 def news_files(root):
@@ -119,13 +134,24 @@ def edit_template(root, rng, theme):
     return "base.html"
 
 
+def edit_extended_template(root, rng, theme):
+    replace_once(theme / "templates" / "article.html", "</article>", '<p class="article-end">(完)</p>\n</article>')
+    return "article.html, which news, notices and interpretations extend"
+
+
+def edit_included_template(root, rng, theme):
+    (theme / "templates" / NOTE).write_text(f'<p class="article-note">第 {rng.randint(1, 99)} 版</p>\n', encoding="utf-8")
+    return f"{NOTE}, which article.html includes"
+
+
 def edit_site(root, rng, theme):
     replace_once(root / "content" / "governance" / "site.yaml", "name: ", "name: 新")
     return "site.yaml"
 
 
 EDITS = [edit_body, edit_title, add_item, delete_item, rename_item, withdraw_item, schedule_item, edit_csv,
-         edit_template, edit_site]
+         edit_template, edit_extended_template, edit_included_template, edit_site]
+MANY_PAGES = (edit_template, edit_extended_template, edit_included_template, edit_site)
 
 
 def test_random_edits_build_incrementally_to_what_a_full_build_gives(demo_root, tmp_path, theme):
@@ -139,22 +165,47 @@ def test_random_edits_build_incrementally_to_what_a_full_build_gives(demo_root, 
     # Every kind of edit once, in a seeded order, the cheap ones again in between.
     plan = rng.sample(EDITS, len(EDITS))
     plan = plan[:STEPS // 2] + [edit_body] + plan[STEPS // 2:]
+    assert len(plan) == len(NOWS)
     reused_some = False
-    for step, edit in enumerate(plan):
-        what = edit(work, rng, theme)
-        incremental = build(work, live, DEMO_NOW)
+    for step, (edit, now) in enumerate(zip(plan, NOWS)):
+        what = f"{edit(work, rng, theme)}, built as of {now}"
+        incremental = build(work, live, now)
         fresh_root = tmp_path / f"fresh-{step}"
         shutil.copytree(work / "content", fresh_root / "content")  # no output and no cache
-        full = build(fresh_root, tmp_path / f"full-{step}", DEMO_NOW)
+        full = build(fresh_root, tmp_path / f"full-{step}", now)
         assert incremental.result.ok and full.result.ok, what
         a, b = tree_hash(live), tree_hash(full.output)
         differing = sorted(n for n in a.keys() | b.keys() if a.get(n) != b.get(n))
         assert not differing, f"after step {step} ({what}) the incremental output differs: {differing[:10]}"
-        assert incremental.result.changed < full.result.changed or edit in (edit_template, edit_site), what
+        assert incremental.result.changed < full.result.changed or edit in MANY_PAGES, what
+        # Most pages are linked unrendered: otherwise the identity above would say nothing about skipping.
+        assert 2 * incremental.result.kept > full.result.pages or edit in MANY_PAGES, what
         reused_some |= len(incremental.result.reindexed) < incremental.result.search_parts
         shutil.rmtree(fresh_root)
         shutil.rmtree(full.output)
     assert reused_some, "no edit left a search part as it was: the parts would save nothing"
+    # Time did what the sequence was chosen for, so the identity covered pages only time changed.
+    site = build(work, live, NOWS[-1])
+    assert "已结束" in site.soup("/surveys/dc-2026-1110/").select_one(".survey-state").get_text()
+    assert site.soup("/policies/yjzfb-2025-11/").select_one("td.validity").get_text() == "失效"
+    assert site.exists("/policies/ybj-2026-6/")
+
+
+def test_a_page_only_time_changes_is_rendered_again_when_its_moment_comes(demo_root, tmp_path):
+    """Nothing edited, the clock past the survey's closing: its page, the listing of 政民互动 and the home
+    page say it closed, as a build from nothing does; the pages nothing changed are not rendered."""
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    live = tmp_path / "live"
+    assert build(work, live, "2026-12-10 23:59").result.ok
+    later = build(work, live, "2026-12-11 00:00")
+    full = build(work, tmp_path / "full", "2026-12-11 00:00")
+    assert later.result.ok and full.result.ok
+    assert tree_hash(live) == tree_hash(full.output)
+    assert later.soup("/surveys/dc-2026-1110/").select_one(".survey-state").get_text().startswith("已结束")
+    listed = later.soup("/hudong/").find("a", href="/surveys/dc-2026-1110/").parent
+    assert "已结束" in listed.select_one(".survey-state").get_text()
+    assert 0 < later.result.changed and 2 * later.result.kept > later.result.pages
 
 
 def test_a_rebuild_with_nothing_changed_writes_nothing_and_indexes_nothing(demo_root, tmp_path):

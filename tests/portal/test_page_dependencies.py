@@ -65,3 +65,32 @@ def test_pages_that_show_a_datasets_csv_declare_the_file(demo, demo_root, tmp_pa
     pages = {output_name(p.url): p for p in site_pages(Catalogue(load_repository(root, now=moment), moment))}
     for name in sorted(differing):
         assert f"file:{rel}" in pages[name].depends, f"{name} changed but does not declare file:{rel}"
+
+
+def test_a_templates_hash_covers_what_it_extends_includes_and_imports(tmp_path):
+    """`template:news.html` stands for news.html and every template it reaches through Jinja2's extends,
+    include and import: editing article.html (which news.html extends) or a partial article.html includes
+    changes its hash; a template that reaches neither keeps its own."""
+    from pipeline.resources import theme_dir
+    from pipeline.site.build_plan import Templates
+
+    folder = tmp_path / "templates"
+    shutil.copytree(theme_dir() / "templates", folder)
+    article = folder / "article.html"
+    article.write_text(article.read_text(encoding="utf-8").replace(
+        "</article>", '{% include "_note.html" %}</article>', 1), encoding="utf-8")
+    (folder / "_note.html").write_text("", encoding="utf-8")
+    assert {"news.html", "article.html", "base.html", "_macros.html", "_note.html"} <= Templates(folder).referenced("news.html")
+
+    def hashes():
+        templates = Templates(folder)
+        return templates.hash("news.html"), templates.hash("policy.html")
+
+    news, policy = hashes()
+    article.write_text(article.read_text(encoding="utf-8").replace("</article>", "<p>(完)</p></article>", 1),
+                       encoding="utf-8")
+    extended = hashes()
+    assert extended[0] != news and extended[1] == policy
+    (folder / "_note.html").write_text("<p>说明</p>", encoding="utf-8")
+    included = hashes()
+    assert included[0] != extended[0] and included[1] == policy

@@ -41,6 +41,21 @@ def leftovers(parent):
                   if (".building-" in p.name or ".old-" in p.name) and not p.name.endswith(".lock"))
 
 
+def retiring(parent):
+    return sorted(p.name for p in parent.iterdir() if ".retiring-" in p.name)
+
+
+def after_the_removers(parent, timeout=60.0):
+    """The previous sites the builds retired are removed in the background: wait for that (it takes a
+    fraction of a second here), then say what is left."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while retiring(parent) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return retiring(parent)
+
+
 def test_published_images_carry_no_hidden_data_and_are_upright(tmp_path, capsys):
     root = photo_repo(tmp_path)
     output = tmp_path / "site" / "output"
@@ -184,4 +199,32 @@ def test_two_builds_at_once_leave_one_whole_site(tmp_path):
         _, err = run.communicate(timeout=300)
         assert run.returncode == 0, err
     assert tree_hash(output) == alone
+    assert after_the_removers(output.parent) == []
     assert leftovers(output.parent) == [] and [p.name for p in output.parent.iterdir()] == ["output"]
+
+
+def test_the_previous_site_is_removed_in_the_background_a_killed_removal_by_the_next_build(tmp_path, capsys):
+    """The swap does not wait for the walk of every entry of the retired site: a detached process removes
+    it, holding the folder's lock. One whose remover was killed (nobody holds its lock) goes with the next
+    build; one whose remover still works is left to it."""
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    first = os.stat(output).st_ino
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert os.stat(output).st_ino != first  # a new site was swapped in: the old one was retired
+    assert after_the_removers(parent) == []
+    (parent / ".output.retiring-dead0006" / "news").mkdir(parents=True)  # its remover was killed
+    (parent / ".output.retiring-live0007" / "news").mkdir(parents=True)
+    held = os.open(parent / ".output.retiring-live0007", os.O_RDONLY | os.O_DIRECTORY)
+    fcntl.flock(held, fcntl.LOCK_EX)  # as a remover at work holds it
+    try:
+        assert gongkai_build(root, output, capsys)[0] == 0
+        assert ".output.retiring-live0007" in retiring(parent)
+        assert ".output.retiring-dead0006" not in retiring(parent)
+    finally:
+        os.close(held)
+    assert after_the_removers(parent) == [".output.retiring-live0007"]  # nobody removes it while it is held
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert after_the_removers(parent) == [] and leftovers(parent) == []
