@@ -15,8 +15,10 @@ What the form is made of, and why:
 - ids of other items are pickers over the referenced type (pipeline.core.relations), a unit is picked
   among the unit records, a column among the responsibility table's columns;
 - attachments go into the folder `gongkai new` names (pipeline.content.locations.attachment_folder);
-- the id is never typed: the `gongkai-id` widget follows the convention baked in here
-  (pipeline.content.ids, the same as `gongkai new`) and takes the next number no item has;
+- the id is never typed: the `gongkai-id` widget follows the convention `gongkai cms build` bakes into
+  the admin site (pipeline.content.ids, the same as `gongkai new`) and takes the next number no item
+  has. The committed file leaves the conventions out: they follow from the items, and an item of a new
+  shape (a unit's first news item written with Git) must not make the file stale and stop the build;
 - text that editors type in Chinese goes through the composition-aware widgets (`gongkai-string`,
   `gongkai-text`: Decap's own ones lose pinyin fragments), and files are read and written by the
   `gongkai-frontmatter` / `gongkai-yaml` formats, which keep an edited file's key order and quoting.
@@ -53,8 +55,8 @@ MULTILINE_KEYS = {"question", "reply", "functions", "apply", "a", "description",
 UNITS_COLLECTION, OFFICE_COLLECTION, REGISTERS_COLLECTION = "units", "office", "applications"
 
 HEADER = f"""\
-# 本文件由 `{COMMAND}` 根据 schemas/(各类条目的字段)、content/governance/settings.yaml(cms:
-# 编辑后台连接的代码托管平台)和已有条目的编号规则生成,请勿手工修改;字段或设置变化后重新生成并一并提交
+# 本文件由 `{COMMAND}` 根据 schemas/(各类条目的字段)和 content/governance/settings.yaml(cms:
+# 编辑后台连接的代码托管平台)生成,请勿手工修改;字段或设置变化后重新生成并一并提交
 # (否则 GK-CMS-001)。浏览器编辑后台(Decap CMS)由 `gongkai cms build --output 目录` 生成。
 """
 
@@ -82,12 +84,14 @@ def backend(settings: dict) -> dict:
 
 def generate(repo: "Repository") -> str:
     """The configuration's text, as committed in ci/cms/config.yml."""
-    return HEADER + yaml.safe_dump(config(repo), allow_unicode=True, sort_keys=False, width=1000)
+    return HEADER + yaml.safe_dump(config(repo, conventions=False), allow_unicode=True, sort_keys=False, width=1000)
 
 
-def config(repo: "Repository") -> dict:
+def config(repo: "Repository", conventions: bool = True) -> dict:
+    """The configuration; `conventions`: with the id widget's conventions of the items as they are now
+    (the admin site's), else without (the committed file's, which depends on schemas and settings only)."""
     schemas = SchemaSet()
-    collections = [_type_collection(repo, schemas, ctype) for ctype in CONTENT_TYPES]
+    collections = [_type_collection(repo, schemas, ctype, conventions) for ctype in CONTENT_TYPES]
     collections.append(_units_collection(schemas))
     collections.append(_registers_collection(schemas))
     collections.append(_office_collection(schemas))
@@ -108,12 +112,12 @@ def config(repo: "Repository") -> dict:
 # --- collections -----------------------------------------------------------------------------
 
 
-def _type_collection(repo, schemas: SchemaSet, ctype) -> dict:
+def _type_collection(repo, schemas: SchemaSet, ctype, conventions: bool = True) -> dict:
     items = [item for item in repo.items if item.type == ctype.name]
     suffixes = Counter(item.path.rsplit(".", 1)[-1] for item in items)
     extension = suffixes.most_common(1)[0][0] if suffixes else "md"
     schema = schemas.compiled(ctype.name)
-    fields = _fields(schemas, schema, id_widget=_id_conventions(repo, ctype, items))
+    fields = _fields(schemas, schema, id_widget=_id_conventions(repo, ctype, items) if conventions else {})
     if extension == "md":
         fields.append({"label": "正文", "name": "body", "widget": "gongkai-text", "required": False,
                        "hint": "正文使用 Markdown;链接到其他条目时,链接地址写成 item: 加条目编号。"})
@@ -221,7 +225,7 @@ def _widget(schemas: SchemaSet, key: str, node: dict, id_widget) -> dict:
     kind = node.get("type")
     defs = schemas.defs
     if key == "id" and id_widget is not None:
-        return {"widget": "gongkai-id", "convention": id_widget}
+        return {"widget": "gongkai-id", **({"convention": id_widget} if id_widget else {})}
     if key in ("unit", "reply_unit"):
         return _relation_to_units()
     if key == "column":

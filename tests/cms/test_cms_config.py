@@ -202,3 +202,28 @@ def test_the_id_widget_names_a_new_item_as_gongkai_new_does(tmp_path, demo):
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout) == expected
     assert "xw-2026-0716-2" in expected  # gjj's news of that day exists: the second gets -2
+
+
+def test_a_units_first_item_of_a_new_id_shape_leaves_the_committed_file_current(tmp_path, demo):
+    """The id conventions follow from the items: they go into the admin site `gongkai cms build` writes, not
+    into the committed file, so a unit's first item written with Git cannot make GK-CMS-001 stop the build."""
+    shutil.copytree(CODE_DIR / "content", tmp_path / "content")
+    (tmp_path / "ci" / "cms").mkdir(parents=True)
+    shutil.copy2(CODE_DIR / TARGET, tmp_path / TARGET)
+    news = tmp_path / "content" / "news" / "czj" / "czxw-2026-001.md"
+    news.parent.mkdir(parents=True, exist_ok=True)
+    news.write_text("---\nid: czxw-2026-001\ntitle: 市财政局开展2026年财会监督专项行动\nunit: czj\ncolumn: bmdt\n"
+                    "date: 2026-11-20 10:00\ndisclosure_category: finance\n"
+                    "summary: 市财政局部署开展财会监督专项行动,重点检查预算执行和政府采购。\n---\n"
+                    "市财政局近日部署开展2026年财会监督专项行动,重点检查预算执行、政府采购和会计信息质量。\n",
+                    encoding="utf-8")
+    before = next(c for c in config(demo)["collections"] if c["name"] == "news")
+    assert "czj" not in next(f for f in before["fields"] if f["name"] == "id")["convention"].get("units", {})
+    checked = _gongkai(tmp_path, "check")
+    assert "GK-CMS-001" not in checked.stdout, checked.stdout[-2000:]
+    after = config(load_repository(tmp_path))
+    news_ids = next(f for f in next(c for c in after["collections"] if c["name"] == "news")["fields"]
+                    if f["name"] == "id")
+    assert "czj" in news_ids["convention"]["units"]  # the admin site built now follows the unit's own shape
+    committed = yaml.safe_load((tmp_path / TARGET).read_text(encoding="utf-8"))
+    assert all("convention" not in f for c in committed["collections"] for f in c.get("fields", []))

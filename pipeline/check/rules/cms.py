@@ -9,8 +9,10 @@ from pipeline.check.rules import Rule, register
 class CmsConfigUpToDate(Rule):
     """GK-CMS-001: a committed ci/cms/config.yml is exactly what `gongkai cms config` generates.
 
-    The browser editor's form (Decap CMS) is generated from schemas/, the `cms:` section of
-    content/governance/settings.yaml and each type's id convention. A schema that gains a required
+    The browser editor's form (Decap CMS) is generated from schemas/ and the `cms:` section of
+    content/governance/settings.yaml (the id conventions, which follow from the items, are baked into
+    the admin site by `gongkai cms build`, never into this file: an item of a new id shape does not make
+    it stale and so cannot stop a build). A schema that gains a required
     key, a new enum value or a changed setting changes it; a stale form would let editors save items
     the check refuses, or hide a field they must fill. A repository without the file is not checked.
 
@@ -43,5 +45,5 @@ class CmsConfigUpToDate(Rule):
             return
         line = _first_difference(committed, expected)
         yield Diagnostic(TARGET, line, 0, "GK-CMS-001", Severity.ERROR,
-                         f"{TARGET} 与 schemas/、content/governance/settings.yaml 的 cms 设置或条目编号规则不一致"
+                         f"{TARGET} 与 schemas/、content/governance/settings.yaml 的 cms 设置不一致"
                          f"(第 {line} 行起):编辑后台会按旧的表单保存条目。请运行 `{COMMAND}` 并把生成的文件一并提交。")
