@@ -18,7 +18,10 @@ CREATED = "2026-11-26T01:00:00Z"  # 09:00 in Yunjiang
 def test_two_shard_jobs_and_a_merge_give_the_full_build(tmp_path):
     repo = make_pipeline_repo(tmp_path / "gitlab")
     # Three search parts for the demo, so that the shards index different ones.
-    (repo.root / "content/governance/settings.yaml").write_text("search:\n  pages_per_part: 100\n", encoding="utf-8")
+    settings = repo.root / "content/governance/settings.yaml"
+    assert "search:" not in settings.read_text(encoding="utf-8")
+    # Added to the demo's settings, not in place of them: the committed editor configuration follows `cms:`.
+    settings.write_text(settings.read_text(encoding="utf-8") + "search:\n  pages_per_part: 100\n", encoding="utf-8")
     repo.git("add", "-A")
     repo.git("commit", "-q", "-m", "搜索索引分块", env=repo.who("门户网站管理员", "admin@yunjiang.gov.cn"))
     code, log = run_pipeline(repo, "--file", "ci/build-shards.gitlab-ci.yml",
