@@ -118,3 +118,23 @@ def caches_in_the_repository():
     with pytest.MonkeyPatch.context() as patch:
         patch.delenv("GONGKAI_CACHE_DIR", raising=False)
         yield
+
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Debian Chromium per worker for every browser test (tests/browser/, tests/cms/): Playwright's sync
+    API runs one event loop per thread, so a second `sync_playwright()` in the same worker would be refused."""
+    from playwright.sync_api import sync_playwright
+
+    if not CHROMIUM.is_file():
+        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and CJK fonts "
+                    "(`make system-packages`, or `apt-get install chromium fonts-noto-cjk`).", pytrace=False)
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -27,6 +27,7 @@ are edited as YAML text (`gongkai-yaml-text`): the check still validates them.
 """
 from __future__ import annotations
 
+import posixpath
 import re
 from collections import Counter
 from typing import TYPE_CHECKING
@@ -128,7 +129,8 @@ def _type_collection(repo, schemas: SchemaSet, ctype, conventions: bool = True) 
         "create": True, "delete": False, "extension": extension,
         "format": "gongkai-frontmatter" if extension == "md" else "gongkai-yaml",
         "identifier_field": "title", "summary": "{{title}}({{id}})",
-        "media_folder": "/content/" + folder.rstrip("/"), "public_folder": folder.rstrip("/"),
+        # A repository path, not a site address: Decap reads a leading "/" as "from the repository's root".
+        "media_folder": "/" + posixpath.join("content", folder.rstrip("/")), "public_folder": folder.rstrip("/"),
         "fields": fields,
     }
 

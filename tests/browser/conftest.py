@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import quote, urlsplit
 
 import pytest
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Page
 
 from pipeline.site.build import build_site
 from pipeline.content.repository import load_repository
@@ -25,9 +25,7 @@ from pipeline.timeutil import TZ
 from tests.shared_tmp import build_once
 
 CODE_DIR = Path(__file__).resolve().parents[2]
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: F401  (the session's `browser` is there too)
 AXE = CODE_DIR / "node_modules" / "axe-core" / "axe.min.js"
 DEMO_NOW = "2026-11-26 09:00"
 # Statuses search.js writes when it has finished (results, none, or failure); "正在搜索……" is not final.
@@ -83,17 +81,6 @@ def served(output: Path):
     finally:
         server.shutdown()
         server.server_close()
-
-
-@pytest.fixture(scope="session")
-def browser() -> Browser:
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: the browser tests need Debian's Chromium and CJK fonts "
-                    "(`make browser`, or `apt-get install chromium fonts-noto-cjk`).", pytrace=False)
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -17,9 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
-
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, QuietHandler
+from tests.browser.conftest import QuietHandler
 
 CODE_DIR = Path(__file__).resolve().parents[2]
 TIMEOUT_MS = 20_000
@@ -43,12 +41,9 @@ def _gongkai(repo: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def editor(tmp_path_factory):
+def editor(tmp_path_factory, browser):
     """(repo, page, blocked, errors, address): the clone the editor works on, a logged-in admin page,
     off-host requests tried (the module fails if there was one), script errors, the admin site's address."""
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: the editor tests need Debian's Chromium (`make system-packages`).",
-                    pytrace=False)
     base = tmp_path_factory.mktemp("cms")
     repo = base / "content-repo"
     repo.mkdir()
@@ -87,27 +82,26 @@ def editor(tmp_path_factory):
     blocked: list[str] = []
     errors: list[str] = []
     try:
-        with sync_playwright() as p:
-            browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-            context.set_default_timeout(TIMEOUT_MS)
+        # The session's Chromium (tests/conftest.py), shared with the other browser tests of this worker.
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(TIMEOUT_MS)
 
-            def route(r):
-                if r.request.url.startswith("http://127.0.0.1:") or r.request.url.startswith("data:") \
-                        or r.request.url.startswith("blob:"):
-                    r.continue_()
-                else:
-                    blocked.append(r.request.url)
-                    r.abort()
+        def route(r):
+            if r.request.url.startswith("http://127.0.0.1:") or r.request.url.startswith("data:") \
+                    or r.request.url.startswith("blob:"):
+                r.continue_()
+            else:
+                blocked.append(r.request.url)
+                r.abort()
 
-            context.route("**/*", route)
-            page = context.new_page()
-            page.on("pageerror", lambda e: errors.append(str(e)))
-            page.goto(address)
-            page.get_by_role("button", name="登录").click()
-            page.get_by_text("要闻动态").first.wait_for()
-            yield repo, page, blocked, errors, address
-            browser.close()
+        context.route("**/*", route)
+        page = context.new_page()
+        page.on("pageerror", lambda e: errors.append(str(e)))
+        page.goto(address)
+        page.get_by_role("button", name="登录").click()
+        page.get_by_text("要闻动态").first.wait_for()
+        yield repo, page, blocked, errors, address
+        context.close()
     finally:
         httpd.shutdown()
         server.terminate()
