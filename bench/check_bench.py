@@ -394,6 +394,9 @@ page_kind: {self.rng.choice(["公开指南", "公开制度", "机构职能", "�
         # One report per unit and year (GK-RPT-003): the units in turn, then the year before.
         index = self.items["report"]
         unit, year = UNIT_IDS[index % len(UNIT_IDS)], 2025 - index // len(UNIT_IDS)
+        if year < 2000:  # the schema's first report year: past it (about 90,000 items) the share goes to news
+            self.news(n)
+            return
         self.item("report", "reports", f"ndbg-{n:05d}", f"""
 title: {self.rng.choice(ACTORS)}{year}年政府信息公开工作年度报告
 unit: {unit}
