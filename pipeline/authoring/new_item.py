@@ -20,11 +20,10 @@ from pathlib import Path
 from pipeline.content.types import BODY_HINT, TYPES
 from pipeline.content.ids import (  # noqa: F401 (the convention is named here too, as `gongkai new` uses it)
     COUNTERS, DATE_KEYS, MONTH_DAY, NUMBER, SAMPLE, UNIT, YEAR, IdConvention, fallback_convention, id_convention,
-    id_parts, next_id)
+    id_examples, id_parts, next_id)
 from pipeline.content.locations import attachment_folder, item_home
 from pipeline.content.schema import SchemaSet
 from pipeline.content.repository import unit_name
-from pipeline.timeutil import parse_day
 
 # Keys printed first, in this order; the rest follow the schema's order.
 LEADING = ("id", "title", "unit", "date")
@@ -120,8 +119,7 @@ def plan_new_item(root: Path, type_text: str, unit_text: str, now: datetime, ite
     own = [cf.rel for cf in of_type if cf.rel.startswith(own_folder)]
     sample = set(own[-SAMPLE:]) | {cf.rel for cf in of_type[-SAMPLE:]}
     repo = load_repository(root, now=now, only=sample, files=files)
-    examples = [(i.id, i.meta.get("unit") if isinstance(i.meta.get("unit"), str) else None, _item_day(i.meta))
-                for i in repo.items if i.type == type_name]
+    examples = id_examples(i for i in repo.items if i.type == type_name)
     taken = {cf.rel.rsplit("/", 1)[-1].rsplit(".", 1)[0] for cf in files if cf.kind == "item"}
     taken |= {i.id for i in repo.items}
     convention = id_convention(type_name, examples, unit, repo_units)
@@ -142,14 +140,6 @@ def _check_own_id(item_id: str, taken: set[str]) -> None:
                             "共 2 到 80 个字符,如 xw-2026-0716。")
     if item_id in taken:
         raise ScaffoldError(f"编号「{item_id}」已被另一个条目使用:请换一个编号(编号在整个网站中唯一)。")
-
-
-def _item_day(meta: dict):
-    for key in DATE_KEYS:
-        value = meta.get(key)
-        if value is not None:
-            return parse_day(str(value))
-    return None
 
 
 def new_item(root: Path, plan: Plan, *, title=None, now: datetime) -> Path:

@@ -34,13 +34,12 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from pipeline.content.ids import DATE_KEYS, NUMBER, fallback_convention, id_convention
+from pipeline.content.ids import NUMBER, fallback_convention, id_convention, id_examples
 from pipeline.content.locations import attachment_folder
 from pipeline.content.paths import CMS_CONFIG
 from pipeline.content.schema import SchemaSet
 from pipeline.content.types import CONTENT_TYPES, GOVERNANCE_DIR, GOVERNANCE_FILES, REGISTER_DIR, UNIT_FOLDER
 from pipeline.core.relations import ITEM_REFERENCE_KEYS
-from pipeline.timeutil import parse_day
 
 if TYPE_CHECKING:
     from pipeline.content.repository import Repository
@@ -163,8 +162,7 @@ def _office_collection(schemas: SchemaSet) -> dict:
 
 def _id_conventions(repo, ctype, items) -> dict:
     """The `gongkai-id` widget's options: the type's convention and each unit's own where it differs."""
-    examples = [(i.id, i.meta.get("unit") if isinstance(i.meta.get("unit"), str) else None, _item_day(i.meta))
-                for i in items]
+    examples = id_examples(items)
     units = sorted(repo.units)
     default = _shape(id_convention(ctype.name, examples, "", units) if examples else fallback_convention(ctype.name))
     own = {}
@@ -178,14 +176,6 @@ def _id_conventions(repo, ctype, items) -> dict:
 def _shape(convention) -> dict:
     """What the widget needs of a convention: its parts, and the running number's width (a day has none)."""
     return {"parts": list(convention.parts), "width": convention.width if convention.parts[-1] == NUMBER else 0}
-
-
-def _item_day(meta: dict):
-    for key in DATE_KEYS:
-        value = meta.get(key)
-        if value is not None:
-            return parse_day(str(value))
-    return None
 
 
 # --- fields ----------------------------------------------------------------------------------

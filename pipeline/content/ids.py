@@ -1,7 +1,7 @@
 """How item ids are made: the convention of a type's (and a unit's) existing ids, and the next free one.
 
 `gongkai new` (pipeline.authoring.new_item) and the browser editor's configuration
-(pipeline.cms.config, which bakes each type's and unit's convention in for its id widget) both use it,
+(pipeline.cms.config, whose built admin site has each type's and unit's convention for its id widget) both use it,
 so an item made either way is named as the repository's items are.
 """
 from __future__ import annotations
@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from pipeline.content.types import TYPES
+from pipeline.timeutil import parse_day
 
 # The parts an id is made of, besides literal words: the unit's id, the year, the item's month and
 # day (xw-2026-0716 is the news of 16 July), and a running number (xj-2026-0012, yjzf-2026-3).
@@ -24,6 +25,20 @@ DATE_KEYS = ("date", "received")
 # `gongkai new` reads at most this many items of a type to learn its convention: a sample says as
 # much as thousands, and a unit's editor waits for none of them.
 SAMPLE = 300
+
+
+def id_examples(items) -> list[tuple]:
+    """(id, unit, day) of each item: what `id_convention` learns a type's convention from."""
+    return [(item.id, item.meta.get("unit") if isinstance(item.meta.get("unit"), str) else None, _item_day(item.meta))
+            for item in items]
+
+
+def _item_day(meta: dict):
+    for key in DATE_KEYS:
+        value = meta.get(key)
+        if value is not None:
+            return parse_day(str(value))
+    return None
 
 
 @dataclass(frozen=True)
