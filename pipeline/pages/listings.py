@@ -47,11 +47,12 @@ def column_pages(catalogue) -> list[Page]:
     pages = []
     for column_id, column in catalogue.columns.items():
         entries = catalogue.in_columns(column_id)
+        held = dep.listing(f"column:{column_id}", dep.ids(entries))  # once per column: every page of it holds it
         for page_url, chunk, pager in paginate(column_url(column_id), entries):
             context = {"title": column["name"], "entries": chunk, "pager": pager, "column": column,
                        "feed": feed_url(column_id)}
             pages.append(html_page(page_url, "listing.html", partial(dict, context),
-                                   dep.shown(chunk) | {dep.listing(f"column:{column_id}", dep.ids(entries))}))
+                                   dep.shown(chunk) | {held}))
     return pages
 
 
@@ -81,12 +82,13 @@ def disclosure_pages(catalogue) -> list[Page]:
     elsewhere = _platforms_by_category(catalogue)
     for category in categories:
         on_platforms = elsewhere.get(category["id"], [])
+        held = dep.listing(f"category:{category['id']}", dep.ids(by_category[category["id"]]))
         for page_url, chunk, pager in paginate(category["url"], by_category[category["id"]]):
             context = {"title": f"法定主动公开内容:{category['name']}", "entries": chunk, "pager": pager,
                        "parent": {"name": "政府信息公开", "url": DISCLOSURE}, "platforms": on_platforms}
             pages.append(html_page(page_url, "listing.html", partial(dict, context),
                                    dep.shown(chunk)
-                                   | {dep.listing(f"category:{category['id']}", dep.ids(by_category[category["id"]]))}
+                                   | {held}
                                    | {dep.unit(p["unit_id"]) for p in on_platforms}))
     return pages
 

@@ -34,7 +34,7 @@ from pipeline.site.build_cache import (PageRecord, folder_identity, load_markdow
                                        save_markdown, save_pages)
 from pipeline.site.build_plan import SiteBuild, page_keys, plan_site
 from pipeline.site.stages import Stages
-from pipeline.site.staging import retire, staging_folder, swap_lock
+from pipeline.site.staging import keep_spare, prune_to, staging_folder, swap_lock, take_spare
 from pipeline.site.search import BUNDLE_DIR, PagefindMissing, SearchIndexError, index_site, pagefind_binary
 from pipeline.site.internal_links import SiteIndex, check_links, parse_page
 
@@ -102,6 +102,10 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
                 if build.previous is not None:
                     build.kept = pages_to_keep(load_pages(repo.root, destination), keys, now)
             with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
+                if build.previous is not None and take_spare(destination, staging):
+                    # The site the last swap retired, less what differs from the live one: only the
+                    # change's files and folders are made (site.staging).
+                    build.present = prune_to(staging, destination, output_names(build))
                 result.pages = run_pelican(build, repo, staging)
                 build.markdown_cache.used = build.written.markdown
                 save_markdown(repo.root, build.markdown_cache, kept_pages=build.written.kept > 0)
@@ -166,6 +170,11 @@ def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: B
     with result.stages.stage("swap"):
         swap(staging, output)
     return True
+
+
+def output_names(build: SiteBuild) -> set[str]:
+    """Every file the writers put in the staging folder (the search bundle and a shard's mark aside)."""
+    return {output_name(p.url) for p in build.pages} | {rel for _, rel in build.files}
 
 
 def search_partitions(build: SiteBuild) -> dict[str, list[str]]:
@@ -249,7 +258,7 @@ def _swap(staging: Path, output: Path) -> None:
         except BaseException:
             os.rename(retired, output)  # put the previous site back
             raise
-        retire(retired, output)  # removed in the background: the build does not wait for a walk of every entry
+        keep_spare(retired, output)  # the next build's base; the spare it replaces is removed in the background
     else:
         os.rename(staging, output)
 

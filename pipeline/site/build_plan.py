@@ -63,6 +63,9 @@ class SiteBuild:
     # Output name -> the hash of its search record's bytes, of the pages kept from the live output without
     # rendering (their key is unchanged and no moment of theirs has come: `site.build_cache.pages_to_keep`).
     kept: dict[str, str | None] = field(default_factory=dict)
+    # Output names the staging folder already holds as the live site's files (hard links of them: a spare
+    # site pruned by `site.staging.prune_to`); a writer replaces such a file, never writes through it.
+    present: set[str] = field(default_factory=set)
     # What the plugin wrote, for indexing and the link check (it is set there: Pelican's run returns nothing).
     written: Written = field(default_factory=Written)
 

@@ -7,6 +7,9 @@ instead of written: the previous output is the base of the new one, and the rest
 (search partitions, link check) looks only at what `Written.changed` names. A page the build knows
 unchanged without rendering it (`keep`: its key is the one the live file was rendered with and no moment
 of its has come, `site.build_cache.pages_to_keep`) is linked from the live output and not rendered at all.
+The staging folder may already hold some live files (`present`: a spare site pruned by
+`site.staging.prune_to`): those count as linked, and one whose bytes change is unlinked before it is
+written, since writing through it would change the live site's file.
 """
 from __future__ import annotations
 
@@ -49,14 +52,16 @@ def workers() -> int:
 
 def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
                 cache: HtmlCache | None = None, processes: int | None = None,
-                keep: dict[str, str | None] | None = None) -> Written:
+                keep: dict[str, str | None] | None = None, present: set[str] | None = None) -> Written:
     """Render `pages` into `destination`; `previous` is the live output to link unchanged files from.
     `cache` is the Markdown cache `render` converts through: what it used is `Written.markdown`.
     `keep` names the pages to link from `previous` without rendering (with their search digests); one
-    that cannot be linked (gone, another file system) is rendered like the others."""
+    that cannot be linked (gone, another file system) is rendered like the others. `present` names the
+    files `destination` already holds as links of `previous`'s."""
     processes = processes or workers()
-    kept, pages = _keep(pages, Path(destination), Path(previous) if previous else None, keep or {})
-    out = _write(pages, destination, render, previous, cache, processes)
+    present = present or set()
+    kept, pages = _keep(pages, Path(destination), Path(previous) if previous else None, keep or {}, present)
+    out = _write(pages, destination, render, previous, cache, processes, present)
     out.pages += kept.pages
     out.digests.update(kept.digests)
     out.kept = kept.kept
@@ -64,7 +69,7 @@ def write_pages(pages: list[Page], destination: Path, render: Callable[[Page], s
 
 
 def _keep(pages: list[Page], destination: Path, previous: Path | None,
-          keep: dict[str, str | None]) -> tuple[Written, list[Page]]:
+          keep: dict[str, str | None], present: set[str]) -> tuple[Written, list[Page]]:
     kept, rest = Written(), []
     made: set[Path] = set()
     for page in pages:
@@ -73,13 +78,14 @@ def _keep(pages: list[Page], destination: Path, previous: Path | None,
         if previous is None or name not in keep or (page.search is not None and digest is None):
             rest.append(page)
             continue
-        target = destination / name
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        if not _linked(previous / name, target):
-            rest.append(page)
-            continue
+        if name not in present:
+            target = destination / name
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            if not _linked(previous / name, target):
+                rest.append(page)
+                continue
         kept.kept += 1
         kept.pages += page.template is not None
         if page.search is not None:
@@ -88,8 +94,8 @@ def _keep(pages: list[Page], destination: Path, previous: Path | None,
 
 
 def _write(pages: list[Page], destination: Path, render: Callable[[Page], str], previous: Path | None,
-           cache: HtmlCache | None, processes: int) -> Written:
-    job = _Job(pages, Path(destination), render, Path(previous) if previous else None, cache)
+           cache: HtmlCache | None, processes: int, present: set[str]) -> Written:
+    job = _Job(pages, Path(destination), render, Path(previous) if previous else None, cache, present)
     if processes < 2 or len(pages) < SMALL_SITE or "fork" not in multiprocessing.get_all_start_methods():
         return job.run(0, 1)
     global _JOB
@@ -133,6 +139,7 @@ class _Job:
     render: Callable[[Page], str]
     previous: Path | None
     cache: HtmlCache | None
+    present: set[str]
 
     def run(self, k: int, n: int) -> Written:
         out = Written()
@@ -154,6 +161,8 @@ class _Job:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
             if not self._link_unchanged(name, data, target):
+                if name in self.present:
+                    target.unlink()  # the live site's file
                 target.write_bytes(data)
                 out.changed.add(name)
         if self.cache is not None:
@@ -167,28 +176,38 @@ class _Job:
         try:
             if old.stat().st_size != len(data) or old.read_bytes() != data:
                 return False
-            os.link(old, target)
+            if name not in self.present:
+                os.link(old, target)
         except OSError:
             return False  # absent, unreadable, or another file system: write it
         return True
 
 
-def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path | None) -> set[str]:
+def copy_files(files: list[tuple[Path, str]], destination: Path, previous: Path | None,
+               present: set[str] | None = None) -> set[str]:
     """Copy the site's files (published attachments and media, the theme's); one identical to the live
     site's is linked from it. An image is written as `core.published_copy.published_bytes` makes it
     (no EXIF, GPS or text chunks; an SVG only when inert), and it is those bytes that are compared
-    with the live file. Returns the names copied afresh."""
+    with the live file. `present` names the files `destination` already holds as links of `previous`'s.
+    Returns the names copied afresh."""
+    present = present or set()
     changed = set()
     for source, rel in files:
         target = destination / rel
-        target.parent.mkdir(parents=True, exist_ok=True)
         old = previous / rel if previous else None
+        there = rel in present
+        if not there:
+            target.parent.mkdir(parents=True, exist_ok=True)
         if is_transformed(rel):
             data = published_bytes(rel, source.read_bytes())
-            if not (old is not None and _same_bytes(old, data) and _linked(old, target)):
+            if not (old is not None and _same_bytes(old, data) and (there or _linked(old, target))):
+                if there:
+                    target.unlink()  # the live site's file
                 target.write_bytes(data)
                 changed.add(rel)
-        elif not (old is not None and _same_file(source, old) and _linked(old, target)):
+        elif not (old is not None and _same_file(source, old) and (there or _linked(old, target))):
+            if there:
+                target.unlink()
             shutil.copyfile(source, target)
             changed.add(rel)
     return changed

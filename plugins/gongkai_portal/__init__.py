@@ -42,8 +42,8 @@ class PortalGenerator(Generator):
 
         try:
             build.written = write_pages(build.pages, output, render, build.previous, build.markdown_cache,
-                                        keep=build.kept)
-            build.written.changed |= copy_files(build.files, output, build.previous)
+                                        keep=build.kept, present=build.present)
+            build.written.changed |= copy_files(build.files, output, build.previous, build.present)
         except Exception as exc:
             raise PluginError(f"gongkai_portal: 写出页面失败:{exc}") from exc
 

@@ -8,6 +8,7 @@ import fcntl
 import io
 import os
 import pathlib
+import shutil
 
 import pytest
 from PIL import Image
@@ -200,13 +201,14 @@ def test_two_builds_at_once_leave_one_whole_site(tmp_path):
         assert run.returncode == 0, err
     assert tree_hash(output) == alone
     assert after_the_removers(output.parent) == []
-    assert leftovers(output.parent) == [] and [p.name for p in output.parent.iterdir()] == ["output"]
+    assert leftovers(output.parent) == []
+    assert sorted(p.name for p in output.parent.iterdir()) == [".output.spare", "output"]
 
 
 def test_the_previous_site_is_removed_in_the_background_a_killed_removal_by_the_next_build(tmp_path, capsys):
-    """The swap does not wait for the walk of every entry of the retired site: a detached process removes
-    it, holding the folder's lock. One whose remover was killed (nobody holds its lock) goes with the next
-    build; one whose remover still works is left to it."""
+    """The swap does not wait for the walk of every entry of a retired site (the spare a newer retired
+    site replaces): a detached process removes it, holding the folder's lock. One whose remover was killed
+    (nobody holds its lock) goes with the next build; one whose remover still works is left to it."""
     root = photo_repo(tmp_path)
     parent = tmp_path / "site"
     output = parent / "output"
@@ -228,3 +230,61 @@ def test_the_previous_site_is_removed_in_the_background_a_killed_removal_by_the_
     assert after_the_removers(parent) == [".output.retiring-live0007"]  # nobody removes it while it is held
     assert gongkai_build(root, output, capsys)[0] == 0
     assert after_the_removers(parent) == [] and leftovers(parent) == []
+
+
+# --- the retired site as the next build's base --------------------------------------------------
+
+def test_the_retired_site_is_the_next_builds_base_and_never_written_through(tmp_path, capsys):
+    """The site a swap retires is kept as `.output.spare` and becomes the next build's staging folder; its
+    files that are still the live site's (hard links) stay, the rest is written. A changed page is replaced,
+    not written through the link it shares with the live site: the site that build retires keeps its bytes."""
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    spare = parent / ".output.spare"
+    assert gongkai_build(root, output, capsys)[0] == 0
+    first = os.stat(output).st_ino
+    assert not spare.exists()
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert os.stat(spare).st_ino == first  # the first site, retired
+    second = tree_hash(output)
+    news = root / "content/news/xw-1.md"
+    news.write_text(news.read_text(encoding="utf-8").replace("教育局召开会议", "教育局召开专题会议"), encoding="utf-8")
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert os.stat(output).st_ino == first  # built on the spare
+    changed = [name for name, digest in tree_hash(output).items() if second.get(name) != digest]
+    assert any(name.endswith(".html") for name in changed), changed
+    assert tree_hash(spare) == second, "the retired site was changed through a link it shared with the live one"
+    fresh = tmp_path / "fresh" / "output"
+    assert gongkai_build(root, fresh, capsys)[0] == 0
+    assert tree_hash(output) == tree_hash(fresh)
+
+
+def test_what_a_spare_holds_beyond_the_live_sites_files_is_never_published(tmp_path, capsys):
+    """A spare is compared with the live site by inode, never trusted: a stray page, a file replaced in it
+    (not the live one's link), a folder where a file belongs and a file where a folder belongs are gone
+    from the next site, which is byte for byte a build from nothing."""
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    spare = parent / ".output.spare"
+    for _ in range(2):
+        assert gongkai_build(root, output, capsys)[0] == 0
+    (spare / "leak").mkdir()
+    (spare / "leak" / "index.html").write_text("<p>身份证号 330102199001011234</p>", encoding="utf-8")
+    pages = sorted(p for p in spare.rglob("index.html") if p.parent != spare and "leak" not in p.parts)
+    replaced, emptied = pages[0], pages[-1]
+    replaced.unlink()
+    replaced.write_text("<p>篡改</p>", encoding="utf-8")
+    shutil.rmtree(emptied.parent)
+    emptied.parent.write_text("一个文件占了文件夹的位置", encoding="utf-8")
+    favicon = spare / "favicon.ico"
+    favicon.unlink()
+    favicon.mkdir()
+    (favicon / "stray.txt").write_text("x", encoding="utf-8")
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert not spare.exists() or os.stat(spare).st_ino != os.stat(output).st_ino
+    fresh = tmp_path / "fresh" / "output"
+    assert gongkai_build(root, fresh, capsys)[0] == 0
+    assert tree_hash(output) == tree_hash(fresh)
+    assert not (output / "leak").exists()
