@@ -5,6 +5,8 @@ claims all build addresses with these functions, so no shape is written twice.
 """
 from __future__ import annotations
 
+from functools import lru_cache
+
 from urllib.parse import unquote
 
 from pipeline.content.types import TYPES
@@ -129,6 +131,7 @@ class UnsafeURL(ValueError):
     """A site path that cannot be a file inside output/ (it climbs out, or carries a query)."""
 
 
+@lru_cache(maxsize=1 << 18)  # every stage of a build asks for each page's name, several times
 def output_name(url: str) -> str:
     """Where a URL's page is written inside output/, relative to it.
 

@@ -67,7 +67,7 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
     """The whole site into `output`, swapped in when its internal links hold."""
 
     def link_check(staging: Path, build: SiteBuild, result: BuildResult) -> bool:
-        index = SiteIndex(staging)
+        index = SiteIndex(staging, skip=(BUNDLE_DIR,))
         return link_check_and_swap(repo, staging, output, result, index,
                                    _pages_to_link_check(index, build, build.previous))
 
@@ -197,9 +197,8 @@ def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | No
     changed = build.written.changed
     if 2 * len(changed) > len(index.pages):
         return None  # most pages changed (a template, the site's settings): comparing anchors would cost more
-    before = SiteIndex(previous)
-    search_bundle = BUNDLE_DIR + "/"  # its files are named by their hashes and linked from no page
-    if any(f not in index.files and not f.startswith(search_bundle) for f in before.files):
+    before = SiteIndex(previous, skip=(BUNDLE_DIR,))  # its files are named by their hashes and linked from no page
+    if any(f not in index.files for f in before.files):
         return None
     for name in changed:
         if name.endswith(".html") and name in before.files:

@@ -157,10 +157,13 @@ class SiteIndex:
     stat per reference cost more than the parsing.
     """
 
-    def __init__(self, output: Path):
+    def __init__(self, output: Path, skip: tuple[str, ...] = ()):
+        """`skip`: top-level folders no page is expected to link into (the search bundle, as many files as the
+        pages): not listed, a reference into one is looked up on disk."""
         self.output = Path(output)
         self.files: set[str] = set()
         self.dirs: set[str] = set()
+        self.skipped = frozenset(skip)
         folders = [(str(self.output), "")]
         while folders:  # scandir's entries know their type without a stat per file
             folder, prefix = folders.pop()
@@ -168,7 +171,7 @@ class SiteIndex:
                 for entry in entries:
                     if entry.is_dir():
                         self.dirs.add(prefix + entry.name)
-                        if not entry.is_symlink():
+                        if not entry.is_symlink() and (prefix or entry.name not in self.skipped):
                             folders.append((entry.path, prefix + entry.name + "/"))
                     elif entry.is_file():
                         self.files.add(prefix + entry.name)
@@ -193,7 +196,9 @@ class SiteIndex:
         return found
 
     def is_file(self, rel: str | None) -> bool:
-        return rel in self.files
+        if rel in self.files:
+            return True
+        return rel is not None and rel.split("/", 1)[0] in self.skipped and (self.output / rel).is_file()
 
 
 def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: SiteIndex | None = None,

@@ -39,6 +39,21 @@ def test_internal_links_resolve_to_files_directories_and_anchors(tmp_path):
     assert reachable_pages(site) == {"index.html", "a/index.html", "a/b.html"}
 
 
+def test_a_folder_the_index_does_not_list_is_looked_up_on_disk(tmp_path):
+    """The build's index leaves out the search bundle (as many files as pages, linked from no page): a
+    reference into it is still checked, on disk."""
+    from pipeline.site.internal_links import SiteIndex
+
+    site = write(tmp_path, {
+        "index.html": page('<a href="/pagefind/pagefind.js">索引</a>\n<a href="/pagefind/gone.js">旧索引</a>'),
+        "pagefind/pagefind.js": "//",
+    })
+    index = SiteIndex(site, skip=("pagefind",))
+    assert "pagefind/pagefind.js" not in index.files
+    assert found(check_links(site, index=index)) == [(BROKEN, "output/index.html", 2)]
+    assert found(check_links(site)) == found(check_links(site, index=index))
+
+
 def test_broken_links_missing_anchors_and_escapes_are_reported_with_lines(tmp_path):
     site = write(tmp_path, {
         "index.html": page('<a href="/missing/">x</a>\n<img src="/img/none.png" alt="">\n'
