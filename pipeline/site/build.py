@@ -123,7 +123,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
         try:
             with stages.stage("index"):
                 indexed = index_site(staging, search_partitions(build), build.written.digests, build.previous,
-                                     repo.root)
+                                     repo.root, build.written.changed)
             result.changed, result.reindexed = len(build.written.changed), indexed.indexed
             result.search_parts = len(indexed.indexed) + len(indexed.reused)
         except PagefindMissing:

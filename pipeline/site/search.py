@@ -25,9 +25,16 @@ largest part (one part per core at a time), and a part whose pages have exactly 
 live site (the same fingerprint) is linked from it, not indexed again. Nor is a part whose pages changed
 only where Pagefind does not read (the header, navigation and footer of a template change): its pages'
 searchable content (`_indexed_digest`) has the fingerprint it had (`content`).
+
+A part indexed again starts from the live part's fragments of the pages whose bytes did not change (hard
+links): Pagefind names a fragment by its content and does not write one whose file is there, and writing
+the fragments is half its time. Its page list (`*.pf_meta`) then says which fragments it uses; one it does
+not name (a shorter name a new page's made ambiguous) is removed, so the part is what Pagefind writes
+into an empty folder (the incremental build tests compare the two byte for byte).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import os
@@ -35,11 +42,13 @@ import re
 import shutil
 import subprocess
 import tempfile
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from pipeline.core.addresses import UnsafeURL, output_name
 from pipeline.resources import SOURCE_TREE
 from pipeline.site.write_pages import workers
 
@@ -96,11 +105,13 @@ class Indexed:
 
 
 def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, str],
-               previous: Path | None = None, content_root: Path | None = None) -> Indexed:
+               previous: Path | None = None, content_root: Path | None = None,
+               changed: set[str] | None = None) -> Indexed:
     """Write the search bundle of each part into site/pagefind/<part>/ and the list of parts.
 
     `partitions` maps each part to the output names of its pages, `digests` each of those names to
-    the hash of its bytes (pipeline.site.write_pages); `previous` is the live output.
+    the hash of its bytes (pipeline.site.write_pages); `previous` is the live output, `changed` the
+    pages whose bytes differ from its (None: unknown, every page is indexed from nothing).
     """
     binary = pagefind_binary(content_root)
     bundle = site / BUNDLE_DIR
@@ -124,7 +135,7 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
         listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint, "content": content})
     # Pagefind indexes on one core: one part per core at a time, so memory is bounded by that many parts.
     with ThreadPoolExecutor(max_workers=max(1, min(workers(), len(todo) or 1))) as pool:
-        for _ in pool.map(lambda job: _index_part(binary, site, job[1], job[2]), todo):
+        for _ in pool.map(lambda job: _index_part(binary, site, job[1], job[2], previous, changed), todo):
             pass
     result.indexed = [part for part, _, _ in todo]
     manifest = {"partitions": listed}
@@ -191,7 +202,8 @@ def _link_tree(source: Path, target: Path) -> bool:
         return False
 
 
-def _index_part(binary: Path, site: Path, names: list[str], target: Path) -> None:
+def _index_part(binary: Path, site: Path, names: list[str], target: Path, previous: Path | None = None,
+                changed: set[str] | None = None) -> None:
     """Pagefind over a folder holding only this part's pages (hard links, same paths, so the same addresses)."""
     tree = Path(tempfile.mkdtemp(prefix=f".{site.name}.search-", dir=site.parent))
     try:
@@ -199,6 +211,9 @@ def _index_part(binary: Path, site: Path, names: list[str], target: Path) -> Non
             link = tree / name
             link.parent.mkdir(parents=True, exist_ok=True)
             os.link(site / name, link)
+        if previous is not None and changed is not None:
+            _link_fragments(previous / BUNDLE_DIR / target.name / FRAGMENTS, target / FRAGMENTS,
+                            set(names) - changed)
         command = [str(binary), "--site", str(tree), "--output-path", str(target), "--silent"]
         proc = subprocess.run(command, capture_output=True, text=True)
         if proc.returncode != 0:
@@ -208,3 +223,38 @@ def _index_part(binary: Path, site: Path, names: list[str], target: Path) -> Non
         shutil.rmtree(tree, ignore_errors=True)
     for name in UNUSED_BUNDLE_FILES:
         (target / name).unlink(missing_ok=True)
+    _drop_unlisted_fragments(target)
+
+
+FRAGMENTS = "fragment"
+SIGNATURE = b"pagefind_dcd"  # before the JSON (fragments) or CBOR (page lists) of Pagefind's gzipped files
+
+
+def _link_fragments(old: Path, new: Path, unchanged: set[str]) -> None:
+    """Link into `new` the fragments in `old` (the live part's) of the pages named in `unchanged`."""
+    try:
+        entries = list(os.scandir(old))
+    except OSError:
+        return
+    new.mkdir(parents=True, exist_ok=True)
+    for entry in entries:
+        try:
+            data = gzip.decompress(Path(entry.path).read_bytes())
+            if not data.startswith(SIGNATURE):
+                continue
+            name = output_name(json.loads(data[len(SIGNATURE):])["url"])
+            if name in unchanged:
+                os.link(entry.path, new / entry.name)
+        except (OSError, EOFError, zlib.error, ValueError, KeyError, TypeError, UnsafeURL):
+            continue  # not a fragment this build can read: Pagefind writes what it needs
+
+
+def _drop_unlisted_fragments(target: Path) -> None:
+    """Remove the fragments no page list of the part names (`<language>_<hash>` in its `*.pf_meta`)."""
+    folder = target / FRAGMENTS
+    if not folder.is_dir():
+        return
+    listed = b"".join(gzip.decompress(meta.read_bytes()) for meta in target.glob("*.pf_meta"))
+    for entry in os.scandir(folder):
+        if entry.name.removesuffix(".pf_fragment").encode() not in listed:
+            os.unlink(entry.path)
