@@ -162,7 +162,7 @@ def link_check_and_swap(repo: Repository, staging: Path, output: Path, result: B
     Broken links add their diagnostics to `result`, remove the staging folder and leave output/ as it was."""
     with result.stages.stage("linkcheck"):
         broken = check_links(staging, own_hosts=_own_hosts(repo), prefix=_display_prefix(repo, output),
-                             index=index, pages=pages)
+                             index=index, pages=pages, parallel=True)
     result.diagnostics = result.diagnostics + broken
     if has_errors(broken):
         shutil.rmtree(staging, ignore_errors=True)

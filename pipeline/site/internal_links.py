@@ -11,6 +11,7 @@ malformed markup as browsers do.
 """
 from __future__ import annotations
 
+import multiprocessing
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -202,17 +203,51 @@ class SiteIndex:
 
 
 def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: SiteIndex | None = None,
-                pages: list[str] | None = None) -> list[Diagnostic]:
+                pages: list[str] | None = None, parallel: bool = False) -> list[Diagnostic]:
     """Broken internal references and third-party assets on every HTML page of `output` (or on `pages`).
 
     `own_hosts` are the site's own domains (an absolute URL to them is internal);
     `prefix` is put before page paths in diagnostics (where output/ sits in the repository).
+    `parallel`: the pages are parsed in forked workers, one per core (a large site; `index` then keeps
+    none of them parsed, so a caller that reads them again after the check leaves it False).
     """
     output = Path(output)
     index = index or SiteIndex(output)
     hosts = tuple(own_hosts)
+    todo = index.pages if pages is None else pages
+    processes = _processes() if parallel else 1
+    if processes < 2 or len(todo) < PARALLEL_FROM:
+        return sorted(_check_pages(index, hosts, prefix, todo))
+    global _JOB
+    _JOB = (index, hosts, prefix, todo, processes)  # inherited by the forked workers, never pickled
+    try:
+        with multiprocessing.get_context("fork").Pool(processes) as pool:
+            parts = pool.map(_check_share, range(processes))
+    finally:
+        _JOB = None
+    return sorted(d for part in parts for d in part)
+
+
+PARALLEL_FROM = 2000  # pages below which forking costs more than parsing on one core saves
+_JOB = None
+
+
+def _processes() -> int:
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1
+    from pipeline.site.write_pages import workers
+
+    return workers()
+
+
+def _check_share(k: int) -> list[Diagnostic]:
+    index, hosts, prefix, todo, n = _JOB
+    return _check_pages(index, hosts, prefix, todo[k::n])
+
+
+def _check_pages(index: SiteIndex, hosts: tuple, prefix: str, todo: list[str]) -> list[Diagnostic]:
     out = []
-    for rel in index.pages if pages is None else pages:
+    for rel in todo:
         references, _ = index.page(rel)
         for ref in references:
             if ref.asset and _external(ref.url, hosts):
@@ -230,5 +265,5 @@ def check_links(output: Path, own_hosts=(), prefix: str = "output/", index: Site
                 if fragment not in anchors:
                     out.append(Diagnostic(prefix + rel, ref.line, 0, BROKEN, Severity.ERROR,
                                           f"<{ref.tag} {ref.attribute}>「{ref.url}」指向的页面没有锚点「#{fragment}」。"))
-    return sorted(out)
+    return out
 

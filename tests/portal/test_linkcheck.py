@@ -1,6 +1,8 @@
 """pipeline.site.internal_links on small hand-written sites (the build and the audit share it)."""
 from __future__ import annotations
 
+import os
+
 from pipeline.site import build as run
 from pipeline.site.internal_links import BROKEN, FOREIGN_ASSET, check_links, resolve
 from tests.repo_factory import NEWS, make_repo
@@ -52,6 +54,32 @@ def test_a_folder_the_index_does_not_list_is_looked_up_on_disk(tmp_path):
     assert "pagefind/pagefind.js" not in index.files
     assert found(check_links(site, index=index)) == [(BROKEN, "output/index.html", 2)]
     assert found(check_links(site)) == found(check_links(site, index=index))
+
+
+def test_the_check_on_several_cores_finds_what_the_check_on_one_finds(tmp_path, monkeypatch):
+    from pipeline.site import internal_links
+
+    files = {"index.html": page("".join(f'<a href="/p{k}/">{k}</a>' for k in range(12)))}
+    for k in range(12):
+        files[f"p{k}/index.html"] = page(f'<a href="/p{k + 1}/#s{k}">下一页</a>\n<img src="https://cdn.example.com/{k}.png" alt="">'
+                                         f'<h2 id="s{k + 1}">第{k}节</h2>')
+    site = write(tmp_path, files)
+    serial = check_links(site)
+    assert {d.code for d in serial} == {BROKEN, FOREIGN_ASSET} and len(serial) > 12
+    monkeypatch.setattr(internal_links, "PARALLEL_FROM", 2)
+    monkeypatch.setenv("GONGKAI_WORKERS", "3")
+    check_pages = internal_links._check_pages
+    marks = tmp_path / "shares"
+    marks.mkdir()
+
+    def marked(index, hosts, prefix, todo):
+        (marks / f"{os.getpid()}-{len(todo)}").touch()  # which process checked how many pages
+        return check_pages(index, hosts, prefix, todo)
+
+    monkeypatch.setattr(internal_links, "_check_pages", marked)
+    assert check_links(site, parallel=True) == serial
+    shares = [p.name.split("-") for p in marks.iterdir()]
+    assert sorted(int(n) for _, n in shares) == [4, 4, 5] and str(os.getpid()) not in {pid for pid, _ in shares}
 
 
 def test_broken_links_missing_anchors_and_escapes_are_reported_with_lines(tmp_path):
