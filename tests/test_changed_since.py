@@ -292,6 +292,32 @@ def test_a_cache_entry_is_only_read_back_under_its_own_key(corpus, monkeypatch):
     assert key != cache.key(data, "content/news/a.md", "news", YamlLimits())
 
 
+def test_the_content_index_makes_entries_only_for_bytes_it_has_not_seen(corpus, monkeypatch):
+    from pipeline.check import content_index
+
+    reset(corpus)
+    check_changed_since(corpus, "main", NOW)  # every file of main indexed
+    made = []
+    entry_for = content_index.entry_for
+    monkeypatch.setattr(content_index, "entry_for", lambda cf, parsed: made.append(cf.rel) or entry_for(cf, parsed))
+    news = _items(corpus, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}\n")
+    rel = news.relative_to(corpus).as_posix()
+    result = check_changed_since(corpus, "main", NOW)
+    assert made == [rel]  # its new bytes; its bytes in main and every other file come from the index
+    assert result.diagnostics == [d for d in whole_check(corpus) if d.path in result.scope]
+    # Under other code, or unreadable, the index is made again, and the result is the same.
+    index = corpus / ".cache" / "gongkai" / "index.pickle"
+    for spoil in (lambda: monkeypatch.setattr(content_index, "code_fingerprint", lambda: "other code"),
+                  lambda: index.write_bytes(b"\x80\x05garbage")):
+        check_changed_since(corpus, "main", NOW)
+        spoil()
+        made.clear()
+        again = check_changed_since(corpus, "main", NOW)
+        assert len(made) > 100 and again.diagnostics == result.diagnostics
+
+
 def test_cli_reports_with_any_format_and_the_exit_code_of_the_check(corpus, capsys, tmp_path):
     reset(corpus)
     news = _items(corpus, "news")[0]
