@@ -318,6 +318,19 @@ def test_the_content_index_makes_entries_only_for_bytes_it_has_not_seen(corpus, 
         assert len(made) > 100 and again.diagnostics == result.diagnostics
 
 
+def test_the_code_fingerprint_covers_every_module_of_the_package(monkeypatch):
+    """The index entries and kept findings are made by code in pipeline/core and pipeline/check too."""
+    import pipeline
+    from pipeline.content import parse_cache
+
+    read = set()
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.add(self.resolve()) or read_bytes(self))
+    parse_cache.code_fingerprint.__wrapped__()
+    package = Path(pipeline.__file__).resolve().parent
+    assert set(package.rglob("*.py")) <= read
+
+
 def test_cli_reports_with_any_format_and_the_exit_code_of_the_check(corpus, capsys, tmp_path):
     reset(corpus)
     news = _items(corpus, "news")[0]

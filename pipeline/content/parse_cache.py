@@ -33,7 +33,9 @@ from pipeline.diagnostics import Diagnostic
 from pipeline.resources import schema_dir
 
 CACHE_DIR = Path(".cache") / "gongkai"
-PACKAGE = Path(__file__).resolve().parent
+# The whole `pipeline` package (this module sits in pipeline/content/): the parse, the content index, the
+# checks and attachment texts kept under the fingerprint are made by code from all of it.
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def cache_folder(root: Path | str) -> Path:
