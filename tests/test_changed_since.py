@@ -292,6 +292,60 @@ def test_a_cache_entry_is_only_read_back_under_its_own_key(corpus, monkeypatch):
     assert key != cache.key(data, "content/news/a.md", "news", YamlLimits())
 
 
+def test_the_content_index_makes_entries_only_for_bytes_it_has_not_seen(corpus, monkeypatch):
+    from pipeline.check import content_index
+
+    reset(corpus)
+    index = corpus / ".cache" / "gongkai" / "index.pickle"
+    index.unlink(missing_ok=True)  # not the entries earlier tests' changes left
+    check_changed_since(corpus, "main", NOW)  # every file of main indexed, and only these
+    made = []
+    entry_for = content_index.entry_for
+    monkeypatch.setattr(content_index, "entry_for", lambda cf, parsed: made.append(cf.rel) or entry_for(cf, parsed))
+    news = _items(corpus, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write(f"\n身份证 {ID_NUMBER}\n")
+    rel = news.relative_to(corpus).as_posix()
+    stored = index.read_bytes()
+    result = check_changed_since(corpus, "main", NOW)
+    assert made == [rel]  # its new bytes; its bytes in main and every other file come from the index
+    assert result.diagnostics == [d for d in whole_check(corpus) if d.path in result.scope]
+    # One new entry among hundreds is made again by the next run rather than the whole index written now;
+    # a change of more files is written, and the next run makes none.
+    assert index.read_bytes() == stored
+    made.clear()
+    assert check_changed_since(corpus, "main", NOW).diagnostics == result.diagnostics and made == [rel]
+    for other in _items(corpus, "news")[1:20]:
+        _edit(other, "title: ", "title: 改")
+    check_changed_since(corpus, "main", NOW)
+    assert index.read_bytes() != stored
+    made.clear()
+    check_changed_since(corpus, "main", NOW)
+    assert made == []
+    # Under other code, or unreadable, the index is made again, and the result is the same.
+    result = check_changed_since(corpus, "main", NOW)
+    for spoil in (lambda: monkeypatch.setattr(content_index, "code_fingerprint", lambda: "other code"),
+                  lambda: index.write_bytes(b"\x80\x05garbage")):
+        check_changed_since(corpus, "main", NOW)
+        spoil()
+        made.clear()
+        again = check_changed_since(corpus, "main", NOW)
+        assert len(made) > 100 and again.diagnostics == result.diagnostics
+
+
+def test_the_code_fingerprint_covers_every_module_of_the_package(monkeypatch):
+    """The index entries and kept findings are made by code in pipeline/core and pipeline/check too."""
+    import pipeline
+    from pipeline.content import parse_cache
+
+    read = set()
+    read_bytes = Path.read_bytes
+    monkeypatch.setattr(Path, "read_bytes", lambda self: read.add(self.resolve()) or read_bytes(self))
+    parse_cache.code_fingerprint.__wrapped__()
+    package = Path(pipeline.__file__).resolve().parent
+    assert set(package.rglob("*.py")) <= read
+
+
 def test_cli_reports_with_any_format_and_the_exit_code_of_the_check(corpus, capsys, tmp_path):
     reset(corpus)
     news = _items(corpus, "news")[0]

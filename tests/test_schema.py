@@ -64,6 +64,67 @@ def test_an_unresolvable_ref_is_fatal(tmp_path):
         SchemaSet(tmp_path)
 
 
+def _schema_copy(folder):
+    folder.mkdir()
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        shutil.copy(path, folder / path.name)
+    return folder
+
+
+def _meta_validated(monkeypatch) -> list[str]:
+    """The schema texts meta-validated from now on (the per-process memo bypassed)."""
+    from jsonschema import Draft202012Validator
+
+    seen = []
+
+    def check_schema(text):
+        seen.append(text)
+        Draft202012Validator.check_schema(json.loads(text))
+
+    monkeypatch.setattr("pipeline.content.schema._check_schema", check_schema)
+    return seen
+
+
+def test_schemas_found_valid_are_not_meta_validated_again_until_they_change(tmp_path, monkeypatch):
+    folder, checked = _schema_copy(tmp_path / "schemas"), str(tmp_path / "cache" / "schemas-checked")
+    seen = _meta_validated(monkeypatch)
+    first = SchemaSet(folder, checked)
+    assert len(seen) == len(SCHEMA_NAMES)
+    seen.clear()
+    again = SchemaSet(folder, checked)
+    assert seen == [] and again.schemas == first.schemas
+    news = json.loads((folder / "news.schema.json").read_text(encoding="utf-8"))
+    news["description"] = "改过的说明"
+    (folder / "news.schema.json").write_text(json.dumps(news, ensure_ascii=False), encoding="utf-8")
+    SchemaSet(folder, checked)
+    assert [json.loads(t).get("description") for t in seen] == ["改过的说明"]
+    seen.clear()
+    SchemaSet(folder)  # without a cache file: every schema, every time
+    assert len(seen) == len(SCHEMA_NAMES)
+
+
+def test_a_schema_made_invalid_is_refused_whatever_the_cache_file_says(tmp_path, monkeypatch):
+    from jsonschema.exceptions import SchemaError
+
+    folder, checked = _schema_copy(tmp_path / "schemas"), tmp_path / "schemas-checked"
+    SchemaSet(folder, str(checked))
+    news = json.loads((folder / "news.schema.json").read_text(encoding="utf-8"))
+    news["properties"]["title"] = {"type": 5}
+    (folder / "news.schema.json").write_text(json.dumps(news), encoding="utf-8")
+    with pytest.raises(SchemaError):
+        SchemaSet(folder, str(checked))
+    with pytest.raises(SchemaError):  # and it was not recorded as checked by the failed attempt
+        SchemaSet(folder, str(checked))
+    # An unreadable or foreign cache file means nothing is taken as checked.
+    shutil.copy(SCHEMA_DIR / "news.schema.json", folder / "news.schema.json")
+    seen = _meta_validated(monkeypatch)
+    for garbage in (b"\xff\xfe\x00garbage", b"not a key\n", b""):
+        checked.write_bytes(garbage)
+        seen.clear()
+        SchemaSet(folder, str(checked))
+        assert len(seen) == len(SCHEMA_NAMES)
+
+
 def test_fifteen_disclosure_categories_with_chinese_labels(schemas):
     category = schemas.defs["disclosure_category"]
     assert len(category["enum"]) == 15

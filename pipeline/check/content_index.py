@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from functools import lru_cache
 
 from pipeline.core.addresses import UnsafeURL, item_url, output_name
 from pipeline.content.loader import Item, YamlLimits
@@ -20,6 +21,7 @@ from pipeline.diagnostics import Diagnostic
 from pipeline.core.files import files_used, unsafe_reason
 from pipeline.core.relations import referenced_ids
 from pipeline.content.parse_cache import ParseCache, cache_folder, code_fingerprint, read_pickle, write_pickle
+from pipeline.content.repository import collector_paused
 
 INDEXED_KINDS = ("item", "unit")
 
@@ -77,16 +79,21 @@ def blob_id(data: bytes) -> str:
 
 
 class ContentIndex:
-    """Entries of the files of one repository, from the cache when their key is there."""
+    """Entries of the files of one repository, from the cache when their key is there.
+
+    Stored as {"code": fingerprint, "groups": {limits and size limit: {"<blob>|<path>|<type>": entry}}}:
+    the limits, written once per group rather than in each of 50,000 keys, were most of the file.
+    """
 
     def __init__(self, root, cache: ParseCache):
         self.path = cache_folder(root) / "index.pickle"
         self.cache = cache
-        stored = read_pickle(self.path) if cache.use else None
+        with collector_paused():  # tens of thousands of objects that all stay: see collector_paused
+            stored = read_pickle(self.path) if cache.use else None
         valid = isinstance(stored, dict) and stored.get("code") == code_fingerprint() \
-            and isinstance(stored.get("entries"), dict)
-        self.entries: dict[str, IndexEntry] = stored["entries"] if valid else {}
-        self.used: dict[str, IndexEntry] = {}
+            and isinstance(stored.get("groups"), dict) and all(isinstance(g, dict) for g in stored["groups"].values())
+        self.groups: dict[str, dict[str, IndexEntry]] = stored["groups"] if valid else {}
+        self.used: dict[str, dict[str, IndexEntry]] = {}
         self.added = 0
 
     def entry(self, cf: ContentFile, data: bytes | None, limits: YamlLimits, size_limit: int,
@@ -95,18 +102,34 @@ class ContentIndex:
         without either, a file the loader never reads."""
         if cf.kind not in INDEXED_KINDS or (data is None and blob is None):
             return IndexEntry(cf.rel, cf.kind, cf.type)
-        key = f"{blob or blob_id(data)}|{cf.rel}|{cf.type}|{limits!r}|{size_limit}"
-        found = self.entries.get(key)
+        group = _group(limits, size_limit)
+        key = f"{blob or blob_id(data)}|{cf.rel}|{cf.type}"
+        found = self.groups.get(group, {}).get(key)
         if not isinstance(found, IndexEntry) or found.rel != cf.rel:
             data = cf.path.read_bytes() if data is None else data
             parsed = self.cache.parse(data, cf.rel, cf.type, limits) if len(data) <= size_limit else None
             found = entry_for(cf, parsed)
-            self.entries[key] = found
+            self.groups.setdefault(group, {})[key] = found
             self.added += 1
-        self.used[key] = found
+        self.used.setdefault(group, {})[key] = found
         return found
 
     def save(self) -> None:
-        """Keep the entries used by this run (so the file does not grow with every edit ever indexed)."""
-        if self.cache.use and (self.added or len(self.used) != len(self.entries)):
-            write_pickle(self.path, {"code": code_fingerprint(), "entries": self.used})
+        """Keep the entries used by this run (so the file does not grow with every edit ever indexed), when
+        enough of them differ from the file's: rewriting it costs in proportion to the repository (0.1 s at
+        50,000 files) and making an entry again one read of the parse cache, so a merge request's few changed
+        files are indexed again by each of its runs rather than the whole index written by each."""
+        used = sum(map(len, self.used.values()))
+        unused = sum(map(len, self.groups.values())) - used
+        if self.cache.use and (self.added + unused) * REWRITE_SHARE > used:
+            write_pickle(self.path, {"code": code_fingerprint(), "groups": self.used})
+
+
+# The stored index is rewritten when more than one entry in this many was made or left unused by a run.
+REWRITE_SHARE = 100
+
+
+@lru_cache(maxsize=8)
+def _group(limits: YamlLimits, size_limit: int) -> str:
+    # The same limits for every file of a run: a dataclass's repr per file cost 0.07 s per 50,000.
+    return f"{limits!r}|{size_limit}"

@@ -33,7 +33,9 @@ from pipeline.diagnostics import Diagnostic
 from pipeline.resources import schema_dir
 
 CACHE_DIR = Path(".cache") / "gongkai"
-PACKAGE = Path(__file__).resolve().parent
+# The whole `pipeline` package (this module sits in pipeline/content/): the parse, the content index, the
+# checks and attachment texts kept under the fingerprint are made by code from all of it.
+PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def cache_folder(root: Path | str) -> Path:
@@ -93,13 +95,22 @@ def read_pickle(path: Path | str):
 
 def write_pickle(path: Path | str, value) -> None:
     """Write atomically (a reader never sees half a file); failing to write only loses the cache."""
+    _write_atomically(path, lambda handle: pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_atomically(path: Path | str, data: bytes) -> None:
+    """`data` as the file at `path`, written as write_pickle writes."""
+    _write_atomically(path, lambda handle: handle.write(data))
+
+
+def _write_atomically(path: Path | str, write) -> None:
     try:
         folder = os.path.dirname(path)
         os.makedirs(folder, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
         try:
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                write(handle)
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)
@@ -114,6 +125,8 @@ class ParseCache:
     def __init__(self, root: Path, use: bool | None = None):
         self.folder = os.path.join(cache_folder(root), "parse")
         self.use = trusted(root) if use is None else use
+        # The schemas found valid (content.schema.SchemaSet): trusted as far as the parses are.
+        self.schemas_checked = os.path.join(cache_folder(root), "schemas-checked") if self.use else None
 
     def key(self, data: bytes, rel: str, type_name: str, limits: YamlLimits) -> str:
         digest = hashlib.sha256()

@@ -158,10 +158,10 @@ def collector_paused():
 
 
 def _load(root, schemas, now, items, only, cache, files) -> Repository:
-    repo = Repository(root=root, schemas=schemas or SchemaSet())
+    cache = cache or ParseCache(root)
+    repo = Repository(root=root, schemas=schemas or SchemaSet(checked_file=cache.schemas_checked))
     if now is not None:
         repo.now = now
-    cache = cache or ParseCache(root)
     defaults = default_settings()
     repo.settings = copy.deepcopy(defaults)
     repo.files = list(files) if files is not None else list(scan(root))

@@ -47,6 +47,9 @@ def check_report(format_name: str, diagnostics: list[Diagnostic], *, checked_fil
                  verbose: bool = False) -> str:
     """The report of `gongkai check` and of the check inside `gongkai build`: one function, so the
     two never disagree about what they show (warnings included)."""
+    reporter = REPORTERS.get(format_name)
+    if reporter is not None and not reporter.describes_codes:
+        return render(format_name, diagnostics, checked_files=checked_files, verbose=verbose)
     from pipeline.reporters.codes import all_codes
 
     return render(format_name, diagnostics, checked_files=checked_files, rules=all_codes(), verbose=verbose)

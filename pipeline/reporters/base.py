@@ -48,6 +48,9 @@ class Reporter:
     """A reporter turns diagnostics into one document; subclasses set `name` and implement `render`."""
 
     name: str = ""
+    # Whether `render` reads `rules` (the codes' descriptions): gathering them imports every part of the
+    # pipeline that emits codes, which a format that never shows them should not pay for.
+    describes_codes: bool = False
 
     def __init__(self, verbose: bool = False):
         self.verbose = verbose  # show each diagnostic's `detail` too (`gongkai check --verbose`)

@@ -42,6 +42,7 @@ def escape_cell(value: str) -> str:
 
 class MarkdownReporter(Reporter):
     name = "markdown"
+    describes_codes = True
 
     def render(self, diagnostics: list[Diagnostic], checked_files: int,
                rules: dict[str, str] | None = None) -> str:

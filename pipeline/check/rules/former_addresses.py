@@ -1,10 +1,7 @@
 """Former addresses (former_urls) stay usable: inside the site, free of any page, claimed once."""
 from __future__ import annotations
 
-from pipeline.core.site_items import Catalogue
 from pipeline.diagnostics import Severity
-from pipeline.pages import content_pages, page_names
-from pipeline.pages.redirects import CLAIMED, PAGE, UNSAFE, former_address_claims
 from pipeline.check.rules import REPOSITORY, Rule, register
 
 
@@ -38,6 +35,12 @@ class FormerAddresses(Rule):
     def check(self, repo):
         if not any(self.reports_on(item.path, item) for item in repo.items):
             return  # no claim to judge: the site's page list (a catalogue of every page) is not needed
+        # Imported here: every check imports the rules, and the page families are most of what this one
+        # would import for a repository without former addresses.
+        from pipeline.core.site_items import Catalogue
+        from pipeline.pages import content_pages, page_names
+        from pipeline.pages.redirects import CLAIMED, PAGE, UNSAFE, former_address_claims
+
         catalogue = Catalogue(repo, repo.now)
         names = page_names(content_pages(catalogue))
         for claim in former_address_claims(catalogue, names):
