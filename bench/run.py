@@ -47,6 +47,9 @@ from pathlib import Path
 from check_bench import COMMAND, HERE, NOW, REPO, generate, machine
 from hugo_site import hugo_site, pelican_site
 
+# Installed code runs from bytecode (pip compiles a wheel's modules): a PYTHONDONTWRITEBYTECODE set in the
+# shell would have every measured command compile the pipeline's modules from source again (~0.1 s).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
 sys.path.insert(0, str(REPO))
 from pipeline.site.search import pagefind_binary  # noqa: E402
 

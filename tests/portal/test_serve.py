@@ -44,10 +44,11 @@ def test_serve_builds_serves_and_rebuilds_on_change(tmp_path):
                              "--now", "2026-03-02 09:00"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         page = f"http://127.0.0.1:{port}/news/xw-1/"
-        assert wait_for(lambda: "测试新闻" in fetch(page)), "the preview never served the item"
+        # Generous waits: under the whole suite on two cores a build of even this site can take long.
+        assert wait_for(lambda: "测试新闻" in fetch(page), 90), "the preview never served the item"
         news = root / "content/news/xw-1.md"
         news.write_text(news.read_text(encoding="utf-8").replace("title: 测试新闻", "title: 修改后的新闻"), encoding="utf-8")
-        assert wait_for(lambda: "修改后的新闻" in fetch(page)), "the preview did not rebuild after the change"
+        assert wait_for(lambda: "修改后的新闻" in fetch(page), 90), "the preview did not rebuild after the change"
     finally:
         proc.terminate()
         out, err = proc.communicate(timeout=10)
