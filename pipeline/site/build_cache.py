@@ -60,7 +60,7 @@ def _write_json(root: Path, name: str, data: dict) -> None:
         folder.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{name}-")
         with os.fdopen(fd, "w", encoding="utf-8") as f:
-            json.dump(data, f, ensure_ascii=False)
+            f.write(json.dumps(data, ensure_ascii=False))  # json.dump encodes in Python, chunk by chunk: 4x slower
         os.replace(tmp, folder / name)
     except OSError:
         if tmp:

@@ -128,15 +128,12 @@ def prune_to(staging: Path, live: Path, expected: set[str]) -> set[str]:
     present: set[str] = set()
     trash: Path | None = None
     moved = 0
+    same_device = os.stat(staging).st_dev == os.stat(live).st_dev  # inode numbers mean nothing across devices
+    base, live_base = f"{staging}/", f"{live}/"  # strings: at 50,000 pages Path objects cost more than the stats
     todo = [""]
     while todo:
         rel = todo.pop()
-        try:
-            with os.scandir(live / rel) as entries:
-                theirs = {e.name: e.inode() for e in entries if not e.is_dir(follow_symlinks=False)}
-        except OSError:
-            theirs = {}
-        with os.scandir(staging / rel) as entries:
+        with os.scandir(base + rel) as entries:
             for entry in entries:
                 name = rel + entry.name
                 if entry.is_dir(follow_symlinks=False):
@@ -150,10 +147,15 @@ def prune_to(staging: Path, live: Path, expected: set[str]) -> set[str]:
                         moved += 1
                     except OSError:
                         shutil.rmtree(entry.path, ignore_errors=True)
-                elif name in expected and theirs.get(entry.name) == entry.inode() and not entry.is_symlink():
-                    present.add(name)
-                else:
-                    os.unlink(entry.path)
+                    continue
+                if name in expected and same_device and not entry.is_symlink():
+                    try:  # one stat per file: cheaper than listing the live folder (a page is one file in one)
+                        if os.stat(live_base + name, follow_symlinks=False).st_ino == entry.inode():
+                            present.add(name)
+                            continue
+                    except OSError:
+                        pass
+                os.unlink(entry.path)
     if trash is not None:
         retire(trash, live)
     return present
