@@ -160,7 +160,12 @@ class Entry:
 
     @property
     def html(self) -> str:
-        return self.rendered.html
+        try:
+            return self.rendered.html
+        except AttributeError as exc:
+            # A template reads `entry.html` through getattr, which takes an AttributeError for "no such
+            # attribute" and prints nothing: a bug in rendering would publish the page without its body.
+            raise RuntimeError(f"{self.item.path}: 正文渲染失败:{exc!r}") from exc
 
 
 class Catalogue:

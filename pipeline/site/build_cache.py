@@ -4,7 +4,10 @@ and the key and next moment of every page of the live output (`load_pages`, `pag
 A cache only ever saves time. It is keyed by the converter's code and versions (a different one
 is ignored as a whole), every entry by the hash of its text; an unreadable or foreign file is
 treated as empty, and it is replaced atomically so that an interrupted build leaves the old one.
-It is JSON, never pickle: reading it can run no code. Its entries go onto pages unsanitised, so a
+It is JSON, never pickle: reading it can run no code. Converted Markdown is kept in 256 files by the first
+two hex digits of the text's hash (`markdown/<xx>.json`), read as a build asks for them and rewritten only
+where it converted something new: a rebuild that renders a few pages reads and writes a few 256ths of it
+(one file held 92 MB at 50,000 items, read and written whole by every build). Its entries go onto pages unsanitised, so a
 cache that arrives with the content (a `.cache/` committed to the repository) is never read; CI
 keeps the folder between pipelines of the same protected branch only (`.gitlab-ci.yml`).
 """
@@ -20,7 +23,9 @@ from pathlib import Path
 
 from pipeline.core.markdown import HtmlCache, converter_version
 from pipeline.content.parse_cache import cache_folder, trusted
-MARKDOWN_FILE = "markdown.json"
+MARKDOWN_DIR = "markdown"
+OLD_MARKDOWN_FILE = "markdown.json"  # the one-file cache of earlier versions: removed when shards are written
+SHARDS = [f"{k:02x}" for k in range(256)]
 PAGES_VERSION = 1
 
 
@@ -28,33 +33,73 @@ def cache_dir(root: Path) -> Path:
     return cache_folder(root)
 
 
+class ShardedEntries:
+    """Cached conversions by the hash of their text, a shard read the first time a key of it is asked for
+    (in a forked render worker, by that worker). A shard of another converter version, unreadable or not
+    of the expected shape counts as empty."""
+
+    def __init__(self, folder: Path | None, version: str):
+        self.folder, self.version = folder, version
+        self.shards: dict[str, dict[str, str]] = {}
+
+    def shard(self, name: str) -> dict[str, str]:
+        if name not in self.shards:
+            self.shards[name] = self._read(name)
+        return self.shards[name]
+
+    def _read(self, name: str) -> dict[str, str]:
+        if self.folder is None:
+            return {}
+        try:
+            data = json.loads((self.folder / f"{name}.json").read_bytes())
+        except (OSError, ValueError):  # absent, truncated, or written by something else
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        entries = data.get("entries")
+        if data.get("version") != self.version or not isinstance(entries, dict) or \
+                not all(isinstance(k, str) and k[:2] == name and isinstance(v, str) for k, v in entries.items()):
+            return {}
+        return entries
+
+    def get(self, key: str, default=None):
+        return self.shard(key[:2]).get(key, default)
+
+
 def load_markdown(root: Path) -> HtmlCache:
-    path = cache_dir(root) / MARKDOWN_FILE
-    if not path.is_file() or not trusted(root):
-        return HtmlCache()
-    try:
-        data = json.loads(path.read_bytes())
-    except (OSError, ValueError):  # truncated, or written by something else: start afresh
-        return HtmlCache()
-    entries = data.get("entries") if isinstance(data, dict) else None
-    if data.get("version") != converter_version() or not isinstance(entries, dict) or \
-            not all(isinstance(v, str) for v in entries.values()):
-        return HtmlCache()
-    return HtmlCache(entries=entries)
+    folder = cache_dir(root) / MARKDOWN_DIR
+    return HtmlCache(entries=ShardedEntries(folder if trusted(root) and folder.is_dir() else None,
+                                            converter_version()))
 
 
 def save_markdown(root: Path, cache: HtmlCache, kept_pages: bool = False) -> None:
-    """Keep what this build used, replacing the file atomically. Texts no longer on the site drop out at
-    a build that rendered every page; one that kept pages unrendered keeps the earlier entries too (their
-    texts are on those pages, and the next build that renders them finds them here)."""
+    """Keep what this build used. Texts no longer on the site drop out at a build that rendered every page
+    (every shard rewritten); one that kept pages unrendered keeps the earlier entries too (their texts are
+    on those pages, and the next build that renders them finds them here), rewriting only the shards it
+    added to. Each shard is replaced atomically."""
     if not trusted(root):
         return
-    entries = {**cache.entries, **cache.used} if kept_pages else cache.used
-    _write_json(root, MARKDOWN_FILE, {"version": converter_version(), "entries": entries})
+    folder = cache_dir(root) / MARKDOWN_DIR
+    version = converter_version()
+    used: dict[str, dict[str, str]] = {}
+    for key, html in cache.used.items():
+        used.setdefault(key[:2], {})[key] = html
+    entries = cache.entries if isinstance(cache.entries, ShardedEntries) else ShardedEntries(None, version)
+    if kept_pages:
+        for name, new in used.items():
+            old = entries.shard(name)
+            if not new.keys() <= old.keys():  # a key names its text: a known key holds the same conversion
+                _write_json(folder, f"{name}.json", {"version": version, "entries": {**old, **new}})
+    else:
+        for name in SHARDS:
+            if name in used:
+                _write_json(folder, f"{name}.json", {"version": version, "entries": used[name]})
+            else:
+                (folder / f"{name}.json").unlink(missing_ok=True)
+    (cache_dir(root) / OLD_MARKDOWN_FILE).unlink(missing_ok=True)
 
 
-def _write_json(root: Path, name: str, data: dict) -> None:
-    folder = cache_dir(root)
+def _write_json(folder: Path, name: str, data: dict) -> None:
     tmp = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
@@ -96,7 +141,7 @@ def save_pages(root: Path, output: Path, identity: list[int], now: datetime, rec
     """Record what the output folder `identity` just swapped in was rendered from, as of `now`."""
     if not trusted(root):
         return
-    _write_json(root, _pages_file(output), {
+    _write_json(cache_dir(root), _pages_file(output), {
         "version": PAGES_VERSION, "output": identity, "now": now.isoformat(),
         "pages": {name: [r.key, r.changes_at, r.search] for name, r in records.items()}})
 

@@ -98,6 +98,24 @@ def test_plugin_failure_leaves_the_previous_site(built, monkeypatch):
     assert leftovers(output.parent) == []
 
 
+def test_a_body_that_fails_to_render_stops_the_build_and_is_never_published_empty(built, monkeypatch):
+    """Templates read `entry.html` through getattr: an AttributeError inside rendering would otherwise be
+    taken for a missing attribute and the page published without its body."""
+    from pipeline.core.site_items import Catalogue
+
+    root, output = built
+    before = tree_hash(output)
+
+    def broken(self, item, key, text):
+        raise AttributeError("'list' object has no attribute 'get'")
+
+    monkeypatch.setattr(Catalogue, "render_text", broken)
+    (root / "content/news/xw-1.md").write_text(NEWS.replace("title: ", "title: 【更新】", 1), encoding="utf-8")
+    with pytest.raises(run.BuildError, match="正文渲染失败"):
+        build(root, output, NOW)
+    assert tree_hash(output) == before
+
+
 def test_a_broken_internal_link_stops_the_swap(built, tmp_path, monkeypatch):
     root, output = built
     before = tree_hash(output)

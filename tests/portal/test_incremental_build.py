@@ -12,6 +12,7 @@ out): a page only time changed must be rendered again even though nothing it rea
 """
 from __future__ import annotations
 
+import json
 import random
 import re
 import shutil
@@ -223,11 +224,41 @@ def test_a_damaged_cache_is_ignored(demo_root, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(demo_root / "content", work / "content")
     clean = build(work, tmp_path / "a", DEMO_NOW)
-    cache = work / ".cache" / "gongkai" / "markdown.json"
-    assert cache.is_file()
-    cache.write_text('{"version": "x", "entries": {"a": 1', encoding="utf-8")
+    shards = sorted((work / ".cache" / "gongkai" / "markdown").glob("*.json"))
+    assert len(shards) > 100
+    shards[0].write_text('{"version": "x", "entries": {"a": 1', encoding="utf-8")  # truncated
+    data = json.loads(shards[1].read_text(encoding="utf-8"))
+    shards[2].write_text(json.dumps(data), encoding="utf-8")  # another shard's keys: not this one's
+    shards[3].write_text("[]", encoding="utf-8")
     damaged = build(work, tmp_path / "b", DEMO_NOW)
     assert damaged.result.ok and tree_hash(clean.output) == tree_hash(damaged.output)
+
+
+def test_a_rebuild_reads_and_rewrites_only_the_cached_conversions_it_needs(demo_root, tmp_path, monkeypatch):
+    """Converted Markdown is kept in 256 shards by the text's hash: a rebuild after one body changed writes
+    the shard of the new text and no other, and reads only shards of the texts of pages it renders."""
+    from pipeline.site import build_cache
+
+    work = tmp_path / "work"
+    shutil.copytree(demo_root / "content", work / "content")
+    live = tmp_path / "live"
+    build(work, live, DEMO_NOW)
+    folder = work / ".cache" / "gongkai" / "markdown"
+    before = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+    news = sorted((work / "content" / "news").rglob("*.md"))[0]
+    body = "\n\n云江市今天发布了一条只为本测试写的消息。\n"
+    news.write_text(news.read_text(encoding="utf-8") + body, encoding="utf-8")
+    read = []
+    original = build_cache.ShardedEntries._read
+    monkeypatch.setattr(build_cache.ShardedEntries, "_read", lambda self, name: read.append(name) or original(self, name))
+    monkeypatch.setenv("GONGKAI_WORKERS", "1")  # the shards read in this process, where the list is
+    again = build(work, live, DEMO_NOW)
+    after = {p.name: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+    assert after.keys() == before.keys()
+    rewritten = [name for name in after if after[name] != before[name]]
+    assert len(rewritten) == 1, rewritten
+    assert 0 < len(read) < 40 and rewritten[0].removesuffix(".json") in read, read
+    assert again.result.changed < 20
 
 
 def test_a_cache_committed_to_the_repository_is_never_read(demo_root, tmp_path):
@@ -239,10 +270,10 @@ def test_a_cache_committed_to_the_repository_is_never_read(demo_root, tmp_path):
     work = tmp_path / "work"
     shutil.copytree(demo_root / "content", work / "content")
     clean = build(work, tmp_path / "a", DEMO_NOW)
-    cache = work / ".cache" / "gongkai" / "markdown.json"
-    data = json.loads(cache.read_text(encoding="utf-8"))
-    data["entries"] = {key: "<script>alert(1)</script>" for key in data["entries"]}
-    cache.write_text(json.dumps(data), encoding="utf-8")
+    for cache in (work / ".cache" / "gongkai" / "markdown").glob("*.json"):
+        data = json.loads(cache.read_text(encoding="utf-8"))
+        data["entries"] = {key: "<script>alert(1)</script>" for key in data["entries"]}
+        cache.write_text(json.dumps(data), encoding="utf-8")
     git = ["git", "-C", str(work), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
     subprocess.run([*git, "init", "-q"], check=True)
     subprocess.run([*git, "add", "-f", "content", ".cache"], check=True)
