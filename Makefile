@@ -46,4 +46,4 @@ screenshots: install system-packages
 	$(PY) ci/screenshots.py --out screenshots
 
 clean:
-	rm -rf output .cache .pytest_cache .gitlab-ci-local screenshots
+	rm -rf output .output.* .cache .pytest_cache .gitlab-ci-local screenshots
