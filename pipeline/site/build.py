@@ -67,9 +67,10 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
     """The whole site into `output`, swapped in when its internal links hold."""
 
     def link_check(staging: Path, build: SiteBuild, result: BuildResult) -> bool:
-        index = SiteIndex(staging, skip=(BUNDLE_DIR,))
-        return link_check_and_swap(repo, staging, output, result, index,
-                                   _pages_to_link_check(index, build, build.previous))
+        with result.stages.stage("linkcheck"):  # listing both sites is the link check's work too
+            index = SiteIndex(staging, skip=(BUNDLE_DIR,))
+            pages = _pages_to_link_check(index, build, build.previous)
+        return link_check_and_swap(repo, staging, output, result, index, pages)
 
     return run_build(repo, output, now, stages, finish=link_check)
 
