@@ -61,6 +61,7 @@ def cmd_codeowners(args) -> int:
     from pipeline.content.repository import load_repository
     from pipeline.approvals.codeowners import TARGETS, generate
     from pipeline.approvals.roster import Roster
+    from pipeline.content.generated_files import write_generated
 
     root = repository_root(args)
     repo = load_repository(root)
@@ -71,12 +72,9 @@ def cmd_codeowners(args) -> int:
     if not args.write:
         sys.stdout.write(text)
         return 0
-    target = root / TARGETS[args.forge]
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
+    if not write_generated(root, TARGETS[args.forge], text):
         print(f"{TARGETS[args.forge]} 已是最新。")
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
     print(f"已写入 {TARGETS[args.forge]}:请与名册和内容的修改一并提交。")
     return 0
 

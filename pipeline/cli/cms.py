@@ -15,18 +15,16 @@ def _repo(args):
 
 def cmd_config(args) -> int:
     from pipeline.cms.config import TARGET, generate
+    from pipeline.content.generated_files import write_generated
 
     repo = _repo(args)
     text = generate(repo)
     if not args.write:
         sys.stdout.write(text)
         return 0
-    target = repo.root / TARGET
-    if target.is_file() and target.read_text(encoding="utf-8") == text:
+    if not write_generated(repo.root, TARGET, text):
         print(f"{TARGET} 已是最新。")
         return 0
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
     print(f"已写入 {TARGET}:请与 schema 或设置的修改一并提交。")
     return 0
 

@@ -31,19 +31,14 @@ class CmsConfigUpToDate(Rule):
 
     def check(self, repo):
         from pipeline.cms.config import COMMAND, TARGET, generate
-        from pipeline.check.rules.ownership import _first_difference
+        from pipeline.content.generated_files import stale_line
 
         path = repo.root / TARGET
         if not path.is_file():
             return
-        try:
-            committed = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-        except (OSError, UnicodeDecodeError):
-            committed = ""
-        expected = generate(repo)
-        if committed == expected:
+        line = stale_line(path, generate(repo))
+        if line is None:
             return
-        line = _first_difference(committed, expected)
         yield Diagnostic(TARGET, line, 0, "GK-CMS-001", Severity.ERROR,
                          f"{TARGET} 与 schemas/、content/governance/settings.yaml 的 cms 设置不一致"
                          f"(第 {line} 行起):编辑后台会按旧的表单保存条目。请运行 `{COMMAND}` 并把生成的文件一并提交。")

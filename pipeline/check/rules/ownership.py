@@ -1,6 +1,7 @@
 """CODEOWNERS and the roster: the forge's approval rules must be what the roster and content say."""
 from __future__ import annotations
 
+from pipeline.content.generated_files import stale_line
 from pipeline.diagnostics import Diagnostic, Severity
 from pipeline.check.rules import ITEM, REPOSITORY, Rule, register
 
@@ -42,14 +43,9 @@ class CodeownersUpToDate(Rule):
                                  f"仓库中有 {rel},却没有审核审批人员名册 content/governance/roster.yaml:"
                                  "请补充名册后运行 `" + command + "`。")
                 continue
-            try:
-                committed = path.read_text(encoding="utf-8").replace("\r\n", "\n")
-            except (OSError, UnicodeDecodeError):
-                committed = ""
-            expected = generate(repo, forge, roster)
-            if committed == expected:
+            line = stale_line(path, generate(repo, forge, roster))
+            if line is None:
                 continue
-            line = _first_difference(committed, expected)
             yield Diagnostic(rel, line, 0, "GK-OWN-001", Severity.ERROR,
                              f"{rel} 与名册、审批层级和条目的发布单位不一致(第 {line} 行起):"
                              f"请运行 `{command}` 并把生成的文件一并提交。")
@@ -75,14 +71,6 @@ class RosterReferences(Rule):
         from pipeline.approvals.roster import roster_diagnostics
 
         yield from roster_diagnostics(repo)
-
-
-def _first_difference(committed: str, expected: str) -> int:
-    a, b = committed.split("\n"), expected.split("\n")
-    for index, (left, right) in enumerate(zip(a, b), 1):
-        if left != right:
-            return index
-    return min(len(a), len(b)) + (0 if len(a) == len(b) else 1)
 
 
 @register
