@@ -129,12 +129,6 @@ class Entry:
         return self.validity == policy_validity.IN_FORCE
 
     @property
-    def validity_changes_with_time(self) -> bool:
-        """Whether what `validity` says changes on some day (`expires`, a dated 已废止 …): pages
-        showing it depend on `now`."""
-        return self.type == "policy" and bool(policy_validity.validity_changes(self.item))
-
-    @property
     def doc_number(self) -> str:
         value = self.meta.get("doc_number")
         return value if isinstance(value, str) and value else NO_DOC_NUMBER
