@@ -23,7 +23,7 @@ from pipeline.core.addresses import item_url
 from pipeline.content.loader import Item, LoadError, YamlLimits, parse_item
 from pipeline.content.locations import unit_folder_of
 from pipeline.content.paths import classify_path
-from pipeline.core.files import items_referencing
+from pipeline.core.files import asset_users, items_referencing
 from pipeline.content.repository import default_settings, unit_name, index_by_id, item_size_limit, merge_settings
 from pipeline.timeutil import TZ
 from pipeline.content.types import GOVERNANCE_DIR, TYPES, UNIT_FOLDER
@@ -302,8 +302,12 @@ class TreeSnapshot:
                 return item.meta
         return None
 
+    @cached_property
+    def asset_users(self) -> dict[str, list[Item]]:
+        return asset_users(self.all_items)
+
     def referencing(self, asset_path: str) -> list[Item]:
-        return items_referencing(asset_path, self.all_items, self.item)
+        return items_referencing(asset_path, self.asset_users, self.item)
 
 
 # --- what the changes need ----------------------------------------------------------------

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from typing import TYPE_CHECKING, Callable
 
 from pipeline.content.loader import Item
-from pipeline.core.files import items_referencing
+from pipeline.core.files import asset_users, items_referencing
 from pipeline.content.locations import codeowners_pattern, unit_folder_of
 from pipeline.content.paths import CODEOWNERS_FILES
 from pipeline.approvals.roster import Person, Roster
@@ -121,6 +121,7 @@ def sections(source: "Repository | Inputs", roster: Roster, policy: ApprovalPoli
         section_for(unit_folder_need(policy, unit)).paths.append(codeowners_pattern(unit))
 
     items_by_path = {item.path: item for item in inputs.items}
+    users = asset_users(inputs.items)
     for rel, kind in inputs.paths:
         if unit_folder_of(rel, units) is not None:
             continue  # the unit's folder pattern covers it
@@ -129,7 +130,7 @@ def sections(source: "Repository | Inputs", roster: Roster, policy: ApprovalPoli
             needs.append(policy.need_for_item(items_by_path[rel], inputs.lookup))
         elif kind == "asset":
             needs += [policy.need_for_item(user, inputs.lookup)
-                      for user in items_referencing(rel, inputs.items, inputs.lookup)]
+                      for user in items_referencing(rel, users, inputs.lookup)]
         if not needs:
             fallback = policy.need_for_path(rel)
             if fallback is not None and not _covered(rel, policy):

@@ -66,11 +66,21 @@ def unsafe_reason(path: str) -> str | None:
     return None
 
 
-def items_referencing(asset_path: str, items, lookup) -> list[Item]:
-    """Items that use an attachment (`files.files_used`, the build's own list); failing that, the
-    item whose id is the attachment's folder (files/2026/<id>/...)."""
+def asset_users(items) -> dict[str, list[Item]]:
+    """Attachment path (relative to content/) -> the items that use it (`files_used`), in the items' order:
+    made once, so that asking for each of a repository's attachments reads every item once, not once each."""
+    out: dict[str, list[Item]] = {}
+    for item in items:
+        for rel in dict.fromkeys(use.rel for use in files_used(item)):
+            out.setdefault(rel, []).append(item)
+    return out
+
+
+def items_referencing(asset_path: str, users: dict[str, list[Item]], lookup) -> list[Item]:
+    """Items that use an attachment (`users`: `asset_users` of every item, the build's own list); failing
+    that, the item whose id is the attachment's folder (files/2026/<id>/...)."""
     rel = asset_path.split("/", 1)[1] if asset_path.startswith("content/") else asset_path
-    out = [item for item in items if any(use.rel == rel for use in files_used(item))]
+    out = list(users.get(rel, ()))
     if not out:
         folder = posixpath.basename(posixpath.dirname(asset_path))
         owner = lookup(folder) if folder else None

@@ -186,3 +186,22 @@ def test_a_roster_of_the_wrong_shape_is_reported_not_a_crash(tmp_path, roster):
     (root / ".gitlab/CODEOWNERS").write_text("# old\n", encoding="utf-8")
     codes = {code for code, _, _ in found(run_check(root))}
     assert "GK-OWN-001" in codes and codes & {"GK-SCH-001", "GK-SCH-003", "GK-OWN-002"}
+
+
+def test_attachments_outside_unit_folders_go_to_the_units_of_the_items_using_them(tmp_path, monkeypatch):
+    """An attachment of the older layout is listed under the tier of each item that uses it, and generating
+    the file reads each item's files once: asking every item about every attachment made it take four
+    minutes at 50,000 items."""
+    import pipeline.core.files as files
+
+    extra = {f"content/news/xw-{n}.md": news(f"xw-{n}", "wjw" if n % 2 else "jyj").replace(
+        "正文。", f"附件:[表{n}](files/共用/表{n}.pdf)。") for n in range(20, 40)}
+    extra.update({f"content/files/共用/表{n}.pdf": "%PDF-1.4\n" for n in range(20, 40)})
+    repo = load_repository(make_repo(tmp_path, {**FILES, **extra}))
+    calls = []
+    real = files.files_used
+    monkeypatch.setattr(files, "files_used", lambda item: calls.append(item.path) or real(item))
+    text = generate(repo, "gitlab")
+    assert owners_of(text, "content/files/共用/表21.pdf") == ["[测试市卫生健康委员会][2] @xieyuqing @suminghui"]
+    assert owners_of(text, "content/files/共用/表22.pdf") == ["[测试市教育局][2] @zhoujing @liangxiuhua"]
+    assert sorted(calls) == sorted(item.path for item in repo.items)
