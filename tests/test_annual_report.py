@@ -9,7 +9,7 @@ import pytest
 from pipeline.yearly_report.figures import NOT_COMPUTED, compute
 from pipeline.content.repository import load_repository
 from pipeline.timeutil import TZ
-from tests.repo_factory import POLICY, make_repo
+from tests.repo_factory import NEWS, POLICY, make_repo
 from tests.test_cli import gongkai
 
 
@@ -513,3 +513,54 @@ def test_in_force_and_ended_and_the_validity_shown_agree_on_every_day(tmp_path):
     assert validity_on(repo.by_id["zc-d"], date(2026, 1, 1)) == "失效"
     assert validity_on(repo.by_id["zc-b"], date(2025, 6, 29)) == IN_FORCE  # repealed from its validity_date on
     assert validity_on(repo.by_id["zc-b"], date(2025, 6, 30)) == "已废止"
+
+
+def test_a_check_computes_a_reports_figures_again_only_when_a_file_they_count_changed(tmp_path, monkeypatch):
+    """The cached check (`gongkai check`, the build's gate) keeps each report's figures with a digest of the
+    files they count: the units' own items, the letters they answer, the interpretations of their policies
+    and their datasets' data files. A change elsewhere reuses them; a change to any of those computes them
+    again. Each time the check says what a check from nothing says, and the figures it hands on to the
+    report's page are what a fresh computation gives."""
+    import pipeline.yearly_report.figures as figures
+    from pipeline.check.cached import check_repository_cached
+    from pipeline.check.whole import check_repository
+    from pipeline.content.parse_cache import ParseCache
+    from tests.item_samples import SAMPLES
+
+    root, path = written_report(tmp_path, DATASETS)
+    result = gongkai("--root", root, "report", "annual", "--year", "2025", "--unit", "yjzfb", "--write", "--now",
+                     "2026-02-01 09:00")
+    assert result.returncode == 0, result.stderr
+    now = datetime(2026, 2, 1, 12, 0, tzinfo=TZ)
+    fresh_compute, computed = figures._compute, []
+    monkeypatch.setattr(figures, "_compute", lambda repo, year, scope, as_of: computed.append(scope)
+                        or fresh_compute(repo, year, scope, as_of))
+    letter = SAMPLES["letter"][1].replace("id: xj-1", "id: xj-9").replace("unit: jyj", "unit: yjzfb", 1)
+    letter = letter.replace("2026-03-02 09:00", "2025-06-02 09:00").replace("2026-03-03 16:00", "2025-06-03 16:00")
+    interpretation = (f"---\nid: jd-9\ntitle: 《办法》政策解读\nunit: yjzfb\ndate: 2026-01-15 09:00\n"
+                      f"interprets: [zc-a]\nform: 图解\n---\n解读正文。\n")
+    steps = [
+        ("nothing changed", None, "", set()),
+        ("a news item of the other unit", "content/news/xw-9.md", NEWS.replace("unit: jyj", "unit: yjzfb").replace("xw-1", "xw-9"), {("yjzfb",)}),
+        ("the other unit interprets a jyj policy", "content/interpretations/jd-9.md", interpretation,
+         {("jyj",), ("yjzfb",)}),
+        ("jyj answers a letter of the other unit", "content/letters/xj-9.md", letter, {("jyj",), ("yjzfb",)}),
+        ("one more punishment in jyj's dataset", "content/files/jyj/2026/sj-cf/cf.csv",
+         DATASETS["content/files/jyj/2026/sj-cf/cf.csv"] + "测教罚〔2025〕4号,2025-08-01\n", {("jyj",)}),
+    ]
+    check_repository_cached(load_repository(root, now=now))
+    for name, rel, text, recomputed in steps:
+        if rel:
+            (root / rel).parent.mkdir(parents=True, exist_ok=True)
+            (root / rel).write_text(text, encoding="utf-8")
+        computed.clear()
+        repo = load_repository(root, now=now)
+        found = check_repository_cached(repo)
+        assert set(computed) == recomputed, name
+        fresh = load_repository(root, now=now, cache=ParseCache(root, use=False))
+        assert found == check_repository(fresh), name
+        handed_on = figures.computed_reports(repo)
+        assert {k[1] for k in handed_on} == {("jyj",), ("yjzfb",)}, name
+        for key, report in handed_on.items():
+            assert report == fresh_compute(fresh, *key), (name, key)
+    assert any("「行政处罚」的「本年处理决定数量」填报为 3,按内容计算为 4" in d.message for d in found if d.code == "GK-RPT-001")

@@ -11,7 +11,10 @@ change since the last check, exactly as `check --changed-since` treats a change 
    the files whose findings may differ. Only they are checked again, by the schemas and the ITEM and
    RELATED rules, on the part of the repository the scope needs; every other file keeps its findings.
 2. REPOSITORY rules (coverage, yearly reports, former addresses, CODEOWNERS, the roster) read every item
-   and report on files a change does not touch: they run on the whole repository every time.
+   and report on files a change does not touch: they run on the whole repository every time, on what
+   the last check computed where that still holds. A yearly report's figures (most of their cost) are kept
+   with a digest of the files they were computed from (`figures.files_read` of the report's units) and
+   reused while it is the same; the build's plan, which shows them on the report's page, gets them too.
 3. The decision layer and the cascade filter run over all findings, as in the whole check.
 
 Everything else the findings depend on is one key, and any change of it checks everything again: the
@@ -37,6 +40,7 @@ from pipeline.content.repository import (ALWAYS_LOADED, Repository, content_dige
 from pipeline.core.publication import status
 from pipeline.diagnostics import Diagnostic
 from pipeline.resources import schema_dir
+from pipeline.yearly_report.figures import AnnualReport, computed_reports, files_read, reuse_reports
 
 STATE_FILE = "check.pickle"
 # Libraries whose behaviour the rules' findings depend on (schemas, numbers, Markdown, attachments, images).
@@ -63,12 +67,40 @@ def check_repository_cached(repo: Repository) -> list[Diagnostic]:
         local = _since(repo, previous, signatures, entries, local_rules) if previous is not None else None
         if local is None:
             local = _by_path(_local_findings(repo, local_rules))
-        write_pickle(path, {"key": key, "signatures": signatures, "entries": entries, "local": local})
+    reads = _ReadFiles(repo, signatures)
+    kept = previous["reports"] if previous is not None else {}
+    reuse_reports(repo, {k: report for k, (digest, report) in kept.items() if reads.digest(k[1]) == digest})
     found = [*repo.load_diagnostics, *governance_diagnostics(repo), *chain.from_iterable(local.values())]
     for cls in rules:
         if cls.reach == REPOSITORY:
             found.extend(cls().check(repo))
+    reports = {k: (reads.digest(k[1]), report) for k, report in computed_reports(repo).items() if k[1]}
+    if previous is None or previous["signatures"] != signatures or _digests(reports) != _digests(kept):
+        write_pickle(path, {"key": key, "signatures": signatures, "entries": entries, "local": local,
+                            "reports": reports})
     return decide(without_cascades(found, repo), repo.settings)
+
+
+class _ReadFiles:
+    """A digest of the files a yearly report's figures read (`figures.files_read`), per scope."""
+
+    def __init__(self, repo: Repository, signatures: dict[str, tuple]):
+        self.repo, self.signatures, self.known = repo, signatures, {}
+
+    def digest(self, scope: tuple[str, ...]) -> str:
+        if scope not in self.known:
+            digest = hashlib.blake2b(digest_size=16)
+            for rel in sorted(files_read(self.repo, scope)):
+                signature = self.signatures.get(rel)
+                # A data file named in a way the scan does not list it (./, a folder outside content/): its bytes.
+                found = signature[2] if signature is not None else _digest_of(self.repo.root / rel)
+                digest.update(f"{rel}\0{found}\n".encode())
+            self.known[scope] = digest.hexdigest()
+        return self.known[scope]
+
+
+def _digests(reports: dict) -> dict:
+    return {k: digest for k, (digest, _) in reports.items()}
 
 
 def file_signatures(repo: Repository) -> dict[str, tuple]:
@@ -116,6 +148,8 @@ def context_key(repo: Repository, signatures: dict[str, tuple], local_rules) -> 
 def _usable(state, key: str) -> bool:
     return (isinstance(state, dict) and state.get("key") == key and isinstance(state.get("signatures"), dict)
             and isinstance(state.get("entries"), dict) and isinstance(state.get("local"), dict)
+            and isinstance(state.get("reports"), dict)
+            and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], AnnualReport) for v in state["reports"].values())
             and all(isinstance(e, IndexEntry) for e in state["entries"].values())
             and all(isinstance(f, tuple) and all(isinstance(d, Diagnostic) for d in f) for f in state["local"].values()))
 

@@ -155,6 +155,33 @@ def compute(repo, year: int, units: str | tuple[str, ...] | list[str] | None = N
     return memo[key]
 
 
+def computed_reports(repo) -> dict[tuple, AnnualReport]:
+    """The figures computed for this repository so far, by (year, scope, as_of): what a later check may
+    reuse while the files `files_read` names for the scope are unchanged (pipeline.check.cached)."""
+    return dict(repo.__dict__.get("_annual_report_memo", {}))
+
+
+def reuse_reports(repo, reports: dict[tuple, AnnualReport]) -> None:
+    """Figures computed earlier from the same files (`files_read` of each one's scope, with the same bytes,
+    and the same governance files, unit records and registers): `compute` returns them as its own."""
+    repo.__dict__.setdefault("_annual_report_memo", {}).update(reports)
+
+
+def files_read(repo, scope: tuple[str, ...]) -> set[str]:
+    """The repository files whose bytes the figures of `scope` (a report's units, not empty) are computed
+    from, besides the governance files, unit records and registers, which every cached finding depends on
+    as a whole: the units' own items, the letters they answer, the interpretations naming their policies
+    and their datasets' data files. A change anywhere else leaves the figures as they were."""
+    index = _index(repo)
+    out = {i.path for i in index.of(index.by_unit, scope)}
+    out.update(i.path for i in index.of(index.letters, scope))
+    for policy in index.of(index.by_unit_type["policy"], scope):
+        out.update(i.path for i in index.interpretations.get(policy.id, ()))
+    for dataset in index.of(index.by_unit_type["dataset"], scope):
+        out.update("content/" + path for path in (published_file(dataset, r) for r in resources(dataset)) if path)
+    return out
+
+
 def _compute(repo, year: int, scope: tuple[str, ...], as_of) -> AnnualReport:
     start, end = date(year, 1, 1), date(year, 12, 31)
     index = _index(repo)
@@ -195,6 +222,7 @@ class _Index:
     published_in: dict[int, dict]  # year -> unit -> its items (not letters) first published in that year
     interpretations: dict[str, list]  # policy id -> the interpretations naming it
     letters: dict[str, list]  # answering unit (reply_unit, else unit) -> its letters
+    by_unit: dict[str, list]  # unit -> all its items (what the figures of its reports may read)
 
     def of(self, groups: dict, scope: tuple[str, ...]) -> list:
         """The items of the scope's groups (every item without a scope), in path order (as a scan of the
@@ -214,11 +242,12 @@ def _index(repo) -> _Index:
     reports of a unit being as many as its years)."""
     found = repo.__dict__.get("_annual_report_index")
     if found is None:
-        found = _Index({}, {"policy": {}, "dataset": {}}, {}, {}, {})
+        found = _Index({}, {"policy": {}, "dataset": {}}, {}, {}, {}, {})
         for place, item in enumerate(repo.items):
             found.place[id(item)] = place
             unit = item.meta.get("unit")
             groups = (unit if isinstance(unit, str) else None, ALL)
+            found.by_unit.setdefault(groups[0], []).append(item)
             if item.type in found.by_unit_type:
                 for group in groups:
                     found.by_unit_type[item.type].setdefault(group, []).append(item)
