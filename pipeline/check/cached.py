@@ -15,6 +15,9 @@ change since the last check, exactly as `check --changed-since` treats a change 
    the last check computed where that still holds. A yearly report's figures (most of their cost) are kept
    with a digest of the files they were computed from (`figures.files_read` of the report's units) and
    reused while it is the same; the build's plan, which shows them on the report's page, gets them too.
+   A rule that says what its findings read (`Rule.inputs`: former addresses read every item's metadata,
+   not its body; CODEOWNERS the file list and the files outside unit folders) keeps them while that is
+   the same.
 3. The decision layer and the cascade filter run over all findings, as in the whole check.
 
 Everything else the findings depend on is one key, and any change of it checks everything again: the
@@ -25,11 +28,11 @@ tests/test_changed_since.py holds the result equal to an uncached whole check af
 from __future__ import annotations
 
 import hashlib
-import os
 from itertools import chain
 from pathlib import Path
 
 from pipeline.check.content_index import INDEXED_KINDS, IndexEntry, entry_for
+from pipeline.check.rule_inputs import file_digest
 from pipeline.check.rules import REPOSITORY, load_rules
 from pipeline.check.scope import CODEOWNERS, MIN_FALLBACK_FILES, fallback_reason, scope_of
 from pipeline.check.severity import decide
@@ -71,13 +74,16 @@ def check_repository_cached(repo: Repository) -> list[Diagnostic]:
     kept = previous["reports"] if previous is not None else {}
     reuse_reports(repo, {k: report for k, (digest, report) in kept.items() if reads.digest(k[1]) == digest})
     found = [*repo.load_diagnostics, *governance_diagnostics(repo), *chain.from_iterable(local.values())]
+    wide, kept_wide = {}, previous["wide"] if previous is not None else {}
     for cls in rules:
         if cls.reach == REPOSITORY:
-            found.extend(cls().check(repo))
+            findings, wide[_name(cls)] = _repository_rule(cls(), repo, signatures, kept_wide.get(_name(cls)))
+            found.extend(findings)
     reports = {k: (reads.digest(k[1]), report) for k, report in computed_reports(repo).items() if k[1]}
-    if previous is None or previous["signatures"] != signatures or _digests(reports) != _digests(kept):
+    if (previous is None or previous["signatures"] != signatures or _digests(reports) != _digests(kept)
+            or _digests(wide) != _digests(kept_wide)):
         write_pickle(path, {"key": key, "signatures": signatures, "entries": entries, "local": local,
-                            "reports": reports})
+                            "reports": reports, "wide": wide})
     return decide(without_cascades(found, repo), repo.settings)
 
 
@@ -93,10 +99,24 @@ class _ReadFiles:
             for rel in sorted(files_read(self.repo, scope)):
                 signature = self.signatures.get(rel)
                 # A data file named in a way the scan does not list it (./, a folder outside content/): its bytes.
-                found = signature[2] if signature is not None else _digest_of(self.repo.root / rel)
+                found = signature[2] if signature is not None else file_digest(self.repo.root / rel)
                 digest.update(f"{rel}\0{found}\n".encode())
             self.known[scope] = digest.hexdigest()
         return self.known[scope]
+
+
+def _name(cls) -> str:
+    return f"{cls.__module__}.{cls.__qualname__}"
+
+
+def _repository_rule(rule, repo: Repository, signatures: dict, kept: tuple | None) -> tuple[tuple, tuple]:
+    """A REPOSITORY rule's findings, the last check's while what they read (`Rule.inputs`) is the same;
+    with what to keep for the next check."""
+    inputs = rule.inputs(repo, signatures)
+    if inputs is not None and kept is not None and kept[0] == inputs:
+        return kept[1], kept
+    findings = tuple(rule.check(repo))
+    return findings, (inputs, findings)
 
 
 def _digests(reports: dict) -> dict:
@@ -110,19 +130,9 @@ def file_signatures(repo: Repository) -> dict[str, tuple]:
     for cf in repo.files:
         digest = repo.digests.get(cf.rel)
         if digest is None:
-            digest = _digest_of(cf.path)
+            digest = file_digest(cf.path)
         out[cf.rel] = (cf.kind, cf.type, digest, statuses.get(cf.rel))
     return out
-
-
-def _digest_of(path: Path) -> str:
-    """The bytes' hash of a file the loader did not read (an attachment, an unknown or too large file)."""
-    try:
-        if path.is_symlink():
-            return "link:" + os.readlink(path)
-        return content_digest(path.read_bytes())
-    except OSError as exc:
-        return f"unreadable:{exc.errno}"
 
 
 def context_key(repo: Repository, signatures: dict[str, tuple], local_rules) -> str:
@@ -148,7 +158,9 @@ def context_key(repo: Repository, signatures: dict[str, tuple], local_rules) -> 
 def _usable(state, key: str) -> bool:
     return (isinstance(state, dict) and state.get("key") == key and isinstance(state.get("signatures"), dict)
             and isinstance(state.get("entries"), dict) and isinstance(state.get("local"), dict)
-            and isinstance(state.get("reports"), dict)
+            and isinstance(state.get("reports"), dict) and isinstance(state.get("wide"), dict)
+            and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], tuple)
+                    and all(isinstance(d, Diagnostic) for d in v[1]) for v in state["wide"].values())
             and all(isinstance(v, tuple) and len(v) == 2 and isinstance(v[1], AnnualReport) for v in state["reports"].values())
             and all(isinstance(e, IndexEntry) for e in state["entries"].values())
             and all(isinstance(f, tuple) and all(isinstance(d, Diagnostic) for d in f) for f in state["local"].values()))

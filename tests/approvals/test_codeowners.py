@@ -205,3 +205,52 @@ def test_attachments_outside_unit_folders_go_to_the_units_of_the_items_using_the
     assert owners_of(text, "content/files/共用/表21.pdf") == ["[测试市卫生健康委员会][2] @xieyuqing @suminghui"]
     assert owners_of(text, "content/files/共用/表22.pdf") == ["[测试市教育局][2] @zhoujing @liangxiuhua"]
     assert sorted(calls) == sorted(item.path for item in repo.items)
+
+
+def test_the_cached_check_runs_codeowners_and_former_addresses_again_only_when_what_they_read_changed(
+        tmp_path, monkeypatch, capsys):
+    """`gongkai check` and the build's gate keep these two rules' findings while what they read is the same:
+    the former-address rule reads every item's metadata (not its body), CODEOWNERS the file list (and, once
+    a file sits outside the unit folders, every file). Each step says what a check from nothing says."""
+    from pipeline.check.cached import check_repository_cached
+    from pipeline.check.rules.former_addresses import FormerAddresses
+    from pipeline.check.whole import check_repository
+    from pipeline.content.parse_cache import ParseCache
+
+    files = {rel: text for rel, text in FILES.items() if "9" not in rel}  # unit folders only
+    root = make_repo(tmp_path, files)
+    assert main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab", "--write"]) == 0
+    capsys.readouterr()
+    ran = []
+    for cls in (FormerAddresses, CodeownersUpToDate):
+        monkeypatch.setattr(cls, "check", lambda self, repo, real=cls.check: ran.append(type(self).__name__) or real(self, repo))
+    news_path = root / "content/news/jyj/xw-1.md"
+    claimed = news("xw-1", "jyj").replace("date: 2026-03-01 09:00", 'date: 2026-03-01 09:00\nformer_urls: ["/sitemap/", "/art/1.html"]')
+
+    def append(rel, text):
+        with (root / rel).open("a", encoding="utf-8") as handle:
+            handle.write(text)
+
+    steps = [
+        ("a body edited", lambda: append("content/news/jyj/xw-1.md", "又一段。\n"), set(), set()),
+        ("former addresses claimed", lambda: news_path.write_text(claimed, encoding="utf-8"),
+         {"FormerAddresses"}, {"GK-URL-002"}),
+        ("a body edited again", lambda: append("content/news/jyj/xw-1.md", "再一段。\n"), set(), {"GK-URL-002"}),
+        ("the page's address no longer claimed", lambda: news_path.write_text(claimed.replace('"/sitemap/", ', ""), encoding="utf-8"),
+         {"FormerAddresses"}, set()),
+        ("an item added in a unit folder", lambda: (root / "content/news/wjw/xw-5.md").write_text(news("xw-5", "wjw"), encoding="utf-8"),
+         {"FormerAddresses", "CodeownersUpToDate"}, set()),
+        ("an item outside the unit folders", lambda: (root / "content/news/xw-7.md").write_text(news("xw-7", "jyj"), encoding="utf-8"),
+         {"FormerAddresses", "CodeownersUpToDate"}, {"GK-OWN-001"}),
+        ("its body edited", lambda: append("content/news/xw-7.md", "补充。\n"), {"CodeownersUpToDate"}, {"GK-OWN-001"}),
+        ("CODEOWNERS generated again", lambda: main(["--root", str(root), "approvals", "codeowners", "--forge", "gitlab", "--write"]),
+         {"CodeownersUpToDate"}, set()),
+    ]
+    check_repository_cached(load_repository(root))
+    for name, change, expected_runs, expected_codes in steps:
+        change()
+        ran.clear()
+        found = check_repository_cached(load_repository(root))
+        assert set(ran) == expected_runs, name
+        assert found == check_repository(load_repository(root, cache=ParseCache(root, use=False))), name
+        assert {d.code for d in found} & {"GK-URL-002", "GK-OWN-001"} == expected_codes, name

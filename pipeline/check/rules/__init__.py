@@ -45,6 +45,13 @@ class Rule:
     def check(self, repo: "Repository") -> Iterator[Diagnostic]:
         raise NotImplementedError
 
+    def inputs(self, repo: "Repository", signatures: dict[str, tuple]) -> str | None:
+        """For a REPOSITORY rule: a digest of what its findings read besides what every cached finding
+        depends on (code, schemas, governance files, units, registers, today's date); the cached check
+        (pipeline.check.cached) reuses the last findings while it is the same. None: run it every time.
+        pipeline.check.rule_inputs makes the usual digests."""
+        return None
+
     def reports_on(self, path: str, record: "Item | None") -> bool:
         """Whether a REPOSITORY rule may report a finding at `path` (`record`: its parsed item, if any)."""
         return True

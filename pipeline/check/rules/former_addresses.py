@@ -32,6 +32,13 @@ class FormerAddresses(Rule):
         former = record.meta.get("former_urls") if record is not None else None
         return isinstance(former, list) and bool(former)
 
+    def inputs(self, repo, signatures):
+        if not any(self.reports_on(item.path, item) for item in repo.items):
+            return "no claims"  # and so no findings
+        from pipeline.check.rule_inputs import front_matter
+
+        return front_matter(repo, signatures)  # which pages the site has, and every claim
+
     def check(self, repo):
         if not any(self.reports_on(item.path, item) for item in repo.items):
             return  # no claim to judge: the site's page list (a catalogue of every page) is not needed

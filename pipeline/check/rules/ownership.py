@@ -28,6 +28,20 @@ class CodeownersUpToDate(Rule):
 
         return path in TARGETS.values()
 
+    def inputs(self, repo, signatures):
+        from pipeline.approvals.codeowners import TARGETS
+        from pipeline.check.rule_inputs import digest_of, file_bytes
+        from pipeline.content.locations import unit_folder_of
+
+        if not any((repo.root / rel).is_file() for rel in TARGETS.values()):
+            return None  # nothing to compare
+        # In unit folders each file is under its folder's pattern: only the file list matters. An item or
+        # attachment outside them is listed by the tier its text gives (and an attachment by the items
+        # using it, wherever they are, a link in a body included): then every file's bytes matter.
+        older = any(s[0] in ("item", "asset") and not unit_folder_of(rel, repo.units) for rel, s in signatures.items())
+        return digest_of([*file_bytes(repo, TARGETS.values()), str(older),
+                          *(f"{rel}\n{s[0]}" + (f"\n{s[2]}" if older else "") for rel, s in sorted(signatures.items()))])
+
     def check(self, repo):
         from pipeline.approvals.codeowners import TARGETS, generate
         from pipeline.approvals.roster import Roster
