@@ -519,3 +519,40 @@ def test_a_reference_to_a_file_that_cannot_be_read_is_not_reported_by_the_cached
     expected = uncached_whole_check(edited, NOW)
     assert not any(d.path == naming.relative_to(edited).as_posix() and d.code.startswith("GK-REF") for d in expected)
     assert check_repository_cached(load_repository(edited, now=NOW)) == expected
+
+
+def test_an_attachment_is_read_again_only_when_its_size_times_or_inode_changed(edited, monkeypatch):
+    """The cached check hashes the files the loader does not read (attachments) once, and again only when
+    their stat changed, as Git's index does: an attachment rewritten with personal data is screened even
+    when its modification time is put back (its change time moves), one untouched is not read."""
+    import os
+    import time
+
+    import pipeline.check.cached as cached
+
+    news = _items(edited, "news")[0]
+    with news.open("a", encoding="utf-8") as handle:
+        handle.write("\n名单见[附件](files/名单.csv)。\n")
+    table = edited / "content" / "files" / "名单.csv"
+    table.write_text("姓名,证件号码\n张三,暂无证件号码\n", encoding="utf-8")  # as long as an id number
+    hour_ago = time.time() - 3600
+    for path in (edited / "content").rglob("*"):
+        if path.is_file():
+            os.utime(path, (hour_ago, hour_ago))
+    read = []
+    real = cached.file_digest
+    monkeypatch.setattr(cached, "file_digest", lambda path: read.append(path.name) or real(path))
+    monkeypatch.setattr(cached, "RACY_NS", 50_000_000)  # this disk's clock ticks far finer than 2 s
+    time.sleep(0.1)  # the times utime just set (the change time is now) are older than a hash taken now
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+    assert "名单.csv" in read
+    read.clear()
+    assert check_repository_cached(load_repository(edited, now=NOW)) == uncached_whole_check(edited, NOW)
+    assert read == []
+    table.write_text(f"姓名,证件号码\n张三,{ID_NUMBER}\n", encoding="utf-8")
+    os.utime(table, (hour_ago, hour_ago))
+    expected = uncached_whole_check(edited, NOW)
+    assert any(d.code == "GK-FILE-001" for d in expected)
+    read.clear()
+    assert check_repository_cached(load_repository(edited, now=NOW)) == expected
+    assert read == ["名单.csv"]

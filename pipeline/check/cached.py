@@ -28,6 +28,9 @@ tests/test_changed_since.py holds the result equal to an uncached whole check af
 from __future__ import annotations
 
 import hashlib
+import os
+import stat
+import time
 from itertools import chain
 from pathlib import Path
 
@@ -57,10 +60,12 @@ def check_repository_cached(repo: Repository) -> list[Diagnostic]:
         return check_repository(repo)
     rules = load_rules()
     local_rules = [cls for cls in rules if cls.reach != REPOSITORY]
-    signatures = file_signatures(repo)
-    key = context_key(repo, signatures, local_rules)
     path = cache_folder(repo.root) / STATE_FILE
     state = read_pickle(path)
+    kept_stats = state.get("stats") if isinstance(state, dict) else None
+    stats = dict(kept_stats) if isinstance(kept_stats, dict) else {}
+    signatures = file_signatures(repo, stats)
+    key = context_key(repo, signatures, local_rules)
     records = _records(repo)
     previous = state if _usable(state, key) else None
     if previous is not None and previous["signatures"] == signatures:
@@ -81,9 +86,9 @@ def check_repository_cached(repo: Repository) -> list[Diagnostic]:
             found.extend(findings)
     reports = {k: (reads.digest(k[1]), report) for k, report in computed_reports(repo).items() if k[1]}
     if (previous is None or previous["signatures"] != signatures or _digests(reports) != _digests(kept)
-            or _digests(wide) != _digests(kept_wide)):
+            or _digests(wide) != _digests(kept_wide) or stats != kept_stats):
         write_pickle(path, {"key": key, "signatures": signatures, "entries": entries, "local": local,
-                            "reports": reports, "wide": wide})
+                            "reports": reports, "wide": wide, "stats": stats})
     return decide(without_cascades(found, repo), repo.settings)
 
 
@@ -123,16 +128,46 @@ def _digests(reports: dict) -> dict:
     return {k: digest for k, (digest, _) in reports.items()}
 
 
-def file_signatures(repo: Repository) -> dict[str, tuple]:
-    """Per file of the repository: a hash of its bytes and, for an item, its status as of the check's `now`."""
+def file_signatures(repo: Repository, stats: dict | None = None) -> dict[str, tuple]:
+    """Per file of the repository: a hash of its bytes and, for an item, its status as of the check's `now`.
+
+    `stats` (kept between checks; updated here): for the files the loader does not read (attachments,
+    unknown files), the stat each was hashed under and the hash, so that one unchanged since is not read
+    again, as Git's index does. A file changed within `RACY_NS` of its hash is hashed again next time:
+    a change made in the same tick as the hash would not show in its times.
+    """
     statuses = {item.path: status(item, repo.now).value for item in repo.items}
+    stats = {} if stats is None else stats
+    known = dict(stats)
+    stats.clear()
     out = {}
     for cf in repo.files:
         digest = repo.digests.get(cf.rel)
         if digest is None:
-            digest = file_digest(cf.path)
+            digest = _unread_digest(cf, known.get(cf.rel), stats)
         out[cf.rel] = (cf.kind, cf.type, digest, statuses.get(cf.rel))
     return out
+
+
+RACY_NS = 2_000_000_000
+
+
+def _unread_digest(cf, kept: tuple | None, stats: dict) -> str:
+    try:
+        st = os.lstat(cf.path)
+    except OSError:
+        return file_digest(cf.path)
+    stamp = (st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev)
+    if not stat.S_ISREG(st.st_mode):
+        return file_digest(cf.path)  # a link: its target's name, read each time
+    if (isinstance(kept, tuple) and len(kept) == 3 and kept[0] == stamp and isinstance(kept[2], int)
+            and max(st.st_mtime_ns, st.st_ctime_ns) < kept[2] - RACY_NS):
+        stats[cf.rel] = kept
+        return kept[1]
+    hashed_at = time.time_ns()
+    digest = file_digest(cf.path)
+    stats[cf.rel] = (stamp, digest, hashed_at)
+    return digest
 
 
 def context_key(repo: Repository, signatures: dict[str, tuple], local_rules) -> str:

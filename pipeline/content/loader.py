@@ -10,6 +10,7 @@ diagnostic and the scan goes on, so cross-item rules still see the rest.
 """
 from __future__ import annotations
 
+import marshal
 import re
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -121,6 +122,23 @@ class Item:
     # Source lines of the metadata (the file up to the end of its front matter): what a finding's
     # column is looked up in, so that no rule reads a source file again.
     meta_lines: tuple = ()
+
+    # Pickled (the parse cache), the two line maps are one marshalled string, read back the first time
+    # either is asked for: they are most of an item's objects and a build or a check reads few of them
+    # (the lines of findings and of attachments), while loading 50,000 items unpickled them all (0.7 s).
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k != "_text_fields"}  # made again on demand
+        if "key_lines" in state:
+            state["_lines"] = marshal.dumps((state.pop("key_lines"), state.pop("value_lines")))
+        return state
+
+    def __getattr__(self, name: str):
+        lines = self.__dict__.get("_lines")
+        if name in ("key_lines", "value_lines") and lines is not None:
+            self.key_lines, self.value_lines = marshal.loads(lines)
+            del self.__dict__["_lines"]
+            return self.__dict__[name]
+        raise AttributeError(name)
 
     def line_of(self, *pointer) -> int:
         """Line of the deepest key of `pointer` that exists, else the item's first line."""

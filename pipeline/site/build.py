@@ -68,7 +68,9 @@ def build_site(repo: Repository, output: Path, now: datetime, stages: Stages | N
 
     def link_check(staging: Path, build: SiteBuild, result: BuildResult) -> bool:
         with result.stages.stage("linkcheck"):  # listing both sites is the link check's work too
-            index = SiteIndex(staging, skip=(BUNDLE_DIR,))
+            # What the staging folder holds besides the search bundle is what this build wrote and kept: every
+            # output name (`site.staging.prune_to` left nothing else in a spare), so it is not listed again.
+            index = SiteIndex(staging, skip=(BUNDLE_DIR,), files=output_names(build))
             pages = _pages_to_link_check(index, build, build.previous)
         return link_check_and_swap(repo, staging, output, result, index, pages)
 
@@ -101,7 +103,9 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
                     select(build)
                 keys = page_keys(build, THEME_DIR)
                 if build.previous is not None:
-                    build.kept = pages_to_keep(load_pages(repo.root, destination), keys, now)
+                    live = load_pages(repo.root, destination)
+                    build.kept = pages_to_keep(live, keys, now)
+                    build.live_files = live.files if live is not None else None
             with stages.stage("render"):  # Markdown, templates and writing the files (Pelican and the plugin)
                 if build.previous is not None and take_spare(destination, staging):
                     # The site the last swap retired, less what differs from the live one: only the
@@ -142,7 +146,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
             output_name(p.url): PageRecord(keys[output_name(p.url)],
                                            p.changes_at.isoformat() if p.changes_at is not None else None,
                                            build.written.digests.get(output_name(p.url)))
-            for p in build.pages})
+            for p in build.pages}, output_names(build))
     return result
 
 
@@ -198,7 +202,9 @@ def _pages_to_link_check(index: SiteIndex, build: SiteBuild, previous: Path | No
     changed = build.written.changed
     if 2 * len(changed) > len(index.pages):
         return None  # most pages changed (a template, the site's settings): comparing anchors would cost more
-    before = SiteIndex(previous, skip=(BUNDLE_DIR,))  # its files are named by their hashes and linked from no page
+    # Its search bundle's files are named by their hashes and linked from no page; its other files are
+    # those the build that made it recorded, when that record describes this very folder.
+    before = SiteIndex(previous, skip=(BUNDLE_DIR,), files=build.live_files)
     if any(f not in index.files for f in before.files):
         return None
     for name in changed:

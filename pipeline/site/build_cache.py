@@ -26,7 +26,7 @@ from pipeline.content.parse_cache import cache_folder, trusted
 MARKDOWN_DIR = "markdown"
 OLD_MARKDOWN_FILE = "markdown.json"  # the one-file cache of earlier versions: removed when shards are written
 SHARDS = [f"{k:02x}" for k in range(256)]
-PAGES_VERSION = 1
+PAGES_VERSION = 2
 
 
 def cache_dir(root: Path) -> Path:
@@ -137,18 +137,30 @@ def _identity(output: Path) -> list[int]:
     return folder_identity(os.stat(output))
 
 
-def save_pages(root: Path, output: Path, identity: list[int], now: datetime, records: dict[str, PageRecord]) -> None:
-    """Record what the output folder `identity` just swapped in was rendered from, as of `now`."""
+@dataclass
+class LiveSite:
+    """What the build that made the live output recorded: the moment it was built as of, its pages' records
+    and every file it wrote besides its search bundle (pages and copied files)."""
+
+    built_at: datetime
+    pages: dict[str, PageRecord]
+    files: frozenset[str]
+
+
+def save_pages(root: Path, output: Path, identity: list[int], now: datetime, records: dict[str, PageRecord],
+               files: set[str]) -> None:
+    """Record what the output folder `identity` just swapped in was rendered from, as of `now`, and the
+    files it holds (`files`: the search bundle aside)."""
     if not trusted(root):
         return
     _write_json(cache_dir(root), _pages_file(output), {
         "version": PAGES_VERSION, "output": identity, "now": now.isoformat(),
-        "pages": {name: [r.key, r.changes_at, r.search] for name, r in records.items()}})
+        "pages": {name: [r.key, r.changes_at, r.search] for name, r in records.items()}, "files": sorted(files)})
 
 
-def load_pages(root: Path, output: Path) -> tuple[datetime, dict[str, PageRecord]] | None:
-    """The records of the live `output` and the moment it was built as of; None when there are none that
-    describe this very folder (first build, another build's output, a damaged or foreign file)."""
+def load_pages(root: Path, output: Path) -> LiveSite | None:
+    """The records of the live `output`; None when there are none that describe this very folder (first
+    build, another build's output, a damaged or foreign file)."""
     path = cache_dir(root) / _pages_file(output)
     if not trusted(root) or not path.is_file():
         return None
@@ -156,21 +168,24 @@ def load_pages(root: Path, output: Path) -> tuple[datetime, dict[str, PageRecord
         data = json.loads(path.read_bytes())
         if data["version"] != PAGES_VERSION or data["output"] != _identity(output):
             return None
-        return datetime.fromisoformat(data["now"]), {
-            name: PageRecord(key, changes_at, search) for name, (key, changes_at, search) in data["pages"].items()}
+        files = data["files"]
+        if not isinstance(files, list) or not all(isinstance(f, str) for f in files):
+            return None
+        return LiveSite(datetime.fromisoformat(data["now"]), {
+            name: PageRecord(key, changes_at, search) for name, (key, changes_at, search) in data["pages"].items()},
+            frozenset(files))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def pages_to_keep(previous: tuple[datetime, dict[str, PageRecord]] | None, keys: dict[str, str | None],
-                  now: datetime) -> dict[str, str | None]:
+def pages_to_keep(previous: LiveSite | None, keys: dict[str, str | None], now: datetime) -> dict[str, str | None]:
     """The pages the live output already holds as this build would render them: the same key, and no moment
     of theirs reached between the build that wrote them and `now`. Name -> its search digest.
     A build as of an earlier moment than the live output's keeps nothing (what time changed cannot be undone
     page by page: a page only knows its next change)."""
     if previous is None:
         return {}
-    built_at, records = previous
+    built_at, records = previous.built_at, previous.pages
     if now < built_at:
         return {}
     kept = {}

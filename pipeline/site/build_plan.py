@@ -66,6 +66,8 @@ class SiteBuild:
     # Output names the staging folder already holds as the live site's files (hard links of them: a spare
     # site pruned by `site.staging.prune_to`); a writer replaces such a file, never writes through it.
     present: set[str] = field(default_factory=set)
+    # Every file of the live output but its search bundle, as the build that made it recorded (None: not known).
+    live_files: frozenset[str] | None = None
     # What the plugin wrote, for indexing and the link check (it is set there: Pelican's run returns nothing).
     written: Written = field(default_factory=Written)
 
@@ -159,8 +161,12 @@ def _json(value) -> str:
     return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
 
 
-def _record(item) -> str:
-    """An item's or unit's own content: its file as the loader read it."""
+def _record(item, digests: dict[str, str]) -> str:
+    """An item's or unit's own content: its file as the loader read it (the hash of the bytes it read, or,
+    for a record it did not read from a file, the parsed text)."""
+    read = digests.get(item.path)
+    if read is not None:
+        return _digest(item.path, item.type, read)
     return _digest(item.path, item.type, "\n".join(item.meta_lines), item.body)
 
 
@@ -218,7 +224,7 @@ class DependencyHashes:
         self.templates = Templates(theme / "templates")
         self._fixed = {dep.SITE: _digest(_json(repo.site)), dep.SETTINGS: _digest(_json(repo.settings)),
                        dep.COLUMNS: _digest(_json(repo.columns)),
-                       dep.UNITS: _digest(*(_record(u) for _, u in sorted(repo.units.items())))}
+                       dep.UNITS: _digest(*(_record(u, repo.digests) for _, u in sorted(repo.units.items())))}
         self._memo: dict[str, str | None] = {}
 
     def __call__(self, key: str) -> str | None:
@@ -234,10 +240,10 @@ class DependencyHashes:
             return ""  # the key carries its members' digest (`pages.page.listing`)
         if kind == "item":
             item = self.by_id.get(name)
-            return _record(item) if item is not None else "absent"
+            return _record(item, self.catalogue.repo.digests) if item is not None else "absent"
         if kind == "unit":
             unit = self.catalogue.repo.units.get(name)
-            return _record(unit) if unit is not None else "absent"
+            return _record(unit, self.catalogue.repo.digests) if unit is not None else "absent"
         if kind == "template":
             return self.templates.hash(name)
         if kind == "file":

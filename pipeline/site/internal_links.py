@@ -15,7 +15,7 @@ import multiprocessing
 import os
 from functools import lru_cache
 from pathlib import Path
-from typing import NamedTuple
+from typing import Iterable, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from lxml import etree
@@ -158,14 +158,23 @@ class SiteIndex:
     stat per reference cost more than the parsing.
     """
 
-    def __init__(self, output: Path, skip: tuple[str, ...] = ()):
+    def __init__(self, output: Path, skip: tuple[str, ...] = (), files: Iterable[str] | None = None):
         """`skip`: top-level folders no page is expected to link into (the search bundle, as many files as the
-        pages): not listed, a reference into one is looked up on disk."""
+        pages): not listed, a reference into one is looked up on disk. `files`: every other file the folder
+        holds, when the caller made it and knows (a build: what it wrote and kept), instead of listing it."""
         self.output = Path(output)
         self.files: set[str] = set()
         self.dirs: set[str] = set()
         self.skipped = frozenset(skip)
-        folders = [(str(self.output), "")]
+        if files is not None:
+            self.files = set(files)
+            for name in self.files:
+                cut = name.rfind("/")
+                while cut > 0 and name[:cut] not in self.dirs:
+                    self.dirs.add(name[:cut])
+                    cut = name.rfind("/", 0, cut)
+            self.dirs.update(name for name in self.skipped if (self.output / name).is_dir())
+        folders = [] if files is not None else [(str(self.output), "")]
         while folders:  # scandir's entries know their type without a stat per file
             folder, prefix = folders.pop()
             with os.scandir(folder) as entries:
