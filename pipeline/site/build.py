@@ -110,7 +110,7 @@ def run_build(repo: Repository, destination: Path, now: datetime, stages: Stages
                 if build.previous is not None and take_spare(destination, staging):
                     # The site the last swap retired, less what differs from the live one: only the
                     # change's files and folders are made (site.staging).
-                    build.present = prune_to(staging, destination, output_names(build))
+                    build.present = prune_to(staging, destination, output_names(build), keep=(BUNDLE_DIR,))
                 result.pages = run_pelican(build, repo, staging)
                 build.markdown_cache.used = build.written.markdown
                 save_markdown(repo.root, build.markdown_cache, kept_pages=build.written.kept > 0)

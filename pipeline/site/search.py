@@ -31,6 +31,10 @@ links): Pagefind names a fragment by its content and does not write one whose fi
 the fragments is half its time. Its page list (`*.pf_meta`) then says which fragments it uses; one it does
 not name (a shorter name a new page's made ambiguous) is removed, so the part is what Pagefind writes
 into an empty folder (the incremental build tests compare the two byte for byte).
+
+A build on a spare site (pipeline.site.staging) finds the spare's bundle in its staging folder: a part
+there that is the live part file for file (the same inodes, as linking would make it) and whose content is
+unchanged is kept as it is; any other part or file of it is moved out and removed in the background.
 """
 from __future__ import annotations
 
@@ -116,7 +120,11 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
     binary = pagefind_binary(content_root)
     bundle = site / BUNDLE_DIR
     bundle.mkdir(parents=True, exist_ok=True)
-    before = _previous_fingerprints(previous)
+    before = _fingerprints(previous / BUNDLE_DIR if previous is not None else None)
+    # A spare site (site.staging) brings its own parts: one that is the live part file for file (the same
+    # inodes: what linking it would make) with the content still the same stays where it is, a thousand
+    # hard links fewer to make and as many files fewer to remove; the rest go. A spare is never trusted.
+    discarded = _Discarded(site, previous)
     result, listed, todo = Indexed(), [], []
     for part in sorted(partitions, key=int):
         names = sorted(partitions[part])
@@ -126,21 +134,60 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
             content = was["content"]  # the same bytes: the same searchable content, without reading the pages
         else:
             content = _fingerprint(binary, [(name, _indexed_digest(site / name)) for name in names])
+        listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint, "content": content})
         target = bundle / part
         old = previous / BUNDLE_DIR / part if previous is not None else None
+        if os.path.lexists(target):
+            if old is not None and was.get("content") == content and _same_files(target, old):
+                result.reused.append(part)
+                continue
+            discarded.add(target)
         if old is not None and was.get("content") == content and old.is_dir() and _link_tree(old, target):
             result.reused.append(part)
         else:
             todo.append((part, names, target))
-        listed.append({"id": part, "pages": len(names), "fingerprint": fingerprint, "content": content})
+    for entry in os.scandir(bundle):
+        if entry.name not in partitions and entry.name != MANIFEST:
+            discarded.add(Path(entry.path))  # a part of the spare's this site no longer has
+    discarded.retire()
     # Pagefind indexes on one core: one part per core at a time, so memory is bounded by that many parts.
     with ThreadPoolExecutor(max_workers=max(1, min(workers(), len(todo) or 1))) as pool:
         for _ in pool.map(lambda job: _index_part(binary, site, job[1], job[2], previous, changed), todo):
             pass
     result.indexed = [part for part, _, _ in todo]
     manifest = {"partitions": listed}
+    (bundle / MANIFEST).unlink(missing_ok=True)  # a spare's: never written through
     (bundle / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result
+
+
+class _Discarded:
+    """Folders of the search bundle to remove: moved out of the site at once, removed in the background."""
+
+    def __init__(self, site: Path, live: Path | None):
+        self.site, self.live, self.trash, self.count = site, live, None, 0
+
+    def add(self, path: Path) -> None:
+        if self.trash is None:
+            self.trash = Path(tempfile.mkdtemp(prefix=f".{self.site.name}.search-old-", dir=self.site.parent))
+        try:
+            os.rename(path, self.trash / str(self.count))
+            self.count += 1
+        except OSError:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
+
+    def retire(self) -> None:
+        if self.trash is None:
+            return
+        if self.live is None:
+            shutil.rmtree(self.trash, ignore_errors=True)
+        else:
+            from pipeline.site.staging import retire
+
+            retire(self.trash, self.live)
 
 
 @lru_cache(maxsize=None)
@@ -157,11 +204,12 @@ def _fingerprint(binary: Path, pages: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _previous_fingerprints(previous: Path | None) -> dict[str, dict]:
-    if previous is None:
+def _fingerprints(bundle: Path | None) -> dict[str, dict]:
+    """The parts a search bundle's manifest lists, by id."""
+    if bundle is None:
         return {}
     try:
-        manifest = json.loads((previous / BUNDLE_DIR / MANIFEST).read_text(encoding="utf-8"))
+        manifest = json.loads((bundle / MANIFEST).read_text(encoding="utf-8"))
         return {p["id"]: p for p in manifest["partitions"] if isinstance(p, dict)}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # a site built before parts existed, or damaged: index everything
@@ -191,6 +239,35 @@ def _body_element(data: bytes) -> bytes:
         if depth == 0:
             return data[start.start():start.end() + tag.end()]
     return data
+
+
+def _same_files(spare: Path, live: Path) -> bool:
+    """Whether folder `spare` holds exactly the files of `live`, each the same inode (a hard link of it)."""
+    try:
+        if os.stat(spare, follow_symlinks=False).st_dev != os.stat(live).st_dev or os.path.islink(spare):
+            return False
+        return _inodes(str(spare)) == _inodes(str(live))
+    except OSError:
+        return False
+
+
+def _inodes(folder: str) -> dict[str, int | None]:
+    """Every entry under `folder`: a file's inode (from the directory listing: no stat per file), None for
+    a folder. A link is never part of a bundle: OSError, so that the folder is not taken."""
+    out: dict[str, int | None] = {}
+    todo = [("", folder)]
+    while todo:
+        prefix, path = todo.pop()
+        with os.scandir(path) as entries:
+            for entry in entries:
+                if entry.is_symlink():
+                    raise OSError(f"{entry.path}: a link")
+                if entry.is_dir():
+                    out[prefix + entry.name] = None
+                    todo.append((prefix + entry.name + "/", entry.path))
+                else:
+                    out[prefix + entry.name] = entry.inode()
+    return out
 
 
 def _link_tree(source: Path, target: Path) -> bool:

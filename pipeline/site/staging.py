@@ -114,11 +114,13 @@ def take_spare(destination: Path, staging: Path) -> bool:
     return True
 
 
-def prune_to(staging: Path, live: Path, expected: set[str]) -> set[str]:
+def prune_to(staging: Path, live: Path, expected: set[str], keep: tuple[str, ...] = ()) -> set[str]:
     """Leave in `staging` only what is the live site's file of the same name (the same inode: a hard link,
     so the same bytes) and is named in `expected` (the output names this build writes); return those names.
     The build then writes the rest; a folder no expected name lies under is moved out whole and removed in
-    the background, a file unlinked (never written through: the live site has the same inode)."""
+    the background, a file unlinked (never written through: the live site has the same inode).
+    The top-level folders named in `keep` are left as they are, for their writer to judge (the search
+    bundle: `site.search.index_site` keeps the parts whose content is still the same)."""
     folders = {""}
     for name in expected:
         cut = name.rfind("/")
@@ -137,6 +139,8 @@ def prune_to(staging: Path, live: Path, expected: set[str]) -> set[str]:
             for entry in entries:
                 name = rel + entry.name
                 if entry.is_dir(follow_symlinks=False):
+                    if not rel and name in keep:
+                        continue
                     if name + "/" in folders:
                         todo.append(name + "/")
                         continue

@@ -288,3 +288,38 @@ def test_what_a_spare_holds_beyond_the_live_sites_files_is_never_published(tmp_p
     assert gongkai_build(root, fresh, capsys)[0] == 0
     assert tree_hash(output) == tree_hash(fresh)
     assert not (output / "leak").exists()
+
+
+def test_the_spares_search_parts_are_kept_only_when_they_are_the_live_ones(tmp_path, capsys, monkeypatch):
+    """A build on a spare keeps the spare's search parts that are the live site's file for file (the same
+    inodes) with unchanged content, rather than linking them again; a part of the spare that differs from
+    the live one in any file, or a stray part, is not published: the site is byte for byte a build from
+    nothing."""
+    from pipeline.site import search
+
+    root = photo_repo(tmp_path)
+    parent = tmp_path / "site"
+    output = parent / "output"
+    spare = parent / ".output.spare"
+    for _ in range(3):  # the third build's spare holds the parts the second linked from the first
+        assert gongkai_build(root, output, capsys)[0] == 0
+    linked = []
+    real = search._link_tree
+    monkeypatch.setattr(search, "_link_tree", lambda old, new: linked.append(new.name) or real(old, new))
+    part = spare / "pagefind" / "0"
+    assert search._same_files(part, output / "pagefind" / "0")
+    kept = os.stat(part).st_ino
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert linked == [] and os.stat(output / "pagefind" / "0").st_ino == kept
+    # Now a spare whose part differs from the live one by one file, and a part the site does not have.
+    fragment = next((spare / "pagefind" / "0" / "fragment").iterdir())
+    data = fragment.read_bytes()
+    fragment.unlink()
+    fragment.write_bytes(data)  # the same bytes, but not the live site's file
+    (spare / "pagefind" / "7").mkdir()
+    (spare / "pagefind" / "7" / "pagefind.js").write_text("// 不是本站的", encoding="utf-8")
+    assert gongkai_build(root, output, capsys)[0] == 0
+    assert linked == ["0"] and not (output / "pagefind" / "7").exists()
+    fresh = tmp_path / "fresh" / "output"
+    assert gongkai_build(root, fresh, capsys)[0] == 0
+    assert tree_hash(output) == tree_hash(fresh)
