@@ -11,14 +11,18 @@ change since the last check, exactly as `check --changed-since` treats a change 
    the files whose findings may differ. Only they are checked again, by the schemas and the ITEM and
    RELATED rules, on the part of the repository the scope needs; every other file keeps its findings.
 2. REPOSITORY rules (coverage, yearly reports, former addresses, CODEOWNERS, the roster) read every item
-   and report on files a change does not touch: they run on the whole repository every time, on what
-   the last check computed where that still holds. A yearly report's figures (most of their cost) are kept
-   with a digest of the files they were computed from (`figures.files_read` of the report's units) and
-   reused while it is the same; the build's plan, which shows them on the report's page, gets them too.
-   A rule that says what its findings read (`Rule.inputs`: former addresses read every item's metadata,
-   not its body; CODEOWNERS the file list and the files outside unit folders) keeps them while that is
-   the same.
+   and report on files a change does not touch; they are updated from what changed. A rule that says what
+   its findings read (`Rule.inputs`: former addresses every item's metadata but not its body; CODEOWNERS
+   the file list, or every file once one sits outside the unit folders) keeps its findings while that is
+   the same. A yearly report's figures (the report rule's cost) are kept with a digest of the files they
+   were computed from (`figures.files_read` of the report's units) and reused while it is the same; the
+   build's plan, which shows them on the report's page, gets them too. The others run each time: the
+   roster's are a few lookups, and coverage is one pass over the items' statuses whose result moves
+   with the clock (an item leaves "recent" at its own second), as cheap as any digest of what it reads.
 3. The decision layer and the cascade filter run over all findings, as in the whole check.
+
+An attachment (a file the loader does not read) is hashed again only when its size, times or inode
+changed since the check that hashed it (`stats`), as Git's index does.
 
 Everything else the findings depend on is one key, and any change of it checks everything again: the
 code (`code_fingerprint`), the schemas, the checked libraries' versions, the rules, governance data, unit
