@@ -146,9 +146,9 @@ def index_site(site: Path, partitions: dict[str, list[str]], digests: dict[str, 
             result.reused.append(part)
         else:
             todo.append((part, names, target))
-    for entry in os.scandir(bundle):
-        if entry.name not in partitions and entry.name != MANIFEST:
-            discarded.add(Path(entry.path))  # a part of the spare's this site no longer has
+    for entry in os.scandir(bundle):  # a part of the spare's this site no longer has, anything else in it
+        if entry.name not in partitions and (entry.name != MANIFEST or not entry.is_file(follow_symlinks=False)):
+            discarded.add(Path(entry.path))
     discarded.retire()
     # Pagefind indexes on one core: one part per core at a time, so memory is bounded by that many parts.
     with ThreadPoolExecutor(max_workers=max(1, min(workers(), len(todo) or 1))) as pool:

@@ -318,6 +318,8 @@ def test_the_spares_search_parts_are_kept_only_when_they_are_the_live_ones(tmp_p
     fragment.write_bytes(data)  # the same bytes, but not the live site's file
     (spare / "pagefind" / "7").mkdir()
     (spare / "pagefind" / "7" / "pagefind.js").write_text("// 不是本站的", encoding="utf-8")
+    (spare / "pagefind" / "partitions.json").unlink()
+    (spare / "pagefind" / "partitions.json").mkdir()  # a folder where the list of parts belongs
     assert gongkai_build(root, output, capsys)[0] == 0
     assert linked == ["0"] and not (output / "pagefind" / "7").exists()
     fresh = tmp_path / "fresh" / "output"
